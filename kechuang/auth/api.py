@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from kechuang.auth import audit
+from kechuang.auth import service as users
+from kechuang.auth.schemas import AuditOut, AuditPage, TokenRequest, TokenResponse, UserCreate, UserOut
+from kechuang.errors import KechuangError
+from kechuang.web.context import Ctx, api_ctx, db_session
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+
+
+@router.post("/auth/token", response_model=TokenResponse)
+def issue_token(
+    body: TokenRequest, request: Request, session: Session = Depends(db_session)
+) -> TokenResponse:
+    """Exchange a username and password for a bearer token (`Authorization: Bearer <token>`)."""
+    settings = request.app.state.settings
+    client = request.client.host if request.client else "unknown"
+    try:
+        user = users.authenticate(
+            session,
+            username=body.username,
+            password=body.password,
+            client=client,
+            max_failures=settings.login_max_failures,
+        )
+    except KechuangError:
+        session.commit()  # the failed attempt counts towards throttling
+        raise
+    tokens = request.app.state.tokens
+    return TokenResponse(
+        access_token=tokens.api_token(user.id, user.session_version), expires_in=tokens.max_age
+    )
+
+
+@router.get("/me", response_model=UserOut)
+def me(ctx: Ctx = Depends(api_ctx)) -> UserOut:
+    return UserOut.model_validate(users.own_user(ctx.session, actor=ctx.actor))
+
+
+@router.get("/users", response_model=list[UserOut])
+def list_users(ctx: Ctx = Depends(api_ctx)) -> list[UserOut]:
+    return [UserOut.model_validate(u) for u in users.list_users(ctx.session, actor=ctx.actor)]
+
+
+@router.post("/users", response_model=UserOut, status_code=201)
+def create_user(body: UserCreate, ctx: Ctx = Depends(api_ctx)) -> UserOut:
+    data = users.UserInput(**body.model_dump())
+    return UserOut.model_validate(users.create_user(ctx.session, actor=ctx.actor, data=data))
+
+
+@router.get("/audit", response_model=AuditPage)
+def list_audit(
+    entity: str | None = None,
+    action: str | None = None,
+    actor: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(50, ge=1, le=500),
+    ctx: Ctx = Depends(api_ctx),
+) -> AuditPage:
+    result = audit.query(
+        ctx.session,
+        actor=ctx.actor,
+        filters=audit.AuditFilter(entity, action, actor, since, until),
+        page=page,
+        page_size=page_size,
+    )
+    return AuditPage(
+        items=[AuditOut.model_validate(e) for e in result.items],
+        total=result.total,
+        page=result.page,
+        page_size=result.page_size,
+    )

@@ -1,0 +1,283 @@
+"""The command line: `kechuang <command>`. Every command has --help in plain words."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+
+from kechuang import __version__
+from kechuang.errors import InvalidInput, KechuangError
+from kechuang.settings import Settings, SettingsError, load_settings
+
+
+def _engine_and_factory(settings: Settings):  # type: ignore[no-untyped-def]
+    from kechuang.db import make_engine, make_session_factory
+
+    engine = make_engine(settings.effective_database_url)
+    return engine, make_session_factory(engine)
+
+
+def _print_credentials(creds) -> None:  # type: ignore[no-untyped-def]
+    print("演示账号 / demo accounts (passwords are new at every start):")
+    for c in creds:
+        print(f"  {c.username:<12} {c.role.label('zh')}（{c.role.value}）  密码 password: {c.password}")
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang.bootstrap import prepare_database
+    from kechuang.db import transaction
+    from kechuang.demo.loader import load_demo_users
+
+    settings = settings.with_generated_secret()
+    engine, factory = _engine_and_factory(settings)
+    print(f"数据库 database: {engine.url.render_as_string(hide_password=True)}")
+    with transaction(factory) as session:
+        prepare_database(engine, session, settings)
+        creds = load_demo_users(session, settings)
+    _print_credentials(creds)
+    if args.no_serve:
+        return 0
+    return _serve(settings, engine, args.host, args.port)
+
+
+def _serve(settings: Settings, engine, host: str, port: int) -> int:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from kechuang.web.app import create_app
+
+    app = create_app(settings, engine)
+    print(f"kechuang {__version__}: http://{host}:{port}  (Ctrl+C 停止 / to stop)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang import migrate
+    from kechuang.bootstrap import ensure_admin, ensure_regions
+    from kechuang.db import transaction
+
+    settings.require_strong_secret()
+    engine, factory = _engine_and_factory(settings)
+    migrate.upgrade(engine)
+    with transaction(factory) as session:
+        ensure_regions(session, settings)
+        password = ensure_admin(session, settings)
+    if password is not None and not settings.admin_password:
+        print(f"已创建管理员 admin，初始密码（只显示这一次）/ admin created, password shown once: {password}")
+    return _serve(settings, engine, args.host, args.port)
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang.bootstrap import prepare_database
+    from kechuang.db import transaction
+
+    engine, factory = _engine_and_factory(settings)
+    with transaction(factory) as session:
+        password = prepare_database(engine, session, settings)
+    from kechuang.migrate import current_revision
+
+    print(f"数据库已升级到 / database at revision {current_revision(engine)}")
+    if password is not None and not settings.admin_password:
+        print(f"已创建管理员 admin，初始密码（只显示这一次）/ admin created, password shown once: {password}")
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang.migrate import current_revision
+
+    engine, _ = _engine_and_factory(settings)
+    print(current_revision(engine) or "(empty database)")
+    return 0
+
+
+def cmd_db_downgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang.migrate import downgrade
+
+    engine, _ = _engine_and_factory(settings)
+    downgrade(engine, args.revision)
+    print(f"downgraded to {args.revision}")
+    return 0
+
+
+def _password_arg(args: argparse.Namespace) -> str:
+    if args.password:
+        return args.password
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("密码 password: ")
+    if getpass.getpass("再输入一次 again: ") != first:
+        raise KechuangError("两次输入的密码不一致 / the passwords differ")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang.auth.scope import SYSTEM
+    from kechuang.auth.service import UserInput, create_user
+    from kechuang.db import transaction
+
+    _, factory = _engine_and_factory(settings)
+    with transaction(factory) as session:
+        session.info["actor"] = SYSTEM
+        user = create_user(
+            session,
+            actor=SYSTEM,
+            data=UserInput(
+                username=args.username,
+                password=_password_arg(args),
+                role=args.role,
+                display_name=args.name or "",
+                region_code=args.region,
+                enterprise_uscc=args.enterprise,
+            ),
+        )
+        print(f"已创建用户 created: {user.username} ({user.role})")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang.auth.scope import SYSTEM
+    from kechuang.auth.service import list_users
+    from kechuang.db import transaction
+
+    _, factory = _engine_and_factory(settings)
+    with transaction(factory) as session:
+        for u in list_users(session, actor=SYSTEM):
+            state = "active" if u.is_active else "disabled"
+            print(f"{u.username:<20} {u.role:<10} {u.region_code or '-':<10} {state:<8} {u.display_name}")
+    return 0
+
+
+def cmd_user_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang.auth.scope import SYSTEM
+    from kechuang.auth.service import set_password
+    from kechuang.db import transaction
+
+    _, factory = _engine_and_factory(settings)
+    with transaction(factory) as session:
+        session.info["actor"] = SYSTEM
+        set_password(session, actor=SYSTEM, username=args.username, password=_password_arg(args))
+    print(f"已修改密码 password changed: {args.username}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kechuang",
+        description="科创 kechuang: the platform for a city's industrial science-and-technology innovation work. "
+        "Settings come from KECHUANG_* environment variables (see docs/configuration.md).",
+    )
+    parser.add_argument("--version", action="version", version=f"kechuang {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = sub.add_parser(
+        "demo",
+        help="load the demo city and serve it (embedded database by default)",
+        description="Create or upgrade the database, load the demo city and its demo accounts "
+        "(printed with fresh passwords), then serve the web UI. Safe to run again.",
+    )
+    demo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    demo.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    demo.add_argument("--no-serve", action="store_true", help="load the demo data and exit without serving")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve the web UI and API (needs KECHUANG_SECRET_KEY)",
+        description="Upgrade the database if needed and serve the web UI and the API. "
+        "Refuses to start without a strong KECHUANG_SECRET_KEY.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser(
+        "db",
+        help="database schema: upgrade, current, downgrade",
+        description="Manage the database schema (Alembic migrations).",
+    )
+    dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    up = dbsub.add_parser(
+        "upgrade",
+        help="bring the schema up to date, load regions, create the admin",
+        description="Apply every migration, load the regions file and create the admin "
+        "account if there is none (its password is printed once).",
+    )
+    up.set_defaults(func=cmd_db_upgrade)
+    cur = dbsub.add_parser(
+        "current",
+        help="print the schema revision",
+        description="Print the schema revision the database is at (nothing: an empty database).",
+    )
+    cur.set_defaults(func=cmd_db_current)
+    down = dbsub.add_parser(
+        "downgrade",
+        help="roll the schema back to a revision",
+        description="Roll the schema back to REVISION (e.g. base). Data in dropped tables is lost.",
+    )
+    down.add_argument("revision", help="target revision, e.g. 0001 or base")
+    down.set_defaults(func=cmd_db_downgrade)
+
+    user = sub.add_parser(
+        "user", help="user accounts: add, list, set-password", description="Manage user accounts."
+    )
+    usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = usub.add_parser(
+        "add",
+        help="create an account",
+        description="Create an account. Without --password "
+        "the password is asked for (or read from standard input).",
+    )
+    add.add_argument("username", help="login name")
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=["admin", "district", "enterprise", "expert", "viewer"],
+        help="admin: city bureau; district: one region and all under it; enterprise: one enterprise; "
+        "expert; viewer: read-only",
+    )
+    add.add_argument("--region", help="region code for a district operator, e.g. 321003")
+    add.add_argument(
+        "--enterprise", help="unified social credit code of the enterprise, for an enterprise user"
+    )
+    add.add_argument("--name", help="display name")
+    add.add_argument("--password", help="the password (avoid: it lands in your shell history)")
+    add.set_defaults(func=cmd_user_add)
+    ls = usub.add_parser(
+        "list",
+        help="list accounts",
+        description="List every account with its role, region and whether it is active.",
+    )
+    ls.set_defaults(func=cmd_user_list)
+    sp = usub.add_parser(
+        "set-password",
+        help="set an account's password",
+        description="Set an account's password; its open sessions and tokens stop working.",
+    )
+    sp.add_argument("username", help="login name")
+    sp.add_argument("--password", help="the new password (otherwise asked for)")
+    sp.set_defaults(func=cmd_user_set_password)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        return int(args.func(args, settings))
+    except InvalidInput as exc:
+        print(f"错误 error: {exc.message}", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  - {p}", file=sys.stderr)
+        return 2
+    except (KechuangError, SettingsError) as exc:
+        print(f"错误 error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

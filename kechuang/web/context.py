@@ -1,0 +1,126 @@
+"""Per-request plumbing shared by pages and the API: the database session, the actor, CSRF."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from kechuang.auth.scope import Actor
+from kechuang.auth.service import active_user, actor_for
+from kechuang.errors import Forbidden, NotAuthenticated
+from kechuang.web.i18n import pick_language
+
+SESSION_COOKIE = "kc_session"
+CSRF_COOKIE = "kc_csrf"
+LANG_COOKIE = "kc_lang"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back on any error."""
+    session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _resolve_actor(request: Request, session: Session) -> tuple[Actor | None, bool]:
+    """The actor from a bearer token or the session cookie; the flag says whether a cookie was used."""
+    tokens = request.app.state.tokens
+    bearer = _bearer(request)
+    if bearer is not None:
+        claims = tokens.read_api_token(bearer)
+        via_cookie = False
+    else:
+        raw = request.cookies.get(SESSION_COOKIE)
+        claims = tokens.read_session_cookie(raw) if raw else None
+        via_cookie = True
+    if claims is None:
+        return None, via_cookie
+    user = active_user(session, claims.user_id, claims.session_version)
+    if user is None:
+        return None, via_cookie
+    return actor_for(session, user), via_cookie
+
+
+def csrf_ok(request: Request, submitted: str | None) -> bool:
+    return request.app.state.tokens.csrf_valid(request.cookies.get(CSRF_COOKIE), submitted)
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse an unsafe page request whose form or header does not carry the CSRF token."""
+    if request.method not in UNSAFE:
+        return
+    submitted = request.headers.get(CSRF_HEADER)
+    if submitted is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        submitted = value if isinstance(value, str) else None
+    if not csrf_ok(request, submitted):
+        raise Forbidden("表单已过期或缺少 CSRF 令牌，请刷新页面后重试")
+
+
+@dataclass
+class Ctx:
+    """What a route needs: the session (carrying the actor for the audit log), the actor, the language."""
+
+    request: Request
+    session: Session
+    actor: Actor
+    lang: str
+
+
+def _ctx(request: Request, session: Session, actor: Actor) -> Ctx:
+    session.info["actor"] = actor
+    request.state.actor = actor
+    return Ctx(
+        request=request, session=session, actor=actor, lang=pick_language(request.cookies.get(LANG_COOKIE))
+    )
+
+
+def optional_actor(request: Request, session: Session = Depends(db_session)) -> Actor | None:
+    actor, _ = _resolve_actor(request, session)
+    if actor is not None:
+        session.info["actor"] = actor
+        request.state.actor = actor
+    return actor
+
+
+async def page_ctx(request: Request, session: Session = Depends(db_session)) -> Ctx:
+    """For pages: a logged-in actor (else NotAuthenticated → redirect to login) and CSRF on writes."""
+    await verify_csrf(request)
+    actor, _ = _resolve_actor(request, session)
+    if actor is None:
+        raise NotAuthenticated("请先登录")
+    return _ctx(request, session, actor)
+
+
+async def api_ctx(request: Request, session: Session = Depends(db_session)) -> Ctx:
+    """For the API: a bearer token or the session cookie; cookie-authenticated writes need the CSRF header."""
+    actor, via_cookie = _resolve_actor(request, session)
+    if actor is None:
+        raise NotAuthenticated("需要登录或有效的访问令牌 (Authorization: Bearer …)")
+    if via_cookie and request.method in UNSAFE and not csrf_ok(request, request.headers.get(CSRF_HEADER)):
+        raise Forbidden("使用会话 Cookie 调用写接口时必须带 X-CSRF-Token 请求头")
+    return _ctx(request, session, actor)
+
+
+def require_admin(ctx: Ctx) -> None:
+    if not ctx.actor.is_admin:
+        raise Forbidden("仅市科技局管理员可访问")

@@ -1,0 +1,64 @@
+"""Server-rendered pages: one Jinja environment with the translation layer and number formats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from kechuang import units
+from kechuang.auth.scope import Actor
+from kechuang.choices import Role
+from kechuang.web.context import CSRF_FIELD, LANG_COOKIE
+from kechuang.web.i18n import HTML_LANG, pick_language, translate
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+env = TEMPLATES.env
+env.filters["yuan"] = units.format_yuan
+env.filters["cn_number"] = units.format_cn_number
+env.filters["percent"] = units.format_percent
+env.filters["count"] = units.format_count
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label: str
+    roles: frozenset[Role] | None = None  # None: every logged-in role
+
+    def visible_to(self, actor: Actor) -> bool:
+        return self.roles is None or actor.role in self.roles
+
+
+# The navigation for the capabilities that exist; a feature adds its entry here.
+NAV: list[NavItem] = [
+    NavItem("/", "首页"),
+    NavItem("/enterprises", "企业库", frozenset({Role.admin, Role.district, Role.viewer})),
+    NavItem("/my-enterprise", "本企业", frozenset({Role.enterprise})),
+    NavItem("/regions", "地区"),
+    NavItem("/admin/users", "用户管理", frozenset({Role.admin})),
+    NavItem("/admin/audit", "审计日志", frozenset({Role.admin})),
+    NavItem("/api/docs", "API 文档"),
+]
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    lang = pick_language(request.cookies.get(LANG_COOKIE))
+    actor: Actor | None = getattr(request.state, "actor", None)
+    nav = [item for item in NAV if actor is not None and item.visible_to(actor)]
+    base = {
+        "lang": lang,
+        "html_lang": HTML_LANG[lang],
+        "_": lambda text: translate(text, lang),
+        "actor": actor,
+        "nav": nav,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "path": request.url.path,
+    }
+    base.update(context)
+    return TEMPLATES.TemplateResponse(request, template, base, status_code=status_code)

@@ -1,0 +1,19 @@
+"""Every router of the application, pages first; a feature adds its routers here."""
+
+from kechuang.auth import api as auth_api
+from kechuang.auth import pages as auth_pages
+from kechuang.enterprises import api as enterprises_api
+from kechuang.enterprises import pages as enterprises_pages
+from kechuang.regions import api as regions_api
+from kechuang.regions import pages as regions_pages
+from kechuang.web import home
+
+ROUTERS = [
+    home.router,
+    auth_pages.router,
+    regions_pages.router,
+    enterprises_pages.router,
+    auth_api.router,
+    regions_api.router,
+    enterprises_api.router,
+]
