@@ -46,3 +46,50 @@ class AuditAction(LabelledEnum):
     login = "login", "登录", "Log in"
     logout = "logout", "退出", "Log out"
     import_ = "import", "导入", "Import"
+
+
+class SizeClass(LabelledEnum):
+    large = "large", "大型", "Large"
+    medium = "medium", "中型", "Medium"
+    small = "small", "小型", "Small"
+    micro = "micro", "微型", "Micro"
+
+
+class TitleType(LabelledEnum):
+    tech_sme = "tech_sme", "科技型中小企业", "Tech SME"
+    hnte = "hnte", "高新技术企业", "High and new technology enterprise"
+    innovative_sme = "innovative_sme", "创新型中小企业", "Innovative SME"
+    specialized_sme = "specialized_sme", "专精特新中小企业", "Specialised SME"
+    little_giant = "little_giant", "专精特新“小巨人”企业", "Little giant"
+    gazelle = "gazelle", "瞪羚企业", "Gazelle"
+    potential_unicorn = "potential_unicorn", "潜在独角兽企业", "Potential unicorn"
+    unicorn = "unicorn", "独角兽企业", "Unicorn"
+    provincial_rd_institution = "provincial_rd_institution", "省级研发机构", "Provincial R&D institution"
+    tech_innovation_demo = "tech_innovation_demo", "技术创新示范企业", "Technology innovation demonstration enterprise"
+    ip_advantage = "ip_advantage", "知识产权优势企业", "IP advantage enterprise"
+
+
+class TitleLevel(LabelledEnum):
+    national = "national", "国家级", "National"
+    provincial = "provincial", "省级", "Provincial"
+    municipal = "municipal", "市级", "Municipal"
+    district = "district", "区县级", "District"
+
+
+class IPKind(LabelledEnum):
+    """Kinds of IP; the class (Ⅰ / Ⅱ) follows the HNTE work guide (工作指引)."""
+
+    invention = "invention", "发明专利", "Invention patent"
+    plant_variety = "plant_variety", "植物新品种", "Plant variety"
+    new_drug = "new_drug", "国家新药", "National new drug"
+    ic_layout = "ic_layout", "集成电路布图设计", "IC layout design"
+    utility_model = "utility_model", "实用新型专利", "Utility model"
+    design = "design", "外观设计专利", "Design patent"
+    software = "software", "软件著作权", "Software copyright"
+
+    @property
+    def ip_class(self) -> str:
+        return "I" if self in CLASS_I_KINDS else "II"
+
+
+CLASS_I_KINDS = frozenset({IPKind.invention, IPKind.plant_variety, IPKind.new_drug, IPKind.ic_layout})

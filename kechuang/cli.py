@@ -26,8 +26,11 @@ def _print_credentials(creds) -> None:  # type: ignore[no-untyped-def]
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
     from kechuang.bootstrap import prepare_database
     from kechuang.db import transaction
+    from kechuang.demo.city import load_city
     from kechuang.demo.loader import load_demo_users
 
     settings = settings.with_generated_secret()
@@ -35,11 +38,44 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(f"数据库 database: {engine.url.render_as_string(hide_password=True)}")
     with transaction(factory) as session:
         prepare_database(engine, session, settings)
+    started = time.perf_counter()
+    with transaction(factory) as session:
+        loaded = load_city(session, n=args.enterprises, seed=args.seed, last_year=args.last_year)
+    if loaded:
+        print(f"已生成并载入演示城市 demo city loaded: {args.enterprises:,} 家企业 enterprises "
+              f"({time.perf_counter() - started:.1f} s)")
+    else:
+        print("演示城市已在库中 demo city already loaded")
+    with transaction(factory) as session:
         creds = load_demo_users(session, settings)
     _print_credentials(creds)
     if args.no_serve:
         return 0
     return _serve(settings, engine, args.host, args.port)
+
+
+def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from kechuang.bootstrap import regions_file
+    from kechuang.demo.generator import generate
+    from kechuang.enterprises.columns import DATASETS
+    from kechuang.enterprises.excel import write_workbook
+    from kechuang.regions.service import read_regions_file
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    names = {r.code: r.name for r in read_regions_file(regions_file(settings)) if r.parent is not None}
+    city = generate(args.enterprises, seed=args.seed, last_year=args.last_year)
+    frames = {"enterprises": city.enterprises, "figures": city.figures, "titles": city.titles, "ip": city.ip}
+    lookup = city.enterprises.select("uscc", "name")
+    for name, frame in frames.items():
+        if name != "enterprises":
+            frame = frame.join(lookup, on="uscc", how="left")
+        path = out / f"{name}.xlsx"
+        rows = write_workbook(path, DATASETS[name], frame, names)
+        print(f"{path}: {rows:,} 行 rows")
+    return 0
 
 
 def _serve(settings: Settings, engine, host: str, port: int) -> int:  # type: ignore[no-untyped-def]
@@ -162,6 +198,98 @@ def cmd_user_set_password(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _region_names(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from kechuang.regions.service import all_regions
+
+    return {r.code: r.name for r in all_regions(session) if r.parent_code is not None}
+
+
+def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang.db import transaction
+    from kechuang.enterprises.columns import dataset
+    from kechuang.enterprises.excel import write_workbook
+
+    _, factory = _engine_and_factory(settings)
+    with transaction(factory) as session:
+        names = _region_names(session)
+    write_workbook(args.out, dataset(args.dataset), None, names)
+    print(f"已写出模板 template written: {args.out}")
+    return 0
+
+
+class ProgressBar:
+    """A plain progress bar on stderr: 校验 [##########----------] 50%."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.last = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from kechuang.enterprises.importer import STAGES
+
+        share = 1.0 if total <= 0 else min(1.0, done / total)
+        filled = int(share * 30)
+        line = f"\r{STAGES.get(stage, stage)} [{'#' * filled}{'-' * (30 - filled)}] {share:4.0%} {done:,}/{total:,}"
+        if line != self.last:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+            self.last = line
+        if share >= 1.0:
+            sys.stderr.write("\n")
+            self.last = ""
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from kechuang.auth.scope import SYSTEM
+    from kechuang.db import transaction
+    from kechuang.enterprises.importer import import_file
+
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise KechuangError(f"无法读取文件 {path}：{exc.strerror}") from None
+    _, factory = _engine_and_factory(settings)
+    with transaction(factory) as session:
+        session.info["actor"] = SYSTEM
+        result = import_file(session, actor=SYSTEM, dataset_name=args.dataset, content=content, filename=path.name,
+                             progress=ProgressBar(sys.stderr.isatty() or args.progress), dry_run=args.dry_run)
+    verb = "校验通过（未写入）/ checked, not written" if args.dry_run else "导入完成 / imported"
+    print(f"{verb}: {path.name} — {result.rows} 行 rows; 新增 created {result.created}, "
+          f"修改 updated {result.updated}, 未变 unchanged {result.unchanged}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang.auth.scope import SYSTEM
+    from kechuang.db import transaction
+    from kechuang.enterprises.columns import dataset
+    from kechuang.enterprises.excel import write_workbook
+    from kechuang.enterprises.service import export_frame
+
+    _, factory = _engine_and_factory(settings)
+    with transaction(factory) as session:
+        frame = export_frame(session, actor=SYSTEM, dataset_name=args.dataset)
+        names = _region_names(session)
+    rows = write_workbook(args.out, dataset(args.dataset), frame, names)
+    print(f"已导出 exported {rows} 行 rows → {args.out}")
+    return 0
+
+
+def _demo_size_args(parser: argparse.ArgumentParser) -> None:
+    from datetime import date
+
+    parser.add_argument("--enterprises", type=int, default=12_000,
+                        help="how many enterprises the demo city has (default 12000; e.g. 1000000 for benchmarks)")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026): same seed, same city")
+    parser.add_argument("--last-year", type=int, default=date.today().year - 1,
+                        help="the last fiscal year with figures (default: last year)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kechuang",
@@ -180,7 +308,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     demo.add_argument("--no-serve", action="store_true", help="load the demo data and exit without serving")
+    _demo_size_args(demo)
     demo.set_defaults(func=cmd_demo)
+
+    data = sub.add_parser("demo-data", help="write the demo city as Excel files (to try the import)",
+                          description="Generate the demo city (deterministic: same seed, same data) and write it as "
+                          "enterprises.xlsx, figures.xlsx, titles.xlsx and ip.xlsx in the import layout.")
+    data.add_argument("out", help="folder to write the files into")
+    _demo_size_args(data)
+    data.set_defaults(func=cmd_demo_data)
 
     serve = sub.add_parser(
         "serve",
@@ -258,6 +394,28 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("username", help="login name")
     sp.add_argument("--password", help="the new password (otherwise asked for)")
     sp.set_defaults(func=cmd_user_set_password)
+    datasets = ["enterprises", "figures", "titles", "ip"]
+    ds_help = "enterprises (企业名单), figures (年度经营数据), titles (资质称号), ip (知识产权)"
+    tpl = sub.add_parser("template", help="write an empty Excel template to fill in",
+                         description="Write an Excel template with Chinese headers, a help row and drop-down lists.")
+    tpl.add_argument("dataset", choices=datasets, help=ds_help)
+    tpl.add_argument("out", help="the .xlsx file to write")
+    tpl.set_defaults(func=cmd_template)
+    imp = sub.add_parser("import", help="import an Excel or CSV file (all or nothing)",
+                         description="Check every row of FILE (.xlsx or .csv, UTF-8 or GBK) and list every problem "
+                         "(row, column, value, what was expected). One problem refuses the whole file and nothing is "
+                         "written; a clean file is added or updated by unified social credit code (and year/type).")
+    imp.add_argument("dataset", choices=datasets, help=ds_help)
+    imp.add_argument("file", help="the .xlsx or .csv file")
+    imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    imp.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    imp.set_defaults(func=cmd_import)
+    exp = sub.add_parser("export", help="export to Excel (imports back unchanged)",
+                         description="Export every record to an .xlsx file in the template's layout; importing it "
+                         "back reports zero changes.")
+    exp.add_argument("dataset", choices=datasets, help=ds_help)
+    exp.add_argument("out", help="the .xlsx file to write")
+    exp.set_defaults(func=cmd_export)
     return parser
 
 

@@ -2,7 +2,19 @@
 
 from kechuang.auth.models import AuditEntry, LoginAttempt, User
 from kechuang.db import Base
-from kechuang.enterprises.models import Enterprise
+from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, ImportBatch, IPHolding, Title
 from kechuang.regions.models import Region
 
-__all__ = ["AuditEntry", "Base", "Enterprise", "LoginAttempt", "Region", "User"]
+__all__ = [
+    "AppMeta",
+    "AuditEntry",
+    "Base",
+    "Enterprise",
+    "EnterpriseFigures",
+    "IPHolding",
+    "ImportBatch",
+    "LoginAttempt",
+    "Region",
+    "Title",
+    "User",
+]

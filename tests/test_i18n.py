@@ -1,6 +1,8 @@
 import re
 from pathlib import Path
 
+from kechuang.enterprises.columns import DATASETS
+from kechuang.enterprises.models import FIGURE_FIELDS
 from kechuang.web.i18n import catalogue
 from kechuang.web.render import NAV
 from tests.conftest import login
@@ -13,6 +15,9 @@ def test_every_template_string_has_an_english_entry() -> None:
     for path in TEMPLATES.rglob("*.html"):
         found |= set(re.findall(r"""_\(["']([^"']+)["']\)""", path.read_text(encoding="utf-8")))
     found |= {item.label for item in NAV}
+    for ds in DATASETS.values():  # column headers, help texts and labels are shown through _() too
+        found |= {ds.label} | {c.header for c in ds.columns} | {c.help for c in ds.columns}
+    found |= {label for _, label, _ in FIGURE_FIELDS}
     assert found, "no translatable strings found"
     missing = sorted(s for s in found if s not in catalogue())
     assert missing == []

@@ -1,9 +1,20 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 
 from kechuang.enterprises import service
-from kechuang.enterprises.schemas import EnterpriseList, EnterpriseOut
+from kechuang.enterprises.importer import import_file
+from kechuang.enterprises.schemas import (
+    EnterpriseDetail,
+    EnterpriseIn,
+    EnterpriseList,
+    EnterpriseOut,
+    FiguresIn,
+    FiguresOut,
+    ImportOut,
+    IPOut,
+    TitleOut,
+)
 from kechuang.web.context import Ctx, api_ctx
 
 router = APIRouter(prefix="/api/v1", tags=["enterprises"])
@@ -11,27 +22,58 @@ router = APIRouter(prefix="/api/v1", tags=["enterprises"])
 
 @router.get("/enterprises", response_model=EnterpriseList)
 def list_enterprises(
-    q: str | None = None,
-    region_code: str | None = None,
+    q: str | None = Query(None, description="name, alias or USCC"),
+    region_code: str | None = Query(None, description="a region; includes the regions under it"),
+    title: str | None = Query(None, description="holds this title today, e.g. hnte"),
+    industry: str | None = Query(None, description="GB/T 4754 prefix, e.g. C38"),
+    size_class: str | None = None,
+    sort: str = Query("name", pattern="^(name|revenue|founded|uscc)$"),
     page: int = Query(1, ge=1),
     page_size: int = Query(50, ge=1, le=500),
     ctx: Ctx = Depends(api_ctx),
 ) -> EnterpriseList:
-    result = service.list_enterprises(
-        ctx.session,
-        actor=ctx.actor,
-        query=service.EnterpriseQuery(q=q, region_code=region_code, page=page, page_size=page_size),
-    )
-    return EnterpriseList(
-        items=[EnterpriseOut.model_validate(e) for e in result.items],
-        total=result.total,
-        page=result.page,
-        page_size=result.page_size,
+    query = service.EnterpriseQuery(q=q, region_code=region_code, title=title, industry=industry,
+                                    size_class=size_class, sort=sort, page=page, page_size=page_size)
+    result = service.list_enterprises(ctx.session, actor=ctx.actor, query=query)
+    return EnterpriseList(items=[EnterpriseOut.of(e) for e in result.items], total=result.total,
+                          page=result.page, page_size=result.page_size)
+
+
+@router.get("/enterprises/{enterprise_id}", response_model=EnterpriseDetail)
+def get_enterprise(enterprise_id: int, ctx: Ctx = Depends(api_ctx)) -> EnterpriseDetail:
+    p = service.profile(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id)
+    return EnterpriseDetail.of(  # type: ignore[return-value]
+        p.enterprise,
+        figures=[FiguresOut.model_validate(f) for f in p.figures],
+        titles=[TitleOut.model_validate(t) for t in p.titles],
+        ip=[IPOut.model_validate(h) for h in p.ip],
     )
 
 
-@router.get("/enterprises/{enterprise_id}", response_model=EnterpriseOut)
-def get_enterprise(enterprise_id: int, ctx: Ctx = Depends(api_ctx)) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(
-        service.get_enterprise(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id)
-    )
+@router.post("/enterprises", response_model=EnterpriseOut, status_code=201)
+def create_enterprise(body: EnterpriseIn, ctx: Ctx = Depends(api_ctx)) -> EnterpriseOut:
+    return EnterpriseOut.of(service.create_enterprise(ctx.session, actor=ctx.actor, values=body.values()))
+
+
+@router.patch("/enterprises/{enterprise_id}", response_model=EnterpriseOut)
+def update_enterprise(enterprise_id: int, body: EnterpriseIn, ctx: Ctx = Depends(api_ctx)) -> EnterpriseOut:
+    ent = service.update_enterprise(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id, values=body.values())
+    return EnterpriseOut.of(ent)
+
+
+@router.put("/enterprises/{enterprise_id}/figures/{year}", response_model=FiguresOut)
+def put_figures(enterprise_id: int, year: int, body: FiguresIn, ctx: Ctx = Depends(api_ctx)) -> FiguresOut:
+    """Replace one year's figures (absent or null fields become unknown)."""
+    fig = service.save_figures(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id, year=year,
+                               values=body.model_dump())
+    return FiguresOut.model_validate(fig)
+
+
+@router.post("/imports/{dataset}", response_model=ImportOut)
+async def import_spreadsheet(dataset: str, file: UploadFile = File(...), dry_run: bool = False,
+                             ctx: Ctx = Depends(api_ctx)) -> ImportOut:
+    """Import an .xlsx or .csv file all or nothing; 422 lists every problem (row, column, value, expected)."""
+    content = await file.read()
+    result = import_file(ctx.session, actor=ctx.actor, dataset_name=dataset, content=content,
+                         filename=file.filename or "upload", dry_run=dry_run)
+    return ImportOut(**{k: v for k, v in result.as_dict().items() if k != "problems"})

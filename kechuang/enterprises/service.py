@@ -1,21 +1,44 @@
-"""Enterprise registry use cases; every read and write goes through the actor's scope."""
+"""Enterprise registry use cases; every read and write goes through the actor's scope.
+
+Single-record forms and the API validate with the same column rules as the spreadsheet import
+(``tabular.parse`` on a one-row table), so a value is accepted or refused the same way everywhere.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from sqlalchemy import func, or_, select
+import polars as pl
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from kechuang.auth.scope import Actor, scope_clause
-from kechuang.enterprises.models import Enterprise
-from kechuang.errors import NotFound
+from kechuang.auth.scope import Actor, check_write, scope_clause
+from kechuang.choices import Role, TitleType
+from kechuang.enterprises.columns import ENTERPRISES, FIGURES, Dataset, Kind, dataset
+from kechuang.enterprises.importer import region_lookup, sync_child_regions
+from kechuang.enterprises.models import FIGURE_FIELDS, Enterprise, EnterpriseFigures, IPHolding, Title
+from kechuang.enterprises.tabular import ROW, RawTable, parse
+from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
+from kechuang.regions.service import region_codes_under
+
+SORTS: dict[str, Any] = {
+    "name": (Enterprise.name.asc(), Enterprise.id.asc()),
+    "revenue": (Enterprise.latest_revenue.desc().nulls_last(), Enterprise.id.asc()),
+    "founded": (Enterprise.founded_on.desc().nulls_last(), Enterprise.id.asc()),
+    "uscc": (Enterprise.uscc.asc(),),
+}
 
 
 @dataclass(frozen=True)
 class EnterpriseQuery:
     q: str | None = None
-    region_code: str | None = None
+    region_code: str | None = None  # the region and everything under it
+    title: str | None = None  # holds this title, valid today
+    industry: str | None = None  # GB/T 4754 prefix: section letter or division, e.g. C or C38
+    size_class: str | None = None
+    sort: str = "name"
     page: int = 1
     page_size: int = 50
 
@@ -32,39 +55,237 @@ class EnterprisePage:
         return max(1, -(-self.total // self.page_size))
 
 
-def list_enterprises(session: Session, *, actor: Actor, query: EnterpriseQuery) -> EnterprisePage:
-    clauses = [scope_clause(actor, Enterprise)]
-    if query.q:
-        like = f"%{query.q.strip()}%"
-        clauses.append(or_(Enterprise.name.like(like), Enterprise.uscc.like(like)))
+def _filters(session: Session, actor: Actor, query: EnterpriseQuery, today: date | None = None) -> list[Any]:
+    clauses: list[ColumnElement[bool]] = [scope_clause(actor, Enterprise)]
+    if query.q and query.q.strip():
+        text = query.q.strip()
+        like = f"%{text}%"
+        if len(text) == 18 and text.isalnum():
+            clauses.append(Enterprise.uscc == text.upper())
+        else:
+            clauses.append(or_(Enterprise.name.like(like), Enterprise.aliases.like(like),
+                               Enterprise.uscc.like(f"{text.upper()}%")))
     if query.region_code:
-        clauses.append(Enterprise.region_code == query.region_code)
+        clauses.append(Enterprise.region_code.in_(sorted(region_codes_under(session, query.region_code))))
+    if query.title:
+        on = today or date.today()
+        clauses.append(exists().where(
+            Title.enterprise_id == Enterprise.id, Title.type == query.title,
+            or_(Title.valid_until.is_(None), Title.valid_until >= on),
+        ))
+    if query.industry:
+        clauses.append(Enterprise.industry_code.like(f"{query.industry.strip().upper()}%"))
+    if query.size_class:
+        clauses.append(Enterprise.size_class == query.size_class)
+    return clauses
+
+
+def list_enterprises(session: Session, *, actor: Actor, query: EnterpriseQuery) -> EnterprisePage:
+    clauses = _filters(session, actor, query)
     total = int(session.scalar(select(func.count()).select_from(Enterprise).where(*clauses)) or 0)
     page = max(1, query.page)
-    stmt = (
-        select(Enterprise)
-        .where(*clauses)
-        .order_by(Enterprise.name, Enterprise.id)
-        .offset((page - 1) * query.page_size)
-        .limit(query.page_size)
-    )
+    stmt = (select(Enterprise).where(*clauses).order_by(*SORTS.get(query.sort, SORTS["name"]))
+            .offset((page - 1) * query.page_size).limit(query.page_size))
     return EnterprisePage(list(session.scalars(stmt)), total, page, query.page_size)
 
 
 def get_enterprise(session: Session, *, actor: Actor, enterprise_id: int) -> Enterprise:
     """One enterprise the actor may see; anything else is reported as not found (no existence leak)."""
-    ent = session.scalar(
-        select(Enterprise).where(Enterprise.id == enterprise_id, scope_clause(actor, Enterprise))
-    )
+    ent = session.scalar(select(Enterprise).where(Enterprise.id == enterprise_id, scope_clause(actor, Enterprise)))
     if ent is None:
         raise NotFound(f"企业 {enterprise_id} 不存在或无权查看")
     return ent
 
 
 def count_by_region(session: Session, *, actor: Actor) -> dict[str, int]:
-    stmt = (
-        select(Enterprise.region_code, func.count())
-        .where(scope_clause(actor, Enterprise))
-        .group_by(Enterprise.region_code)
-    )
+    stmt = (select(Enterprise.region_code, func.count()).where(scope_clause(actor, Enterprise))
+            .group_by(Enterprise.region_code))
     return {code: int(n) for code, n in session.execute(stmt)}
+
+
+def count_titles(session: Session, *, actor: Actor, on: date | None = None) -> dict[str, int]:
+    """Enterprises holding each title, valid on ``on`` (default today)."""
+    day = on or date.today()
+    stmt = (select(Title.type, func.count(func.distinct(Title.enterprise_id)))
+            .where(scope_clause(actor, Title), or_(Title.valid_until.is_(None), Title.valid_until >= day))
+            .group_by(Title.type))
+    return {t: int(n) for t, n in session.execute(stmt)}
+
+
+def hnte_by_region(session: Session, *, actor: Actor, on: date | None = None) -> dict[str, int]:
+    """Enterprises holding a valid HNTE title, per region."""
+    day = on or date.today()
+    stmt = (select(Title.region_code, func.count(func.distinct(Title.enterprise_id)))
+            .where(scope_clause(actor, Title), Title.type == TitleType.hnte,
+                   or_(Title.valid_until.is_(None), Title.valid_until >= day))
+            .group_by(Title.region_code))
+    return {code: int(n) for code, n in session.execute(stmt)}
+
+
+@dataclass(frozen=True)
+class Profile:
+    enterprise: Enterprise
+    figures: list[EnterpriseFigures]
+    titles: list[Title]
+    ip: list[IPHolding]
+
+
+def profile(session: Session, *, actor: Actor, enterprise_id: int) -> Profile:
+    ent = get_enterprise(session, actor=actor, enterprise_id=enterprise_id)
+    figures = list(session.scalars(select(EnterpriseFigures).where(EnterpriseFigures.enterprise_id == ent.id)
+                                   .order_by(EnterpriseFigures.year)))
+    titles = list(session.scalars(select(Title).where(Title.enterprise_id == ent.id)
+                                  .order_by(Title.year_granted.desc(), Title.type)))
+    ip = list(session.scalars(select(IPHolding).where(IPHolding.enterprise_id == ent.id)
+                              .order_by(IPHolding.year, IPHolding.kind)))
+    return Profile(ent, figures, titles, ip)
+
+
+# ---- single-record writes ---------------------------------------------------------------
+
+def _parse_one(session: Session, ds: Dataset, values: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Validate one record with the import rules; returns the typed values and every problem."""
+    fields = [c.field for c in ds.columns if c.imported and c.field in values]
+    raw = pl.DataFrame({ROW: [1], **{f: [None if values[f] in (None, "") else str(values[f]).strip()]
+                                      for f in fields}},
+                       schema={ROW: pl.Int64, **{f: pl.String for f in fields}})
+    headers = {c.field: c.header for c in ds.columns}
+    table = RawTable(filename="", frame=raw, headers=headers)
+    for col in ds.columns:
+        if col.required and col.field not in fields:
+            table.problems.append(Problem(field=col.header, message="必填，不能为空"))
+    parsed = parse(table, ds, regions=region_lookup(session), current_year=date.today().year)
+    problems = [Problem(field=p.field, message=p.message, value=p.value) for p in parsed.problems]
+    row = parsed.frame.row(0, named=True)
+    for col in ds.columns:
+        if col.field in row and col.kind in (Kind.text, Kind.aliases, Kind.industry) and row[col.field] is None:
+            row[col.field] = ""
+    row.pop(ROW, None)
+    return row, problems
+
+
+def _parse_or_raise(session: Session, ds: Dataset, values: dict[str, Any]) -> dict[str, Any]:
+    row, problems = _parse_one(session, ds, values)
+    if problems:
+        raise InvalidInput(problems)
+    return row
+
+
+def _user_source(actor: Actor) -> str:
+    return f"user:{actor.username}"
+
+
+def create_enterprise(session: Session, *, actor: Actor, values: dict[str, Any]) -> Enterprise:
+    if actor.role not in (Role.admin, Role.district):
+        raise Forbidden("只有管理员和区县操作员可以新增企业")
+    row, problems = _parse_one(session, ENTERPRISES, values)
+    if row["uscc"] and session.scalar(select(Enterprise.id).where(Enterprise.uscc == row["uscc"])) is not None:
+        problems.append(Problem(field=ENTERPRISES.column("uscc").header, message="该统一社会信用代码已登记",
+                                value=row["uscc"]))
+    if not actor.is_admin and row["region_code"] and row["region_code"] not in actor.region_codes:
+        problems.append(Problem(field=ENTERPRISES.column("region_code").header, message="不在您的管辖范围内",
+                                value=row["region_code"]))
+    if problems:
+        raise InvalidInput(problems)
+    ent = Enterprise(**row, source=_user_source(actor))
+    session.add(ent)
+    session.flush()
+    return ent
+
+
+def update_enterprise(session: Session, *, actor: Actor, enterprise_id: int, values: dict[str, Any]) -> Enterprise:
+    ent = get_enterprise(session, actor=actor, enterprise_id=enterprise_id)
+    check_write(actor, ent)
+    merged = {c.field: getattr(ent, c.field) for c in ENTERPRISES.columns}
+    merged.update({k: v for k, v in values.items() if k != "uscc"})
+    merged = {k: (v.isoformat() if isinstance(v, date) else ("是" if v is True else "否" if v is False else v))
+              for k, v in merged.items()}
+    merged["aliases"] = (merged.get("aliases") or "")
+    row = _parse_or_raise(session, ENTERPRISES, merged)
+    if row["region_code"] != ent.region_code:
+        if actor.role is Role.enterprise or (not actor.is_admin and row["region_code"] not in actor.region_codes):
+            raise InvalidInput([Problem(field=ENTERPRISES.column("region_code").header,
+                                        message="不能把企业改到您管辖范围以外的地区", value=row["region_code"])])
+    changed = {k: v for k, v in row.items() if k != "uscc" and getattr(ent, k) != v}
+    for k, v in changed.items():
+        setattr(ent, k, v)
+    if changed:
+        ent.source = _user_source(actor)
+        session.flush()
+        if "region_code" in changed:
+            sync_child_regions(session, [ent.id])
+    return ent
+
+
+def save_figures(session: Session, *, actor: Actor, enterprise_id: int, year: int,
+                 values: dict[str, Any]) -> EnterpriseFigures:
+    """Create or change one year's figures; each changed figure records the user as its source."""
+    ent = get_enterprise(session, actor=actor, enterprise_id=enterprise_id)
+    check_write(actor, ent)
+    row = _parse_or_raise(session, FIGURES, {"uscc": ent.uscc, "year": year,
+                                        **{f: values.get(f) for f, _, _ in FIGURE_FIELDS}})
+    fig = session.scalar(select(EnterpriseFigures).where(EnterpriseFigures.enterprise_id == ent.id,
+                                                         EnterpriseFigures.year == row["year"]))
+    source = _user_source(actor)
+    if fig is None:
+        fig = EnterpriseFigures(enterprise_id=ent.id, region_code=ent.region_code, year=row["year"], source=source,
+                                field_sources={})
+        session.add(fig)
+    sources = dict(fig.field_sources or {})
+    for f, _, _ in FIGURE_FIELDS:
+        if getattr(fig, f) != row[f]:
+            setattr(fig, f, row[f])
+            sources[f] = source
+    fig.field_sources = sources
+    session.flush()
+    latest = session.scalar(select(func.max(EnterpriseFigures.year))
+                            .where(EnterpriseFigures.enterprise_id == ent.id))
+    if latest == fig.year:
+        ent.latest_year, ent.latest_revenue = fig.year, fig.operating_revenue
+        session.flush()
+    return fig
+
+
+def figure_source(fig: EnterpriseFigures, field: str) -> str:
+    return (fig.field_sources or {}).get(field) or fig.source
+
+
+def describe_source(source: str) -> str:
+    """A source as a person reads it: 导入 文件名 第 N 行 / 用户 alice 录入 / 演示数据."""
+    if source.startswith("import:"):
+        name, _, row = source.removeprefix("import:").rpartition("#")
+        return f"导入 {name} 第 {row} 行"
+    if source.startswith("user:"):
+        return f"用户 {source.removeprefix('user:')} 录入"
+    if source.startswith("demo:"):
+        return "演示数据生成器"
+    return source or "—"
+
+
+# ---- export ------------------------------------------------------------------------------
+
+def export_frame(session: Session, *, actor: Actor, dataset_name: str,
+                 query: EnterpriseQuery | None = None) -> pl.DataFrame:
+    """The rows the actor may see (optionally limited to the list's filters), as stored values."""
+    ds = dataset(dataset_name)
+    clauses = _filters(session, actor, query or EnterpriseQuery())
+    if ds.name == "enterprises":
+        cols = [getattr(Enterprise, c.field) for c in ds.columns]
+        stmt = select(*cols).where(*clauses).order_by(Enterprise.uscc)
+        names = [c.field for c in ds.columns]
+    else:
+        model = {"figures": EnterpriseFigures, "titles": Title, "ip": IPHolding}[ds.name]
+        value_cols = [getattr(model, c.field) for c in ds.columns if c.field not in ("uscc", "name")]
+        stmt = (select(Enterprise.uscc, Enterprise.name, *value_cols).join(Enterprise, Enterprise.id ==
+                                                                            model.enterprise_id)
+                .where(*clauses).order_by(Enterprise.uscc, *(getattr(model, k) for k in ds.key if k != "uscc")))
+        names = ["uscc", "name", *(c.field for c in ds.columns if c.field not in ("uscc", "name"))]
+    rows = session.execute(stmt).all()
+    return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+
+
+def title_label(value: str, lang: str = "zh") -> str:
+    try:
+        return TitleType(value).label(lang)
+    except ValueError:
+        return value

@@ -87,8 +87,11 @@ class Ctx:
 
 
 def _ctx(request: Request, session: Session, actor: Actor) -> Ctx:
+    from kechuang.demo.city import is_demo
+
     session.info["actor"] = actor
     request.state.actor = actor
+    request.state.demo = is_demo(session)
     return Ctx(
         request=request, session=session, actor=actor, lang=pick_language(request.cookies.get(LANG_COOKIE))
     )

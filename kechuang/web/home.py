@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
 from kechuang.auth import audit
-from kechuang.enterprises.service import count_by_region
+from kechuang.enterprises.service import count_by_region, count_titles, hnte_by_region
 from kechuang.regions.service import all_regions
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.render import render
@@ -26,12 +26,14 @@ def home(ctx: Ctx = Depends(page_ctx)) -> Response:
         if ctx.actor.is_admin
         else []
     )
+    hnte = hnte_by_region(ctx.session, actor=ctx.actor)
     return render(
         ctx.request,
         "home.html",
         total=sum(counts.values()),
+        titles=count_titles(ctx.session, actor=ctx.actor),
         chart_names=[r.name for r in top_level],
         chart_values=[counts.get(r.code, 0) for r in top_level],
+        chart_hnte=[hnte.get(r.code, 0) for r in top_level],
         recent=recent,
-        regions_count=len(regions),
     )

@@ -39,6 +39,7 @@ NAV: list[NavItem] = [
     NavItem("/", "首页"),
     NavItem("/enterprises", "企业库", frozenset({Role.admin, Role.district, Role.viewer})),
     NavItem("/my-enterprise", "本企业", frozenset({Role.enterprise})),
+    NavItem("/imports", "数据导入", frozenset({Role.admin, Role.district, Role.enterprise})),
     NavItem("/regions", "地区"),
     NavItem("/admin/users", "用户管理", frozenset({Role.admin})),
     NavItem("/admin/audit", "审计日志", frozenset({Role.admin})),
@@ -59,6 +60,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "csrf_field": CSRF_FIELD,
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "path": request.url.path,
+        "demo": getattr(request.state, "demo", False),
     }
     base.update(context)
     return TEMPLATES.TemplateResponse(request, template, base, status_code=status_code)

@@ -1,17 +1,44 @@
 // Charts drawn from data-* attributes, so pages need no inline script.
 (function () {
+  var RED = "#b3261e", BLUE = "#1d4ed8", GREEN = "#2e7d32";
+  function wan(v) { return v == null ? "—" : (Math.abs(v) >= 1e8 ? (v / 1e8).toFixed(2) + "亿" : (v / 1e4).toFixed(0) + "万"); }
+  function json(el, key) { return JSON.parse(el.dataset[key] || "[]"); }
   function bar(el) {
-    var names = JSON.parse(el.dataset.names || "[]");
-    var values = JSON.parse(el.dataset.values || "[]");
+    var names = json(el, "names"), values = json(el, "values"), hnte = json(el, "hnte");
+    var series = [{ name: el.dataset.labelValues, type: "bar", data: values, itemStyle: { color: RED } }];
+    if (hnte.length) { series.push({ name: el.dataset.labelHnte, type: "bar", data: hnte, itemStyle: { color: BLUE } }); }
     var chart = echarts.init(el);
     chart.setOption({
-      tooltip: {},
-      grid: { left: 48, right: 16, top: 16, bottom: 48 },
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 48, right: 16, top: 32, bottom: 64 },
       xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: names.length > 6 ? 30 : 0 } },
       yAxis: { type: "value" },
-      series: [{ type: "bar", data: values, itemStyle: { color: "#b3261e" } }]
+      series: series
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
-  document.querySelectorAll("#chart-regions").forEach(bar);
+  function trend(el) {
+    var years = json(el, "years"), revenue = json(el, "revenue"), rd = json(el, "rd"), profit = json(el, "profit");
+    var ratio = revenue.map(function (r, i) { return r && rd[i] != null ? +(100 * rd[i] / r).toFixed(2) : null; });
+    var d = el.dataset;
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return typeof v === "number" && Math.abs(v) > 1000 ? wan(v) + "元" : v; } },
+      legend: { top: 0, data: [d.labelRevenue, d.labelRd, d.labelProfit, d.labelRatio] },
+      grid: { left: 64, right: 56, top: 48, bottom: 32 },
+      xAxis: { type: "category", data: years },
+      yAxis: [{ type: "value", axisLabel: { formatter: wan } }, { type: "value", axisLabel: { formatter: "{value}%" } }],
+      series: [
+        { name: d.labelRevenue, type: "line", data: revenue, itemStyle: { color: RED } },
+        { name: d.labelRd, type: "line", data: rd, itemStyle: { color: BLUE } },
+        { name: d.labelProfit, type: "line", data: profit, itemStyle: { color: GREEN } },
+        { name: d.labelRatio, type: "bar", yAxisIndex: 1, data: ratio, barMaxWidth: 24, itemStyle: { color: "#fdb022" },
+          tooltip: { valueFormatter: function (v) { return v == null ? "—" : v + "%"; } } }
+      ]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  document.querySelectorAll("#chart-regions, .chart-bar").forEach(bar);
+  document.querySelectorAll("#chart-trend").forEach(trend);
 })();
