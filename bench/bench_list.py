@@ -51,16 +51,23 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=1_000_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
-    district = Actor(user_id=None, username="bench", role=Role.district, region_code="321003",
-                     region_codes=frozenset({"321003", "32100301", "32100302", "32100303"}))
+    district = Actor(
+        user_id=None,
+        username="bench",
+        role=Role.district,
+        region_code="321003",
+        region_codes=frozenset({"321003", "32100301", "32100302", "32100303"}),
+    )
     for backend in args.backends.split(","):
         with fresh_database(backend) as engine:
             factory = make_session_factory(engine)
             t0 = time.perf_counter()
             with transaction(factory) as s:
                 load_city(s, n=args.enterprises, seed=2026, last_year=2025)
-            print(f"{backend}: loaded {args.enterprises:,} enterprises in {time.perf_counter() - t0:.0f} s "
-                  f"(peak RSS {peak_mb():,.0f} MB)")
+            print(
+                f"{backend}: loaded {args.enterprises:,} enterprises in {time.perf_counter() - t0:.0f} s "
+                f"(peak RSS {peak_mb():,.0f} MB)"
+            )
             worst = 0.0
             for (label, filters), sort, (who, actor) in itertools.product(
                 FILTERS.items(), SORTS, [("admin", SYSTEM), ("district", district)]

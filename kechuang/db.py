@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData, create_engine, event
+import polars as pl
+from sqlalchemy import MetaData, Table, bindparam, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -61,3 +62,50 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def bulk_insert(session: Session, table: Table, frame: pl.DataFrame, chunk: int = 5000) -> None:
+    """Insert a frame's rows: PostgreSQL COPY (fastest), elsewhere batched executemany."""
+    if frame.height == 0:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+            for row in frame.iter_rows():
+                copy.write_row(row)
+        return
+    for start in range(0, frame.height, chunk):
+        session.execute(table.insert(), frame.slice(start, chunk).to_dicts())
+
+
+def analyze(session: Session, *tables: Table) -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk write (else it may pick sequential scans)."""
+    if session.get_bind().dialect.name == "postgresql":
+        for table in tables:
+            session.execute(text(f'ANALYZE "{table.name}"'))
+
+
+def bulk_update(session: Session, table: Table, frame: pl.DataFrame, key: str = "id") -> None:
+    """Update rows by primary key from a frame (its columns: the key and the columns to set).
+
+    PostgreSQL: COPY into a temporary table, then one UPDATE … FROM; elsewhere batched executemany."""
+    if frame.height == 0:
+        return
+    columns = [c for c in frame.columns if c != key]
+    if session.get_bind().dialect.name == "postgresql":
+        temp = f"_kc_update_{table.name}"
+        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        session.execute(text(f'CREATE TEMP TABLE "{temp}" ON COMMIT DROP AS SELECT {cols} FROM "{table.name}" '
+                             "WITH NO DATA"))
+        bulk_insert(session, Table(temp, MetaData()), frame)
+        assignments = ", ".join(f'"{c}" = u."{c}"' for c in columns)
+        session.execute(text(f'UPDATE "{table.name}" AS t SET {assignments} FROM "{temp}" AS u '
+                             f'WHERE t."{key}" = u."{key}"'))
+        session.execute(text(f'DROP TABLE "{temp}"'))
+        return
+    stmt = table.update().where(table.c[key] == bindparam("_key")).values(
+        {c: bindparam(c) for c in columns})
+    rows = frame.rename({key: "_key"}).to_dicts()
+    for start in range(0, len(rows), 5000):
+        session.execute(stmt, rows[start : start + 5000])

@@ -68,6 +68,7 @@ def test_clean_file_upserts_and_reports_counts(factory) -> None:  # type: ignore
     assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
     changed = [row[:] for row in GOOD_ENTERPRISES]
     changed[0][4] = "邗江路2号"
+    changed[0][5] = "2019-04-13"
     again = run(factory, "enterprises", filled_template("enterprises", changed))
     assert (again.created, again.updated, again.unchanged) == (0, 1, 2)
     with transaction(factory) as s:
@@ -75,7 +76,8 @@ def test_clean_file_upserts_and_reports_counts(factory) -> None:  # type: ignore
         assert ent.address == "邗江路2号" and ent.aliases == "甲乙|甲乙科技" and ent.region_code == "321003"
         assert ent.source == "import:企业.xlsx#3"
         audit = s.scalars(select(AuditEntry).where(AuditEntry.entity == "enterprises")).all()
-        assert any(a.action == "update" and a.after == {"address": "邗江路2号"} for a in audit)
+        assert any(a.action == "update" and a.after == {"address": "邗江路2号", "founded_on": "2019-04-13"}
+                   and a.before == {"address": "邗江路1号", "founded_on": "2019-04-12"} for a in audit)
         assert any(a.action == "import" and "修改 1" in a.summary for a in audit)
 
 

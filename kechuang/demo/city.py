@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 import polars as pl
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
 from kechuang.auth.scope import SYSTEM
 from kechuang.choices import IPKind
-from kechuang.db import utcnow
+from kechuang.db import analyze, bulk_insert, utcnow
 from kechuang.enterprises.importer import refresh_all_latest
 from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, IPHolding, Title
 
 SOURCE = "demo:generator"
 META_KEY = "demo_city"
-CHUNK = 5000
-
-
-def _insert(session: Session, model: Any, frame: pl.DataFrame) -> None:
-    for start in range(0, frame.height, CHUNK):
-        session.execute(insert(model), frame.slice(start, CHUNK).to_dicts())
 
 
 def demo_signature(n: int, seed: int, last_year: int) -> str:
     return f"n={n};seed={seed};last_year={last_year}"
 
 
-def load_city(session: Session, *, n: int, seed: int, last_year: int, chunks: Iterable[Any] | None = None) -> bool:
+def load_city(session: Session, *, n: int, seed: int, last_year: int) -> bool:
     """Generate and load the demo city unless this exact city is already loaded; True when loaded now."""
     from kechuang.demo.generator import generate
 
@@ -45,7 +36,7 @@ def load_city(session: Session, *, n: int, seed: int, last_year: int, chunks: It
     existing = set(session.scalars(select(Enterprise.uscc)))
     ents = city.enterprises.filter(~pl.col("uscc").is_in(list(existing))).with_columns(
         pl.lit(SOURCE).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"))
-    _insert(session, Enterprise, ents)
+    bulk_insert(session, Enterprise.__table__, ents)
     ids = pl.DataFrame(session.execute(select(Enterprise.uscc, Enterprise.id, Enterprise.region_code)).all(),
                        schema={"uscc": pl.String, "enterprise_id": pl.Int64, "region_code": pl.String},
                        orient="row").filter(pl.col("uscc").is_in(ents["uscc"].to_list()))
@@ -54,13 +45,14 @@ def load_city(session: Session, *, n: int, seed: int, last_year: int, chunks: It
         return frame.join(ids, on="uscc", how="inner").drop("uscc").with_columns(
             pl.lit(SOURCE).alias("source"), pl.lit(now).alias("updated_at"))
 
-    _insert(session, EnterpriseFigures, attach(city.figures))
-    _insert(session, Title, attach(city.titles))
+    bulk_insert(session, EnterpriseFigures.__table__, attach(city.figures))
+    bulk_insert(session, Title.__table__, attach(city.titles))
     ip = attach(city.ip)
     if "ip_class" not in ip.columns:
         ip = ip.with_columns(pl.col("kind").replace_strict({k.value: k.ip_class for k in IPKind}).alias("ip_class"))
-    _insert(session, IPHolding, ip)
+    bulk_insert(session, IPHolding.__table__, ip)
     refresh_all_latest(session)
+    analyze(session, Enterprise.__table__, EnterpriseFigures.__table__, Title.__table__, IPHolding.__table__)
     if meta is None:
         session.add(AppMeta(key=META_KEY, value=signature))
     else:

@@ -12,13 +12,14 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import JSON, Column, MetaData, Table, Text, func, select, update
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
+from kechuang.auth.models import AuditEntry
 from kechuang.auth.scope import Actor, scope_clause
 from kechuang.choices import IPKind, Role
-from kechuang.db import utcnow
+from kechuang.db import analyze, bulk_insert, bulk_update, utcnow
 from kechuang.enterprises.columns import Dataset, Kind, dataset
 from kechuang.enterprises.models import FIGURE_FIELDS, Enterprise, EnterpriseFigures, IPHolding, Title
 from kechuang.enterprises.tabular import ROW, Parsed, RawTable, UnreadableFile, parse, read_table
@@ -27,8 +28,13 @@ from kechuang.regions.models import Region
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 2000
+ANALYZE_AFTER = 1000  # rows written; beyond this the planner statistics are refreshed
 TABLES: dict[str, Any] = {"enterprises": Enterprise, "figures": EnterpriseFigures, "titles": Title, "ip": IPHolding}
 STAGES = {"read": "读取", "validate": "校验", "write": "写入"}
+# The audit table with its JSON columns as text, for inserting JSON built column-wise by Polars.
+AUDIT_ROWS = Table("audit_log", MetaData(), *(
+    Column(c.name, Text if isinstance(c.type, JSON) else c.type) for c in AuditEntry.__table__.columns
+))
 
 
 def _quiet(_stage: str, _done: int, _total: int) -> None:
@@ -196,13 +202,16 @@ def _defaults_for_create(ds: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
     return out.with_columns(pl.col(c).fill_null(v) for c, v in extra.items() if c in out.columns and v != now)
 
 
-def _write(session: Session, model: Any, rows: list[dict[str, Any]], progress: Progress, done: int,
+def _write(session: Session, model: Any, frame: pl.DataFrame, progress: Progress, done: int,
            total: int, *, is_update: bool) -> int:
-    """ORM bulk INSERT, or bulk UPDATE by primary key, in chunks (no per-row objects)."""
-    stmt = update(model) if is_update else insert(model)
-    for chunk in _chunks(rows, CHUNK):
-        session.execute(stmt, list(chunk))
-        done += len(chunk)
+    """Bulk INSERT or UPDATE by primary key (COPY-based on PostgreSQL), in chunks with progress."""
+    for start in range(0, frame.height, CHUNK):
+        part = frame.slice(start, CHUNK)
+        if is_update:
+            bulk_update(session, model.__table__, part)
+        else:
+            bulk_insert(session, model.__table__, part)
+        done += part.height
         progress("write", done, total)
     return done
 
@@ -240,28 +249,35 @@ def sync_child_regions(session: Session, enterprise_ids: list[int]) -> None:
                             .execution_options(synchronize_session=False))
 
 
+def _json_object(pairs: list[pl.Expr]) -> pl.Expr:
+    """Concatenate '"key":value' fragments (nulls skipped) into a JSON object string."""
+    return pl.lit("{") + pl.concat_str(pairs, separator=",", ignore_nulls=True) + pl.lit("}")
+
+
 def _audit_updates(session: Session, actor: Actor, ds: Dataset, updates: pl.DataFrame, fields: list[str]) -> None:
-    """One audit row per updated record with the changed fields before and after."""
+    """One audit row per updated record with the changed fields before and after, built column-wise."""
     if updates.height == 0:
         return
-    from kechuang.auth.models import AuditEntry
-
     region = pl.col("region_code") if ds.name == "enterprises" and "region_code" in fields else pl.col("ent_region")
-    frame = updates.select(pl.col("__id"), region.alias("__region"), *fields, *("old_" + f for f in fields))
-    now = utcnow()
-    entries = []
-    for row in frame.iter_rows(named=True):  # updated rows only
-        before = {f: _json(row["old_" + f]) for f in fields if row["old_" + f] != row[f]}
-        entries.append({"at": now, "actor_id": actor.user_id, "actor_username": actor.username,
-                        "entity": TABLES[ds.name].__tablename__, "entity_id": str(row["__id"]), "action": "update",
-                        "region_code": row["__region"], "summary": "导入修改", "before": before,
-                        "after": {f: _json(row[f]) for f in before}})
-    for chunk in _chunks(entries, CHUNK):
-        session.execute(insert(AuditEntry), list(chunk))
 
+    def fragment(field: str, column: str) -> pl.Expr:
+        changed = ~pl.col(field).eq_missing(pl.col("old_" + field))
+        encoded = pl.struct(pl.col(column).alias(field)).struct.json_encode().str.strip_prefix("{").str.strip_suffix("}")
+        return pl.when(changed).then(encoded)
 
-def _json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+    rows = updates.select(
+        pl.lit(utcnow()).alias("at"),
+        pl.lit(actor.user_id, dtype=pl.Int64).alias("actor_id"),
+        pl.lit(actor.username).alias("actor_username"),
+        pl.lit(TABLES[ds.name].__tablename__).alias("entity"),
+        pl.col("__id").cast(pl.String).alias("entity_id"),
+        pl.lit("update").alias("action"),
+        region.alias("region_code"),
+        pl.lit("导入修改").alias("summary"),
+        _json_object([fragment(f, "old_" + f) for f in fields]).alias("before"),
+        _json_object([fragment(f, f) for f in fields]).alias("after"),
+    )
+    bulk_insert(session, AUDIT_ROWS, rows)
 
 
 def prepare(session: Session, *, actor: Actor, dataset_name: str, content: bytes, filename: str,
@@ -320,13 +336,15 @@ def import_file(session: Session, *, actor: Actor, dataset_name: str, content: b
         upd_rows = upd_rows.with_columns(pl.lit(None).alias("field_sources"))  # the file now speaks for every field
     upd_rows = upd_rows.drop([c for c in (*ds.key, "enterprise_id") if c in upd_rows.columns])
     total = creates.height + upd_rows.height
-    done = _write(session, model, creates.to_dicts(), progress, 0, total, is_update=False)
-    _write(session, model, upd_rows.to_dicts(), progress, done, total, is_update=True)
+    done = _write(session, model, creates, progress, 0, total, is_update=False)
+    _write(session, model, upd_rows, progress, done, total, is_update=True)
     _audit_updates(session, actor, ds, updates, fields)
     if ds.name == "figures":
         _refresh_latest(session, joined["enterprise_id"].unique().to_list())
     if ds.name == "enterprises" and "region_code" in fields and updates.height:
         sync_child_regions(session, updates["__id"].to_list())
+    if total > ANALYZE_AFTER:
+        analyze(session, model.__table__, Enterprise.__table__)
     audit.record(session, actor, entity=model.__tablename__, action="import",
                  summary=f"导入 {filename}：新增 {result.created}，修改 {result.updated}，未变 {result.unchanged}")
     result.applied = True
