@@ -37,11 +37,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    conn.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str, **kwargs: object) -> Engine:
-    """Create an engine; SQLite connections get WAL mode and enforced foreign keys."""
+    """Create an engine; SQLite connections get WAL mode, enforced foreign keys and real transactions
+    (the driver's own transaction handling is switched off, so DDL is transactional too)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)  # type: ignore[arg-type]
+        engine = create_engine(url, connect_args={"check_same_thread": False, "isolation_level": None},
+                               **kwargs)  # type: ignore[arg-type]
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)  # type: ignore[arg-type]
 
@@ -80,10 +87,13 @@ def bulk_insert(session: Session, table: Table, frame: pl.DataFrame, chunk: int 
 
 
 def analyze(session: Session, *tables: Table) -> None:
-    """Refresh PostgreSQL's planner statistics after a bulk write (else it may pick sequential scans)."""
-    if session.get_bind().dialect.name == "postgresql":
-        for table in tables:
-            session.execute(text(f'ANALYZE "{table.name}"'))
+    """Refresh the planner statistics after a bulk write (else the planner may pick full scans).
+
+    Both databases sample (SQLite through ``analysis_limit``), so this stays quick on large tables."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA analysis_limit=2000"))
+    for table in tables:
+        session.execute(text(f'ANALYZE "{table.name}"'))
 
 
 def bulk_update(session: Session, table: Table, frame: pl.DataFrame, key: str = "id") -> None:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from kechuang import migrate
-from kechuang.db import make_engine
+from kechuang.bootstrap import ensure_regions
+from kechuang.db import make_engine, make_session_factory, transaction
+from kechuang.demo.city import load_city
 from kechuang.models import Base
+from kechuang.settings import Settings
 from tests.conftest import BACKENDS, drop_pg_schema, new_pg_schema
+
+REVISIONS = sorted(p.name.split("_")[0] for p in (Path(migrate.SCRIPT_LOCATION) / "versions").glob("0*.py"))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -32,6 +39,15 @@ def test_upgrade_downgrade_upgrade(fresh_engine) -> None:  # type: ignore[no-unt
     migrate.upgrade(fresh_engine)
     tables = set(inspect(fresh_engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
+    factory = make_session_factory(fresh_engine)
+    with transaction(factory) as session:  # with data in every table the rebuilds must keep it
+        ensure_regions(session, Settings())
+        load_city(session, n=50, seed=1, last_year=2025)
+    for revision in reversed(REVISIONS[:-1]):
+        migrate.downgrade(fresh_engine, revision)
+        migrate.upgrade(fresh_engine)
+        with fresh_engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM enterprises").scalar() == 50, revision
     migrate.downgrade(fresh_engine, "base")
     assert set(inspect(fresh_engine).get_table_names()) <= {"alembic_version"}
     migrate.upgrade(fresh_engine)

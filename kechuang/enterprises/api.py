@@ -27,7 +27,7 @@ def list_enterprises(
     title: str | None = Query(None, description="holds this title today, e.g. hnte"),
     industry: str | None = Query(None, description="GB/T 4754 prefix, e.g. C38"),
     size_class: str | None = None,
-    sort: str = Query("name", pattern="^(name|revenue|founded|uscc)$"),
+    sort: str = Query("name", pattern="^(name|revenue)$", description="name, or revenue (latest, largest first)"),
     page: int = Query(1, ge=1),
     page_size: int = Query(50, ge=1, le=500),
     ctx: Ctx = Depends(api_ctx),
@@ -36,7 +36,7 @@ def list_enterprises(
                                     size_class=size_class, sort=sort, page=page, page_size=page_size)
     result = service.list_enterprises(ctx.session, actor=ctx.actor, query=query)
     return EnterpriseList(items=[EnterpriseOut.of(e) for e in result.items], total=result.total,
-                          page=result.page, page_size=result.page_size)
+                          total_capped=result.total_capped, page=result.page, page_size=result.page_size)
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=EnterpriseDetail)

@@ -221,7 +221,8 @@ def _latest_values() -> dict[str, Any]:
     latest_year = select(func.max(f.c.year)).where(f.c.enterprise_id == Enterprise.id).scalar_subquery()
     latest_rev = (select(f.c.operating_revenue).where(f.c.enterprise_id == Enterprise.id)
                   .order_by(f.c.year.desc()).limit(1).scalar_subquery())
-    return {"latest_year": latest_year, "latest_revenue": latest_rev}
+    return {"latest_year": latest_year, "latest_revenue": latest_rev,
+            "sort_revenue": func.coalesce(latest_rev, -1)}
 
 
 def _refresh_latest(session: Session, enterprise_ids: list[int]) -> None:

@@ -34,9 +34,9 @@ class Enterprise(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
-    name: Mapped[str] = mapped_column(String(128), index=True)
+    name: Mapped[str] = mapped_column(String(128))
     aliases: Mapped[str] = mapped_column(String(500), default="")  # '|'-separated other names
-    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     address: Mapped[str] = mapped_column(String(255), default="")
     founded_on: Mapped[date | None] = mapped_column(Date)
     industry_code: Mapped[str] = mapped_column(String(5), default="", index=True)  # GB/T 4754-2017, e.g. C3825
@@ -44,11 +44,19 @@ class Enterprise(Base):
     listed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Denormalised from the latest figures row, so the list can sort by them at any scale.
     latest_year: Mapped[int | None] = mapped_column(Integer)
-    latest_revenue: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    latest_revenue: Mapped[int | None] = mapped_column(BigInteger)
+    # The list's sort key for revenue: latest_revenue, or -1 when unknown (NULLs sort differently per database).
+    sort_revenue: Mapped[int] = mapped_column(BigInteger, default=-1, server_default="-1")
     source: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
+
+# (name, uscc) orders the list; with aliases it also covers the search scan.
+Index("ix_enterprises_search", Enterprise.name, Enterprise.uscc, Enterprise.aliases)
+Index("ix_enterprises_region_name", Enterprise.region_code, Enterprise.name, Enterprise.uscc)
+Index("ix_enterprises_region_revenue", Enterprise.region_code, Enterprise.sort_revenue)
+Index("ix_enterprises_sort_revenue", Enterprise.sort_revenue)
 
 Enterprise.__scope__ = ScopeSpec(region="region_code", enterprise="id")  # type: ignore[attr-defined]
 

@@ -31,7 +31,8 @@ class EnterpriseOut(BaseModel):
 
 class EnterpriseList(BaseModel):
     items: list[EnterpriseOut]
-    total: int
+    total: int = Field(description="matches, exact up to 10,000 (see total_capped)")
+    total_capped: bool = Field(False, description="true: more than `total` enterprises match")
     page: int
     page_size: int
 

@@ -6,13 +6,15 @@ Single-record forms and the API validate with the same column rules as the sprea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
 
 from kechuang.auth.scope import Actor, check_write, scope_clause
 from kechuang.choices import Role, TitleType
@@ -21,13 +23,13 @@ from kechuang.enterprises.importer import region_lookup, sync_child_regions
 from kechuang.enterprises.models import FIGURE_FIELDS, Enterprise, EnterpriseFigures, IPHolding, Title
 from kechuang.enterprises.tabular import ROW, RawTable, parse
 from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
+from kechuang.regions.models import Region
 from kechuang.regions.service import region_codes_under
 
+# Sort orders of the list; each has an index led by region_code so a page can be read per region.
 SORTS: dict[str, Any] = {
-    "name": (Enterprise.name.asc(), Enterprise.id.asc()),
-    "revenue": (Enterprise.latest_revenue.desc().nulls_last(), Enterprise.id.asc()),
-    "founded": (Enterprise.founded_on.desc().nulls_last(), Enterprise.id.asc()),
-    "uscc": (Enterprise.uscc.asc(),),
+    "name": (Enterprise.name.asc(), Enterprise.uscc.asc()),
+    "revenue": (Enterprise.sort_revenue.desc(), Enterprise.id.desc()),
 }
 
 
@@ -43,36 +45,39 @@ class EnterpriseQuery:
     page_size: int = 50
 
 
+COUNT_CAP = 10_000  # beyond this a filtered list says "1万+" instead of counting every match
+
+
 @dataclass(frozen=True)
 class EnterprisePage:
     items: list[Enterprise]
     total: int
     page: int
     page_size: int
+    total_capped: bool = False  # more than ``total`` match; counting them all would cost a full scan
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
 
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages or (self.total_capped and len(self.items) == self.page_size)
+
 
 def _filters(session: Session, actor: Actor, query: EnterpriseQuery, today: date | None = None) -> list[Any]:
     clauses: list[ColumnElement[bool]] = [scope_clause(actor, Enterprise)]
     if query.q and query.q.strip():
-        text = query.q.strip()
-        like = f"%{text}%"
-        if len(text) == 18 and text.isalnum():
-            clauses.append(Enterprise.uscc == text.upper())
-        else:
-            clauses.append(or_(Enterprise.name.like(like), Enterprise.aliases.like(like),
-                               Enterprise.uscc.like(f"{text.upper()}%")))
+        clauses.append(_search_clause(query.q.strip()))
     if query.region_code:
         clauses.append(Enterprise.region_code.in_(sorted(region_codes_under(session, query.region_code))))
     if query.title:
         on = today or date.today()
-        clauses.append(exists().where(
+        # EXISTS probes the (enterprise_id, type, year_granted) unique index row by row, so a list
+        # ordered by name stops after one page instead of first collecting every holder's id.
+        clauses.append(select(Title.id).where(
             Title.enterprise_id == Enterprise.id, Title.type == query.title,
-            or_(Title.valid_until.is_(None), Title.valid_until >= on),
-        ))
+            or_(Title.valid_until.is_(None), Title.valid_until >= on)).exists())
     if query.industry:
         clauses.append(Enterprise.industry_code.like(f"{query.industry.strip().upper()}%"))
     if query.size_class:
@@ -80,13 +85,66 @@ def _filters(session: Session, actor: Actor, query: EnterpriseQuery, today: date
     return clauses
 
 
+_CODE_LIKE = re.compile(r"[0-9A-Za-z]+")
+
+
+def _search_clause(text: str) -> ColumnElement[bool]:
+    """Search by name or alias (substring), or by USCC (prefix).
+
+    A query of Latin letters and digits that contains a digit can only be a USCC (names are
+    Chinese), so it is matched as a USCC prefix range, which the unique USCC index answers."""
+    if _CODE_LIKE.fullmatch(text):
+        code = text.upper()
+        prefix = and_(Enterprise.uscc >= code, Enterprise.uscc <= code.ljust(18, "Z"))  # USCC never uses Z
+        if any(ch.isdigit() for ch in code):
+            return prefix
+        return or_(Enterprise.name.ilike(f"%{text}%"), Enterprise.aliases.ilike(f"%{text}%"), prefix)
+    return or_(Enterprise.name.like(f"%{text}%"), Enterprise.aliases.like(f"%{text}%"))
+
+
+def _has_filters(query: EnterpriseQuery) -> bool:
+    return any((query.q and query.q.strip(), query.region_code, query.title, query.industry, query.size_class))
+
+
 def list_enterprises(session: Session, *, actor: Actor, query: EnterpriseQuery) -> EnterprisePage:
+    """One page of the list, fast at a million enterprises.
+
+    The unfiltered city-wide list is counted exactly. Otherwise one probe reads the ids of at most
+    ``COUNT_CAP + 1`` matches: when they are fewer, the count is exact and the page is sorted among
+    them; when there are more, the total says "1万+" and the page is merged from per-region index
+    ranges (each ordered by an index led by region_code), so no query sorts a huge result."""
     clauses = _filters(session, actor, query)
-    total = int(session.scalar(select(func.count()).select_from(Enterprise).where(*clauses)) or 0)
+    order = SORTS.get(query.sort, SORTS["name"])
     page = max(1, query.page)
-    stmt = (select(Enterprise).where(*clauses).order_by(*SORTS.get(query.sort, SORTS["name"]))
-            .offset((page - 1) * query.page_size).limit(query.page_size))
-    return EnterprisePage(list(session.scalars(stmt)), total, page, query.page_size)
+    offset, size = (page - 1) * query.page_size, query.page_size
+    if actor.sees_all and not _has_filters(query):
+        total = int(session.scalar(select(func.count()).select_from(Enterprise)) or 0)
+        items = list(session.scalars(select(Enterprise).order_by(*order).offset(offset).limit(size)))
+        return EnterprisePage(items, total, page, size)
+    probe = list(session.scalars(select(Enterprise.id).where(*clauses).limit(COUNT_CAP + 1)))
+    if len(probe) <= COUNT_CAP:
+        stmt = select(Enterprise).where(Enterprise.id.in_(probe)).order_by(*order).offset(offset).limit(size)
+        return EnterprisePage(list(session.scalars(stmt)) if probe else [], len(probe), page, size)
+    per_region = [
+        select(Enterprise.id, *(o.element for o in order if o.element.key != "id"))
+        .where(*clauses, Enterprise.region_code == code).order_by(*order).limit(offset + size).subquery()
+        for code in _regions_in_play(session, actor, query)
+    ]
+    union = union_all(*(select(sub) for sub in per_region)).subquery()
+    outer = [getattr(union.c, o.element.key).desc() if o.modifier is operators.desc_op
+             else getattr(union.c, o.element.key).asc() for o in order]
+    ids = list(session.scalars(select(union.c.id).order_by(*outer).offset(offset).limit(size)))
+    by_id = {e.id: e for e in session.scalars(select(Enterprise).where(Enterprise.id.in_(ids)))}
+    return EnterprisePage([by_id[i] for i in ids], COUNT_CAP, page, size, total_capped=True)
+
+
+def _regions_in_play(session: Session, actor: Actor, query: EnterpriseQuery) -> list[str]:
+    codes = set(region_codes_under(session, query.region_code)) if query.region_code else None
+    if not actor.sees_all:
+        codes = set(actor.region_codes) if codes is None else codes & set(actor.region_codes)
+    if codes is None:
+        codes = set(session.scalars(select(Region.code)))
+    return sorted(codes)
 
 
 def get_enterprise(session: Session, *, actor: Actor, enterprise_id: int) -> Enterprise:
@@ -242,6 +300,7 @@ def save_figures(session: Session, *, actor: Actor, enterprise_id: int, year: in
                             .where(EnterpriseFigures.enterprise_id == ent.id))
     if latest == fig.year:
         ent.latest_year, ent.latest_revenue = fig.year, fig.operating_revenue
+        ent.sort_revenue = -1 if fig.operating_revenue is None else fig.operating_revenue
         session.flush()
     return fig
 
