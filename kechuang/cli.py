@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from kechuang import __version__
 from kechuang.errors import InvalidInput, KechuangError
@@ -416,7 +420,41 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("dataset", choices=datasets, help=ds_help)
     exp.add_argument("out", help="the .xlsx file to write")
     exp.set_defaults(func=cmd_export)
+    ass = sub.add_parser(
+        "assess", help="assess enterprise records against every qualification rule (JSON in, JSON out)",
+        description="Read a JSON array (or JSON Lines) of enterprise records (see contracts/ASSESS.md) and write "
+        "one result per record to stdout, in the same order: each programme's status (met / not_met / unknown), "
+        "score, criteria with actual vs required, gaps in plain Chinese and the rule document and version used. "
+        "Exit 0 when every record was assessed; exit 2 listing every problem when the input is not valid.")
+    ass.add_argument("--input", required=True, help="the .json or .jsonl file ('-' reads stdin)")
+    ass.add_argument("--as-of", help="assess as on this day, YYYY-MM-DD (default today); the rules in force "
+                     "that day apply and 'last year' is the year before it")
+    ass.set_defaults(func=cmd_assess)
     return parser
+
+
+def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang.rules.io import AssessInputError, assess_text
+
+    try:
+        text = sys.stdin.read() if args.input == "-" else Path(args.input).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        print(f"错误 error: 无法读取 cannot read {args.input}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        results = assess_text(text, args.as_of, source=args.input)
+    except AssessInputError as exc:
+        print(f"错误 error: {args.input}: {len(exc.lines)} 处问题，未评估 / {len(exc.lines)} problem(s), nothing "
+              "assessed", file=sys.stderr)
+        for line in exc.lines:
+            print(f"  - {line}", file=sys.stderr)
+        return 2
+    try:
+        json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    except BrokenPipeError:  # e.g. piped into head
+        pass
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -433,6 +471,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KechuangError, SettingsError) as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        print(f"数据库错误 database error: {reason}\n请检查 KECHUANG_DATABASE_URL 与数据库状态 / check the "
+              "database URL and state", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130
 

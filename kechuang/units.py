@@ -20,11 +20,12 @@ def _round(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def format_cn_number(value: int | float | Decimal | None, places: int = 2) -> str:
+def format_cn_number(value: int | float | Decimal | Fraction | None, places: int = 2) -> str:
     """12345 → '1.23万'; 198_4000_0000 → '198.4亿'; below 1万 the plain number with separators."""
     if value is None:
         return "—"
-    d = Decimal(str(value))
+    d = (Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction)
+         else Decimal(str(value)))
     sign = "-" if d < 0 else ""
     d = abs(d)
     if d >= YI:
@@ -34,7 +35,7 @@ def format_cn_number(value: int | float | Decimal | None, places: int = 2) -> st
     return f"{sign}{_trim(_round(d, places))}"
 
 
-def format_yuan(value: int | float | Decimal | None, places: int = 2) -> str:
+def format_yuan(value: int | float | Decimal | Fraction | None, places: int = 2) -> str:
     """Money in yuan, shown as 元 / 万元 / 亿元."""
     if value is None:
         return "—"

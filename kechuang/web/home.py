@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
 from kechuang.auth import audit
+from kechuang.choices import Role
 from kechuang.enterprises.service import count_by_region, count_titles, hnte_by_region
 from kechuang.regions.service import all_regions
 from kechuang.web.context import Ctx, page_ctx
@@ -36,4 +37,5 @@ def home(ctx: Ctx = Depends(page_ctx)) -> Response:
         chart_values=[counts.get(r.code, 0) for r in top_level],
         chart_hnte=[hnte.get(r.code, 0) for r in top_level],
         recent=recent,
+        can_list=ctx.actor.role is not Role.enterprise,
     )

@@ -4,6 +4,8 @@ from kechuang.auth import api as auth_api
 from kechuang.auth import pages as auth_pages
 from kechuang.enterprises import api as enterprises_api
 from kechuang.enterprises import pages as enterprises_pages
+from kechuang.ladder import api as ladder_api
+from kechuang.ladder import pages as ladder_pages
 from kechuang.regions import api as regions_api
 from kechuang.regions import pages as regions_pages
 from kechuang.web import home
@@ -13,7 +15,9 @@ ROUTERS = [
     auth_pages.router,
     regions_pages.router,
     enterprises_pages.router,
+    ladder_pages.router,
     auth_api.router,
     regions_api.router,
     enterprises_api.router,
+    ladder_api.router,
 ]

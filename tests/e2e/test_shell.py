@@ -11,11 +11,11 @@ pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 EXPECTED_NAV = {
-    "admin": ["首页", "企业库", "数据导入", "地区", "用户管理", "审计日志", "API 文档"],
-    "hanjiang": ["首页", "企业库", "数据导入", "地区", "API 文档"],
+    "admin": ["首页", "企业库", "梯度培育", "数据导入", "地区", "用户管理", "审计日志", "API 文档"],
+    "hanjiang": ["首页", "企业库", "梯度培育", "数据导入", "地区", "API 文档"],
     "enterprise": ["首页", "本企业", "数据导入", "地区", "API 文档"],
     "expert": ["首页", "地区", "API 文档"],
-    "viewer": ["首页", "企业库", "地区", "API 文档"],
+    "viewer": ["首页", "企业库", "梯度培育", "地区", "API 文档"],
 }
 
 

@@ -39,6 +39,19 @@
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
+  function ladder(el) {
+    var names = json(el, "names"), labels = JSON.parse(el.dataset.labels || "{}");
+    var series = json(el, "series").map(function (s) { return { name: labels[s.name] || s.name, type: "bar", stack: "held", data: s.data }; });
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis" }, legend: { top: 0 },
+      grid: { left: 48, right: 16, top: 40, bottom: 64 },
+      xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: names.length > 6 ? 30 : 0 } },
+      yAxis: { type: "value" }, series: series
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  document.querySelectorAll("#chart-ladder").forEach(ladder);
   document.querySelectorAll("#chart-regions, .chart-bar").forEach(bar);
   document.querySelectorAll("#chart-trend").forEach(trend);
 })();
