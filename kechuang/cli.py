@@ -7,6 +7,7 @@ import getpass
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -50,12 +51,36 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
               f"({time.perf_counter() - started:.1f} s)")
     else:
         print("演示城市已在库中 demo city already loaded")
+    _refresh_years(factory, [date.today().year - 1, date.today().year], force=False)
     with transaction(factory) as session:
         creds = load_demo_users(session, settings)
     _print_credentials(creds)
     if args.no_serve:
         return 0
     return _serve(settings, engine, args.host, args.port)
+
+
+def _refresh_years(factory, years: list[int], *, force: bool) -> None:  # type: ignore[no-untyped-def]
+    from kechuang.db import transaction
+    from kechuang.ladder.store import refresh
+
+    for year in years:
+        with transaction(factory) as session:
+            done = refresh(session, year, force=force)
+        state = f"重新计算 recomputed in {done.seconds:.1f} s" if done.recomputed else "已是最新 up to date"
+        print(f"{year} 年度资质评估 assessment (as of {done.as_of}): {done.enterprises:,} 家企业 enterprises, {state}")
+
+
+def cmd_ladder_refresh(args: argparse.Namespace, settings: Settings) -> int:
+    _engine, factory = _engine_and_factory(settings)
+    this = date.today().year
+    years = args.year or [this - 1, this]
+    bad = [y for y in years if not this - 20 <= y <= this]
+    if bad:
+        print(f"年度 year {bad[0]} 超出范围 out of range: expected {this - 20}…{this}", file=sys.stderr)
+        return 2
+    _refresh_years(factory, sorted(set(years)), force=args.force)
+    return 0
 
 
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
@@ -420,6 +445,18 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("dataset", choices=datasets, help=ds_help)
     exp.add_argument("out", help="the .xlsx file to write")
     exp.set_defaults(func=cmd_export)
+    lad = sub.add_parser("ladder", help="the cultivation ladder: stored yearly assessments of the registry")
+    ladsub = lad.add_subparsers(dest="ladder_command", required=True, metavar="COMMAND")
+    ref = ladsub.add_parser(
+        "refresh", help="assess every enterprise for the given years and store the results",
+        description="Assess every enterprise in the database against every programme for each year "
+                    "(as of 31 December, or today for the current year) and store the results with the rule "
+                    "versions used. A year whose stored results are still fresh (same rules, no registry change "
+                    "since) is skipped unless --force. Pages recompute stale years on their own; run this after "
+                    "large imports so the first page view is fast.")
+    ref.add_argument("--year", type=int, action="append", help="a year to assess (repeatable; default: last and this)")
+    ref.add_argument("--force", action="store_true", help="recompute even when the stored results are fresh")
+    ref.set_defaults(func=cmd_ladder_refresh)
     ass = sub.add_parser(
         "assess", help="assess enterprise records against every qualification rule (JSON in, JSON out)",
         description="Read a JSON array (or JSON Lines) of enterprise records (see contracts/ASSESS.md) and write "

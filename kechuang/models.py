@@ -3,10 +3,13 @@
 from kechuang.auth.models import AuditEntry, LoginAttempt, User
 from kechuang.db import Base
 from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, ImportBatch, IPHolding, Title
+from kechuang.ladder.models import AssessmentResult, AssessmentRun
 from kechuang.regions.models import Region
 
 __all__ = [
     "AppMeta",
+    "AssessmentResult",
+    "AssessmentRun",
     "AuditEntry",
     "Base",
     "Enterprise",

@@ -22,6 +22,8 @@ COMMANDS = [
     ["user", "add"],
     ["user", "list"],
     ["user", "set-password"],
+    ["ladder"],
+    ["ladder", "refresh"],
 ]
 
 

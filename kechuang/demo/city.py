@@ -10,6 +10,7 @@ from kechuang.auth import audit
 from kechuang.auth.scope import SYSTEM
 from kechuang.choices import IPKind
 from kechuang.db import analyze, bulk_insert, utcnow
+from kechuang.enterprises import revision
 from kechuang.enterprises.importer import refresh_all_latest
 from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, IPHolding, Title
 
@@ -52,6 +53,7 @@ def load_city(session: Session, *, n: int, seed: int, last_year: int) -> bool:
         ip = ip.with_columns(pl.col("kind").replace_strict({k.value: k.ip_class for k in IPKind}).alias("ip_class"))
     bulk_insert(session, IPHolding.__table__, ip)
     refresh_all_latest(session)
+    revision.bump(session)
     analyze(session, Enterprise.__table__, EnterpriseFigures.__table__, Title.__table__, IPHolding.__table__)
     if meta is None:
         session.add(AppMeta(key=META_KEY, value=signature))

@@ -20,6 +20,7 @@ from kechuang.auth.models import AuditEntry
 from kechuang.auth.scope import Actor, scope_clause
 from kechuang.choices import IPKind, Role
 from kechuang.db import analyze, bulk_insert, bulk_update, utcnow
+from kechuang.enterprises import revision
 from kechuang.enterprises.columns import Dataset, Kind, dataset
 from kechuang.enterprises.models import FIGURE_FIELDS, Enterprise, EnterpriseFigures, IPHolding, Title
 from kechuang.enterprises.tabular import ROW, Parsed, RawTable, UnreadableFile, parse, read_table
@@ -346,6 +347,7 @@ def import_file(session: Session, *, actor: Actor, dataset_name: str, content: b
         sync_child_regions(session, updates["__id"].to_list())
     if total > ANALYZE_AFTER:
         analyze(session, model.__table__, Enterprise.__table__)
+    revision.bump(session)
     audit.record(session, actor, entity=model.__tablename__, action="import",
                  summary=f"导入 {filename}：新增 {result.created}，修改 {result.updated}，未变 {result.unchanged}")
     result.applied = True

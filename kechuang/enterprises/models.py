@@ -186,3 +186,6 @@ class AppMeta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(255))
+
+
+from kechuang.enterprises import revision as _revision  # noqa: E402,F401  (registers the revision hook)

@@ -1,60 +1,200 @@
-"""Ladder page: rungs per district, and the next-rung list (小升高) with gaps in plain Chinese."""
+"""Ladder pages: rungs per district, year-over-year transitions, the next-rung list (小升高), exports,
+and the enterprise's own self-check with edited figures ("what if", nothing saved)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends
+import polars as pl
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
 
 from kechuang.choices import Role
+from kechuang.enterprises.models import Enterprise
 from kechuang.errors import Forbidden
-from kechuang.ladder import service
+from kechuang.ladder import service, store
+from kechuang.ladder.transitions import summary, transitions
+from kechuang.ladder.xlsx import next_rung_xlsx, transitions_xlsx
 from kechuang.regions.service import all_regions
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.render import render
 
 router = APIRouter(include_in_schema=False)
 RUNGS = ("tech_sme", "innovative_sme", "hnte", "specialized_sme", "little_giant", "gazelle")
+YEARS_SHOWN = 4
+SHOWN_MOVES = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _as_of(text: str) -> date:
+def _year(text: str) -> int:
+    this = date.today().year
     try:
-        return date.fromisoformat(text) if text else date.today()
+        year = int(text) if text else this
     except ValueError:
-        return date.today()
+        return this
+    return year if this - 20 <= year <= this else this
 
 
 def _check(ctx: Ctx) -> None:
-    if ctx.actor.role is Role.enterprise:
-        raise Forbidden("梯度培育总览面向科技局和区县；企业请在“本企业”查看资质评估")
+    if ctx.actor.role not in (Role.admin, Role.district, Role.viewer):
+        raise Forbidden("梯度培育总览面向科技局、区县和查看人员；企业请在“本企业”查看资质评估")
+
+
+def _labels(as_of: date) -> tuple[dict[str, str], dict[str, str]]:
+    programmes = service.programmes_on(as_of)
+    return ({p.doc.programme: p.doc.name for p in programmes},
+            {f"{p.doc.programme}.{c.key}": c.label for p in programmes for c in p.criteria})
+
+
+def _moves(ctx: Ctx, year: int, region: str | None) -> tuple[pl.DataFrame, date]:
+    fresh = store.refresh(ctx.session, year)
+    store.refresh(ctx.session, year - 1)
+    now = store.results_frame(ctx.session, actor=ctx.actor, year=year, region_code=region, programmes=RUNGS)
+    prev = store.results_frame(ctx.session, actor=ctx.actor, year=year - 1, region_code=region, programmes=RUNGS)
+    return transitions(prev, now, _labels(fresh.as_of)[1]), fresh.as_of
+
+
+def _names(ctx: Ctx, ids: list[int]) -> dict[int, tuple[str, str]]:
+    if not ids:
+        return {}
+    rows = ctx.session.execute(select(Enterprise.id, Enterprise.name, Enterprise.uscc).where(Enterprise.id.in_(ids)))
+    return {i: (name, uscc) for i, name, uscc in rows}
 
 
 @router.get("/ladder", response_class=HTMLResponse)
-def ladder(region: str = "", as_of: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
+def ladder(region: str = "", year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
     _check(ctx)
-    day = _as_of(as_of)
-    frame = service.assess_registry(ctx.session, actor=ctx.actor, as_of=day, region_code=region or None)
+    y = _year(year)
+    moved, as_of = _moves(ctx, y, region or None)
+    run = store.run_info(ctx.session, y)
     names = {r.code: r.name for r in all_regions(ctx.session)}
-    counts = service.rung_counts(frame)
-    nearest = service.next_rung(frame, day, limit=50)
-    programmes = service.programmes_on(day)
-    return render(ctx.request, "ladder.html", counts=counts, names=names, rungs=RUNGS, as_of=day, region=region,
-                  nearest=nearest, total=frame.height, labels={p.doc.programme: p.doc.name for p in programmes},
+    counts = store.rung_counts(ctx.session, actor=ctx.actor, year=y, region_code=region or None)
+    now = store.results_frame(ctx.session, actor=ctx.actor, year=y, region_code=region or None,
+                              programmes=("tech_sme", "hnte"))
+    pool = service.nearest_to_hnte(now)
+    nearest = service.explain_hnte_gaps(ctx.session, actor=ctx.actor, pool=pool.head(50), as_of=as_of)
+    shown = moved.head(SHOWN_MOVES)
+    who = _names(ctx, shown["enterprise_id"].to_list())
+    labels = _labels(as_of)[0]
+    return render(ctx.request, "ladder.html", counts=counts, names=names, rungs=RUNGS, year=y, as_of=as_of,
+                  region=region, run=run, years=[date.today().year - i for i in range(YEARS_SHOWN)],
+                  nearest=nearest, pool_size=pool.height, total=int(counts["enterprises"].sum() or 0),
+                  labels=labels, moves=shown.to_dicts(), moved_total=moved.height, who=who,
+                  move_summary=summary(moved).to_dicts(),
                   regions=[r for r in all_regions(ctx.session) if r.parent_code and
                            (ctx.actor.sees_all or r.code in ctx.actor.region_codes)],
                   chart={"names": [names.get(c, c) for c in counts["region_code"].to_list()],
                          "series": [{"name": p, "data": counts[f"held.{p}"].to_list()} for p in RUNGS]})
 
 
+def _attachment(content: bytes, filename: str) -> Response:
+    return Response(content, media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
 @router.get("/ladder/next-rung.xlsx")
-def next_rung_export(region: str = "", as_of: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
+def next_rung_export(region: str = "", year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
     _check(ctx)
-    day = _as_of(as_of)
-    frame = service.assess_registry(ctx.session, actor=ctx.actor, as_of=day, region_code=region or None)
-    content = service.next_rung_xlsx(service.next_rung(frame, day, limit=None), day)
-    from urllib.parse import quote
+    y = _year(year)
+    fresh = store.refresh(ctx.session, y)
+    now = store.results_frame(ctx.session, actor=ctx.actor, year=y, region_code=region or None,
+                              programmes=("tech_sme", "hnte"))
+    rows = service.explain_hnte_gaps(ctx.session, actor=ctx.actor, pool=service.nearest_to_hnte(now),
+                                     as_of=fresh.as_of)
+    return _attachment(next_rung_xlsx(rows, fresh.as_of), f"小升高名单-{y}.xlsx")
 
-    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'小升高名单-{day}.xlsx')}"})
 
+@router.get("/ladder/transitions.xlsx")
+def transitions_export(region: str = "", year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
+    _check(ctx)
+    y = _year(year)
+    moved, as_of = _moves(ctx, y, region or None)
+    who = _names(ctx, moved["enterprise_id"].to_list())
+    names = {r.code: r.name for r in all_regions(ctx.session)}
+    return _attachment(transitions_xlsx(moved, who=who, regions=names, programmes=_labels(as_of)[0], year=y),
+                       f"梯度变化-{y - 1}至{y}.xlsx")
+
+
+# -- the enterprise's own self-check ("what if"): edited figures, evaluated, never saved -------------
+
+WHAT_IF_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("employees", "职工总数", "人"),
+    ("tech_staff", "科技人员数", "人"),
+    ("y0.operating_revenue", "上年营业收入", "元"),
+    ("y0.sales_revenue", "上年销售收入", "元"),
+    ("y0.rd_expense", "上年研发费用", "元"),
+    ("y0.rd_expense_domestic", "上年境内研发费用", "元"),
+    ("y0.high_tech_revenue", "上年高新技术产品（服务）收入", "元"),
+    ("y1.rd_expense", "前年研发费用", "元"),
+    ("y2.rd_expense", "大前年研发费用", "元"),
+    ("ip.class_i", "Ⅰ类知识产权（件）", "件"),
+    ("ip.class_ii", "Ⅱ类知识产权（件）", "件"),
+)
+
+
+CONSISTENT = (("tech_staff", "employees"), ("y0.rd_expense_domestic", "y0.rd_expense"),
+              ("y0.high_tech_revenue", "y0.sales_revenue"))
+LABELS = {key: label for key, label, _ in WHAT_IF_FIELDS}
+
+
+def consistency(values: dict[str, int], current: dict[str, Any]) -> list[str]:
+    """Edited figures must stay coherent with each other (or with the registered ones)."""
+    problems = []
+    for part, whole in CONSISTENT:
+        if part not in values and whole not in values:
+            continue
+        a, b = values.get(part, current.get(part)), values.get(whole, current.get(whole))
+        if a is not None and b is not None and a > b:
+            problems.append(f"“{LABELS[part]}”{a} 不能大于“{LABELS[whole]}”{b}")
+    return problems
+
+
+def _what_if_values(form: Any) -> tuple[dict[str, int], list[str]]:
+    values: dict[str, int] = {}
+    problems: list[str] = []
+    for key, label, unit in WHAT_IF_FIELDS:
+        raw = str(form.get(key, "") or "").strip().replace(",", "").replace("，", "")
+        if not raw:
+            continue
+        try:
+            number = int(raw)
+        except ValueError:
+            problems.append(f"“{label}”：值“{raw}”不是整数（单位：{unit}）")
+            continue
+        if number < 0:
+            problems.append(f"“{label}”：值 {number} 不能为负数")
+            continue
+        values[key] = number
+    return values, problems
+
+
+def _self_check_page(ctx: Ctx, enterprise_id: int, edited: dict[str, int] | None,
+                     problems: list[str], status: int = 200) -> Response:
+    today = date.today()
+    ent = service.get_enterprise(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id)
+    current = service.input_frame(ctx.session, actor=ctx.actor, as_of=today, enterprise_ids=[ent.id])
+    row = current.row(0, named=True)
+    if edited and not problems:
+        problems = consistency(edited, row)
+        status = 422 if problems else status
+    base = service.profile_cards(ctx.session, actor=ctx.actor, enterprise_id=ent.id, as_of=today)
+    after = (service.profile_cards(ctx.session, actor=ctx.actor, enterprise_id=ent.id, as_of=today, overrides=edited)
+             if edited and not problems else None)
+    return render(ctx.request, "self_check.html", status_code=status, ent=ent, fields=WHAT_IF_FIELDS,
+                  current={k: row.get(k) for k, _, _ in WHAT_IF_FIELDS}, edited=edited or {}, problems=problems,
+                  base=base, after=after, as_of=today, figures_year=today.year - 1)
+
+
+@router.get("/enterprises/{enterprise_id}/self-check", response_class=HTMLResponse)
+def self_check(enterprise_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
+    return _self_check_page(ctx, enterprise_id, None, [])
+
+
+@router.post("/enterprises/{enterprise_id}/self-check", response_class=HTMLResponse)
+async def self_check_run(enterprise_id: int, request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
+    form = await request.form()
+    values, problems = _what_if_values(form)
+    return _self_check_page(ctx, enterprise_id, values, problems, status=422 if problems else 200)

@@ -47,10 +47,13 @@ def _read(session: Session, stmt: Any, schema: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
-def input_frame(session: Session, *, actor: Actor, as_of: date, region_code: str | None = None) -> pl.DataFrame:
+def input_frame(session: Session, *, actor: Actor, as_of: date, region_code: str | None = None,
+                enterprise_ids: list[int] | None = None) -> pl.DataFrame:
     """One row per enterprise in scope: identity, staff, five years of figures, titles and IP as flags."""
     y = as_of.year - 1
     where = [scope_clause(actor, Enterprise)]
+    if enterprise_ids is not None:
+        where.append(Enterprise.id.in_(enterprise_ids))
     if region_code:
         where.append(Enterprise.region_code.in_(sorted(region_codes_under(session, region_code))))
     base = _read(session, select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.region_code,
@@ -133,7 +136,7 @@ def profile_cards(session: Session, *, actor: Actor, enterprise_id: int, as_of: 
     """One card per programme for one enterprise, exact. ``overrides`` (self-check 'what if') replace
     figures for this evaluation only: keys as in the batch frame (``employees``, ``y0.rd_expense`` …)."""
     ent = get_enterprise(session, actor=actor, enterprise_id=enterprise_id)
-    frame = input_frame(session, actor=actor, as_of=as_of).filter(pl.col("enterprise_id") == ent.id)
+    frame = input_frame(session, actor=actor, as_of=as_of, enterprise_ids=[ent.id])
     row = frame.row(0, named=True)
     for key, value in (overrides or {}).items():
         row[key] = value
@@ -142,58 +145,35 @@ def profile_cards(session: Session, *, actor: Actor, enterprise_id: int, as_of: 
             for p in programmes_on(as_of)]
 
 
-def rung_counts(assessed: pl.DataFrame) -> pl.DataFrame:
-    """Per region: enterprises holding each title today, and those the rules find met / unknown."""
-    aggs = []
-    for p in PROGRAMMES:
-        aggs += [pl.col(HELD + p).sum().alias(HELD + p), (pl.col(f"{p}.status") == "met").sum().alias(f"met.{p}"),
-                 (pl.col(f"{p}.status") == "unknown").sum().alias(f"unknown.{p}")]
-    return assessed.group_by("region_code").agg([pl.len().alias("enterprises"), *aggs]).sort("region_code")
 
 
-HNTE_CHECKS = ("registered_1y", "ip_owned", "priority_field", "tech_staff_ratio", "rd_ratio_3y",
-               "rd_domestic_share", "high_tech_revenue_share", "clean_record", "innovation_score")
+def nearest_to_hnte(results: pl.DataFrame) -> pl.DataFrame:
+    """小升高 pool from stored results (tech_sme and hnte rows): tech SMEs (held or met) that are not HNTE,
+    ranked by the size of their HNTE gap: fewest criteria failed, then the smallest shortfall."""
+    tech = results.filter(pl.col("programme") == "tech_sme").select(
+        "enterprise_id", (pl.col("held") | (pl.col("status") == "met")).alias("tech_ok"))
+    count = pl.col("failed").str.split(",").list.filter(pl.element() != "").list.len()
+    return (results.filter((pl.col("programme") == "hnte") & ~pl.col("held") & (pl.col("status") != "met"))
+            .join(tech, on="enterprise_id").filter(pl.col("tech_ok"))
+            .with_columns(count.alias("failed_n"),
+                          pl.col("unknown").str.split(",").list.filter(pl.element() != "").list.len().alias("unknown_n"))
+            .sort(["failed_n", "gap", "unknown_n", "enterprise_id"]))
 
 
-def next_rung(assessed: pl.DataFrame, as_of: date, limit: int | None = 50) -> list[dict[str, Any]]:
-    """小升高: tech SMEs (held or met) that are not yet HNTE, fewest failed HNTE criteria first, then the
-    R&D gap; each with its HNTE gaps in plain Chinese from the exact evaluator."""
-    failed = pl.sum_horizontal([(pl.col(f"hnte.{k}") == "not_met").cast(pl.Int32) for k in HNTE_CHECKS])
-    unknown = pl.sum_horizontal([(pl.col(f"hnte.{k}") == "unknown").cast(pl.Int32) for k in HNTE_CHECKS])
-    pool = (assessed.filter((pl.col(HELD + "tech_sme") | (pl.col("tech_sme.status") == "met"))
-                            & ~pl.col(HELD + "hnte") & (pl.col("hnte.status") != "met"))
-            .with_columns(failed.alias("failed"), unknown.alias("unknown"))
-            .sort(["failed", "unknown", "enterprise_id"]))
-    if limit is not None:
-        pool = pool.head(limit)
+def explain_hnte_gaps(session: Session, *, actor: Actor, pool: pl.DataFrame, as_of: date) -> list[dict[str, Any]]:
+    """The exact HNTE evaluation of each enterprise in ``pool`` (in its order), with gaps in plain Chinese."""
+    ids = pool["enterprise_id"].to_list()
+    frame = input_frame(session, actor=actor, as_of=as_of, enterprise_ids=ids) if ids else None
+    rows = {r["enterprise_id"]: r for r in frame.iter_rows(named=True)} if frame is not None else {}
     hnte = build(in_force("hnte", as_of))
     out = []
-    for r in pool.iter_rows(named=True):
+    for p in pool.iter_rows(named=True):
+        r = rows.get(p["enterprise_id"])
+        if r is None:
+            continue
         result = evaluate(hnte, record_from_frame(r, as_of), as_of)
         out.append({"enterprise_id": r["enterprise_id"], "uscc": r["uscc"], "name": r["name"],
-                    "region_code": r["region_code"], "failed": r["failed"], "unknown": r["unknown"],
-                    "gaps": [g for g in result["gaps"] if "缺少数据" not in g],
-                    "missing": [g for g in result["gaps"] if "缺少数据" in g]})
+                    "region_code": r["region_code"], "failed": p["failed_n"], "unknown": p["unknown_n"],
+                    "gap": p["gap"], "gaps": [g for g in result["gaps"] if "缺少数据" not in g],
+                    "missing": [c["label"] for c in result["criteria"] if c["status"] == "unknown"]})
     return out
-
-
-def next_rung_xlsx(rows: list[dict[str, Any]], as_of: date) -> bytes:
-    import io
-
-    import xlsxwriter
-
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"constant_memory": True})
-    sheet = book.add_worksheet("小升高")
-    bold = book.add_format({"bold": True})
-    headers = ("统一社会信用代码", "企业名称", "地区代码", "未满足条件数", "待定条件数", "差距", "缺少的数据")
-    for col, header in enumerate(headers):
-        sheet.write(0, col, header, bold)
-    for i, r in enumerate(rows, start=1):
-        for col, key in enumerate(("uscc", "name", "region_code", "failed", "unknown")):
-            sheet.write(i, col, r[key])
-        sheet.write(i, 5, "；".join(r["gaps"]))
-        sheet.write(i, 6, "；".join(r["missing"]))
-    sheet.write(len(rows) + 2, 0, f"评估日 {as_of.isoformat()}；规则：{in_force('hnte', as_of).document}")
-    book.close()
-    return buf.getvalue()

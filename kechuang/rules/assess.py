@@ -17,6 +17,7 @@ from typing import Any
 from kechuang.errors import Problem
 from kechuang.rules import expr as E
 from kechuang.rules.catalog import in_force
+from kechuang.rules.labels import field_label
 from kechuang.rules.programmes import PROGRAMMES, Criterion, Programme, build
 from kechuang.rules.record import Facts, part, quantity, truth
 from kechuang.units import format_percent, format_yuan
@@ -233,9 +234,10 @@ def _criterion(c: Criterion, f: Facts, parts: dict[str, tuple[int, int]],
         out["review"] = True
     elif status is None:
         fields = sorted(missing)
-        out["note"] = "缺少数据：" + "、".join(fields) if fields else "无法判定（数据不足或分母为0）"
+        undecidable = "无法判定（数据不足或分母为0）"
+        out["note"] = ("缺少数据：" + "、".join(f"{field_label(x)}（{x}）" for x in fields)) if fields else undecidable
         out["missing"] = fields
-        gap = f"{c.label}：{out['note']}"
+        gap = f"{c.label}：" + (("缺少数据：" + "、".join(field_label(x) for x in fields)) if fields else undecidable)
     elif status is False:
         if isinstance(c.test, E.ScoreAtLeast):
             lo, hi = sum(parts[p][0] for p in c.test.parts), sum(parts[p][1] for p in c.test.parts)

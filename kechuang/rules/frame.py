@@ -94,6 +94,24 @@ class Compiler:
             return self._op(self.col(left.name, DECIMAL) * q, node.op, pl.lit(p, dtype=DECIMAL))
         return self._op(self.num(left) * q, node.op, _lit(p))
 
+    def shortfall(self, node: E.Cmp) -> pl.Expr:
+        """How far a lower bound is missed, as a share of the bound (0 when met; null when not measurable).
+
+        Used to rank near misses ("3.2% against 4%" is a shortfall of 0.2), never to decide a verdict."""
+        if node.op not in (">=", ">") or node.right <= 0:
+            return pl.lit(None, dtype=pl.Float64)
+        left = node.left
+        if isinstance(left, E.Ratio):
+            n, d = self.num(left.num).cast(pl.Float64), self.num(left.den).cast(pl.Float64)
+            actual = pl.when(d > 0).then(n / d)
+        elif isinstance(left, E.Field | E.Fig | E.Sum | E.Diff | E.Coalesce | E.AgeYears) and not (
+                isinstance(left, E.Field) and left.name in DECIMAL_FIELDS):
+            actual = self.num(left).cast(pl.Float64)
+        else:
+            return pl.lit(None, dtype=pl.Float64)
+        bound = float(node.right)
+        return (1 - actual / bound).clip(0, 1)
+
     def truth(self, node: E.Cond, parts: dict[str, tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
         if isinstance(node, E.Cmp):
             return self.compare(node)
@@ -170,6 +188,24 @@ def programme_columns(programme: Programme, as_of: date, columns: set[str]) -> l
         out += [lo.cast(pl.Int32).alias(f"{pid}.score_lo"), hi.cast(pl.Int32).alias(f"{pid}.score_hi")]
     out += [_status(v).alias(f"{pid}.{k}") for k, v in verdicts.items()]
     return out
+
+
+def gap_column(programme: Programme, as_of: date, columns: set[str]) -> pl.Expr:
+    """``{id}.gap``: the size of the gap to the programme, for ranking near misses: over the criteria
+    not met, the share by which each misses its bound (a failed yes/no criterion counts 1)."""
+    c = Compiler(as_of, columns)
+    terms = []
+    for crit in programme.criteria:
+        if crit.review:
+            continue
+        verdict = c.truth(crit.test, {}) if not programme.parts else c.truth(
+            crit.test, {name: c.part(node) for name, node in programme.parts.items()})
+        measure: pl.Expr = pl.lit(None, dtype=pl.Float64)
+        for when, cmp in reversed(crit.display):
+            measure = pl.when(c.truth(when, {}).fill_null(False)).then(c.shortfall(cmp)).otherwise(measure)
+        terms.append(pl.when(verdict == False).then(measure.fill_null(1.0)).otherwise(0.0))  # noqa: E712
+    total = reduce(lambda a, b: a + b, terms) if terms else pl.lit(0.0)
+    return total.alias(f"{programme.doc.programme}.gap")
 
 
 def assess_frame(frame: pl.DataFrame, programmes: list[Programme], as_of: date) -> pl.DataFrame:
