@@ -39,3 +39,22 @@ def field_label(name: str) -> str:
         _, year, field = name.split(".", 2)
         return f"{year}年{YEAR_FIELD_LABELS.get(field, field)}"
     return FIELD_LABELS.get(name, name)
+
+
+DIRECT_LABELS = {
+    "hnte_valid": "有效期内高新技术企业", "equity_financing_2y": "近2年获股权融资", "equity_financing_3y": "近3年获股权融资",
+    "rd_2y_avg": "近2年研发费用达标", "honour_valid": "技术创新示范或知识产权优势企业",
+    "led_standard_5y": "主导制定标准", "maker_china_500_3y": "创客中国500强", "maker_china_50_3y": "创客中国50强",
+    "ministerial_rd_institution": "省部级以上研发机构", "national_award_top3_3y": "国家级科技奖励",
+    "national_award_top3_5y": "国家级科技奖励", "sci_award_3y": "省级以上科技奖励", "sci_award_rank_3y": "省级以上科技奖励",
+}
+
+
+def route_label(route: str | None) -> str:
+    """How a programme was met, in plain Chinese: 'score' → '评分达标', 'direct:hnte_valid' → '直通：有效期内高新技术企业'."""
+    if not route:
+        return ""
+    if route.startswith("direct:"):
+        name = route.split(":", 1)[1]
+        return "直通：" + DIRECT_LABELS.get(name, FIELD_LABELS.get(f"direct.{name}", name))
+    return {"score": "评分达标", "criteria": "各项条件均满足"}.get(route, route)

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from kechuang import units
 from kechuang.auth.scope import Actor
 from kechuang.choices import Role
+from kechuang.rules.labels import route_label
 from kechuang.web.context import CSRF_FIELD, LANG_COOKIE
 from kechuang.web.i18n import HTML_LANG, pick_language, translate
 
@@ -22,6 +23,7 @@ env.filters["yuan"] = units.format_yuan
 env.filters["cn_number"] = units.format_cn_number
 env.filters["percent"] = units.format_percent
 env.filters["count"] = units.format_count
+env.filters["route"] = route_label
 
 
 @dataclass(frozen=True)
