@@ -4,6 +4,7 @@ from kechuang.auth.models import AuditEntry, LoginAttempt, User
 from kechuang.db import Base
 from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, ImportBatch, IPHolding, Title
 from kechuang.ladder.models import AssessmentResult, AssessmentRun
+from kechuang.points.models import PointsMethodology
 from kechuang.regions.models import Region
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "IPHolding",
     "ImportBatch",
     "LoginAttempt",
+    "PointsMethodology",
     "Region",
     "Title",
     "User",

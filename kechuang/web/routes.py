@@ -6,6 +6,7 @@ from kechuang.enterprises import api as enterprises_api
 from kechuang.enterprises import pages as enterprises_pages
 from kechuang.ladder import api as ladder_api
 from kechuang.ladder import pages as ladder_pages
+from kechuang.points import pages as points_pages
 from kechuang.regions import api as regions_api
 from kechuang.regions import pages as regions_pages
 from kechuang.web import home
@@ -16,6 +17,7 @@ ROUTERS = [
     regions_pages.router,
     enterprises_pages.router,
     ladder_pages.router,
+    points_pages.router,
     auth_api.router,
     regions_api.router,
     enterprises_api.router,

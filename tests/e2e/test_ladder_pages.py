@@ -64,3 +64,23 @@ def test_enterprise_self_check(city, live_server, page) -> None:  # type: ignore
     assert page.locator("#self-check-results article.programme").count() == 8
     assert "登记数据 → 假设情景" in page.inner_text("#self-check-results h2")
     page.screenshot(path=str(ARTIFACTS / "self-check.png"), full_page=True)
+
+
+def test_top50_page_with_breakdown(city, live_server, page) -> None:  # type: ignore[no-untyped-def]
+    live_server.login(page, "admin")
+    page.click("nav.mainnav a:text-is('创新积分')")
+    page.wait_for_selector("#chart-points canvas")
+    rows = page.locator("#points-table > tbody > tr")
+    assert rows.count() == 50
+    first = rows.first
+    assert first.locator("td").first.inner_text() == "1"
+    first.locator("summary").click()
+    assert first.locator("table.breakdown tbody tr").count() >= 10
+    assert "本地默认值" in page.inner_text("#methodology")
+    page.select_option("select[name=stage]", "startup")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#points-table > tbody > tr > td:nth-child(5)").all_inner_texts()[:5] == ["初创期"] * 5
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "points-top50.png"), full_page=True)
+    assert page.console_errors == []  # type: ignore[attr-defined]

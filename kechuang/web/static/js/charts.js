@@ -51,7 +51,19 @@
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
+  function points(el) {
+    var names = json(el, "names");
+    var series = json(el, "series").map(function (s) { return { name: s.name, type: "bar", stack: "points", data: s.data }; });
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } }, legend: { top: 0 },
+      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: "value", max: 100 }, yAxis: { type: "category", data: names }, series: series
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
   document.querySelectorAll("#chart-ladder").forEach(ladder);
+  document.querySelectorAll("#chart-points").forEach(points);
   document.querySelectorAll("#chart-regions, .chart-bar").forEach(bar);
   document.querySelectorAll("#chart-trend").forEach(trend);
 })();

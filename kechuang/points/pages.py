@@ -1,0 +1,137 @@
+"""Innovation points pages: the 创新型企业50强 list with rank intervals and score breakdowns, the full
+ranked export, and the methodology as an Excel sheet (download; upload by the city bureau)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import quote
+
+import polars as pl
+import xlsxwriter
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from kechuang.errors import InvalidInput
+from kechuang.points import service
+from kechuang.points.catalogue import GROUP_LABELS, GROUPS, MISSING, NORMALISATIONS, STAGE_LABELS, STAGES
+from kechuang.points.core import norm, raw
+from kechuang.regions.service import region_names
+from kechuang.web.context import Ctx, page_ctx
+from kechuang.web.render import render
+
+router = APIRouter(include_in_schema=False)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TOP = 50
+
+
+def _year(ctx: Ctx, text: str) -> int:
+    default = service.default_year(ctx.session)
+    try:
+        year = int(text) if text else default
+    except ValueError:
+        return default
+    return year if default - 20 <= year <= default + 1 else default
+
+
+def _rows(scored: service.Scored, frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """Display rows with the score breakdown (indicator value, normalised score, weight, points)."""
+    m = scored.methodology
+    strengths = scored.result.strengths.filter(pl.col("enterprise_id").is_in(frame["enterprise_id"].to_list()))
+    by_id: dict[int, dict[str, list[str]]] = {}
+    for r in strengths.iter_rows(named=True):
+        by_id.setdefault(r["enterprise_id"], {"strength": [], "weakness": []})[r["kind"]].append(r["name"])
+    rows = []
+    for r in frame.iter_rows(named=True):
+        present = [i for i in m.indicators if r[norm(i)] is not None]
+        weight_sum = sum(i.weights[r["stage"]] for i in present) or 1.0
+        breakdown = [{"name": i.name, "group": GROUP_LABELS[i.group], "value": r[raw(i)], "formula": i.formula,
+                      "score": r[norm(i)], "weight": i.weights[r["stage"]],
+                      "points": (r[norm(i)] or 0) * i.weights[r["stage"]] / weight_sum * 100
+                      if r[norm(i)] is not None else None} for i in m.indicators if i.weights[r["stage"]] > 0]
+        rows.append({**r, "breakdown": breakdown, "strengths": by_id.get(r["enterprise_id"], {}).get("strength", []),
+                     "weaknesses": by_id.get(r["enterprise_id"], {}).get("weakness", [])})
+    return rows
+
+
+@router.get("/points", response_class=HTMLResponse)
+def points_page(year: str = "", stage: str = "", region: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
+    y = _year(ctx, year)
+    scored = service.score_city(ctx.session, actor=ctx.actor, year=y)
+    frame = scored.frame
+    if stage in STAGES:
+        frame = frame.filter(pl.col("stage") == stage).sort(["stage_rank", "enterprise_id"])
+    if region:
+        frame = frame.filter(pl.col("region_code") == region)
+    shown = frame.head(TOP)
+    names = region_names(ctx.session)
+    top = _rows(scored, shown)
+    chart = {"names": [r["name"] for r in top[:20]][::-1],
+             "series": [{"name": GROUP_LABELS[g], "data": [round(r[g], 2) for r in top[:20]][::-1]} for g in GROUPS]}
+    return render(ctx.request, "points.html", norm_labels=NORMALISATIONS, missing_labels=MISSING, year=y, years=[y - i for i in range(4)], stage=stage, region=region,
+                  stages=STAGE_LABELS, groups=GROUP_LABELS, rows=top, total=frame.height, names=names,
+                  regions=sorted({c for c in scored.frame["region_code"].unique().to_list() if c}),
+                  m=scored.methodology, runs=scored.result.runs, spread=scored.result.spread, chart=chart,
+                  versions=service.methodology_versions(ctx.session), is_admin=ctx.actor.is_admin,
+                  problems=[], uploaded=ctx.request.query_params.get("uploaded"))
+
+
+def _attachment(content: bytes, filename: str) -> Response:
+    return Response(content, media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+@router.get("/points/ranking.xlsx")
+def ranking_export(year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
+    y = _year(ctx, year)
+    scored = service.score_city(ctx.session, actor=ctx.actor, year=y)
+    m = scored.methodology
+    names = region_names(ctx.session)
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"constant_memory": True})
+    sheet = book.add_worksheet("创新积分排名")
+    bold = book.add_format({"bold": True})
+    headers = ["排名", "排名区间（5%–95%）", "统一社会信用代码", "企业名称", "地区", "阶段", "阶段内排名", "总分",
+               *(GROUP_LABELS[g] for g in GROUPS), *(f"{i.name}（标准化得分）" for i in m.indicators)]
+    sheet.write_row(0, 0, headers, bold)
+    for n, r in enumerate(scored.frame.iter_rows(named=True), start=1):
+        sheet.write_row(n, 0, [r["rank"], f"{r['rank_p05']}–{r['rank_p95']}", r["uscc"], r["name"],
+                               names.get(r["region_code"], r["region_code"]), STAGE_LABELS[r["stage"]], r["stage_rank"],
+                               round(r["total"], 4), *(round(r[g], 4) for g in GROUPS),
+                               *("" if r[norm(i)] is None else round(r[norm(i)], 4) for i in m.indicators)])
+    sheet.write(scored.frame.height + 2, 0, f"{m.name}（{m.stamp}）；{y} 年度数据；排名按未取整总分，同分同名次；"
+                                            f"排名区间来自 {scored.result.runs} 次权重扰动（±{scored.result.spread:.0%}）")
+    book.close()
+    return _attachment(buf.getvalue(), f"创新积分排名-{y}.xlsx")
+
+
+@router.get("/points/methodology.xlsx")
+def methodology_download(ctx: Ctx = Depends(page_ctx)) -> Response:
+    m = service.current_methodology(ctx.session)
+    return _attachment(service.methodology_workbook(ctx.session), f"创新积分方法-{m.id}-{m.version}.xlsx")
+
+
+@router.post("/points/methodology", response_class=HTMLResponse)
+async def methodology_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        problems = ["请选择要上传的方法文件（.xlsx）"]
+    else:
+        content = await upload.read()
+        try:
+            m = service.upload_methodology(ctx.session, actor=ctx.actor, content=content, filename=upload.filename)
+        except InvalidInput as exc:
+            problems = [p.message for p in exc.problems]
+        else:
+            return RedirectResponse(f"/points?uploaded={quote(m.stamp)}", status_code=303)
+    y = service.default_year(ctx.session)
+    scored = service.score_city(ctx.session, actor=ctx.actor, year=y)
+    top = _rows(scored, scored.frame.head(TOP))
+    return render(ctx.request, "points.html", status_code=422, norm_labels=NORMALISATIONS, missing_labels=MISSING,
+                  year=y, years=[y - i for i in range(4)], stage="",
+                  region="", stages=STAGE_LABELS, groups=GROUP_LABELS, rows=top, total=scored.frame.height,
+                  names=region_names(ctx.session), regions=[], m=scored.methodology, runs=scored.result.runs,
+                  spread=scored.result.spread, chart={"names": [], "series": []},
+                  versions=service.methodology_versions(ctx.session), is_admin=ctx.actor.is_admin, problems=problems,
+                  uploaded=None)
