@@ -102,7 +102,7 @@ def test_group_points_sum_to_the_total_and_ranking_shares_ties() -> None:
     assert out.filter(pl.col("enterprise_id").is_in([2, 3]))["rank"].to_list() == [1, 1]  # identical figures
     assert sorted(out["rank"].to_list()) == [1, 1, 3, 4, 5]
     assert out["methodology"][0] == "yz-default@2026.1"
-    assert competition_ranks(np.array([[3.0], [5.0], [5.0], [1.0]]))[:, 0].tolist() == [3, 1, 1, 4]
+    assert competition_ranks(np.array([[3.0, 5.0, 5.0, 1.0]]))[0].tolist() == [3, 1, 1, 4]
 
 
 def test_rank_intervals() -> None:

@@ -91,7 +91,7 @@ def weight_matrix(methodology: Methodology) -> np.ndarray:
 
 
 def _matrices(frame: pl.DataFrame, methodology: Methodology) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    scores = frame.select([norm(i) for i in methodology.indicators]).to_numpy().astype(np.float64)
+    scores = np.ascontiguousarray(frame.select([norm(i) for i in methodology.indicators]).to_numpy(), np.float64)
     stage_index = frame["stage"].replace_strict({s: k for k, s in enumerate(STAGES)}).to_numpy()
     weights = weight_matrix(methodology)[stage_index]  # n × k: each enterprise's stage weights
     present = ~np.isnan(scores)
@@ -100,13 +100,13 @@ def _matrices(frame: pl.DataFrame, methodology: Methodology) -> tuple[np.ndarray
 
 def totals(scores: np.ndarray, present: np.ndarray, weights: np.ndarray, factors: np.ndarray,
            aggregation: str) -> np.ndarray:
-    """n × runs totals (0..100) for weight factors ``factors`` (runs × k)."""
+    """runs × n totals (0..100) for weight factors ``factors`` (runs × k), one contiguous row per run."""
     w = weights * present
 
     def mix(a: np.ndarray) -> np.ndarray:
         # einsum (not BLAS matmul): each total is summed in the same order whatever the number of runs,
         # so unperturbed runs reproduce the point ranks exactly
-        return np.einsum("nk,rk->nr", a, factors, optimize=False)
+        return np.einsum("rk,nk->rn", factors, a, optimize=False)
 
     den = mix(w)
     if aggregation == "geometric":
@@ -115,16 +115,22 @@ def totals(scores: np.ndarray, present: np.ndarray, weights: np.ndarray, factors
         value[den <= 0] = 0.0
     else:
         value = np.divide(mix(scores * w), den, out=np.zeros_like(den), where=den > 0)
-    return np.clip(value * 100, 0, 100)
+    return np.clip(value * 100, 0, 100, out=value)
 
 
 def competition_ranks(values: np.ndarray) -> np.ndarray:
-    """Rank each column descending, ties sharing the best rank ("1224"), on unrounded values."""
-    neg = -values
-    ordered = np.sort(neg, axis=0)
-    ranks = np.empty(values.shape, dtype=np.int64)
-    for r in range(values.shape[1]):  # per Monte-Carlo run (a column), not per enterprise
-        ranks[:, r] = np.searchsorted(ordered[:, r], neg[:, r], side="left") + 1
+    """Rank each row (a run) descending, ties sharing the best rank ("1224"), on unrounded values."""
+    runs, n = values.shape
+    ranks = np.empty((runs, n), dtype=np.int64)
+    positions = np.arange(n)
+    for r in range(runs):  # per run, not per enterprise
+        neg = -values[r]
+        order = np.argsort(neg)
+        ordered = neg[order]
+        # each position's rank is the position of the first equal value in sorted order, plus one
+        first = np.where(np.r_[True, ordered[1:] != ordered[:-1]], positions, 0)
+        np.maximum.accumulate(first, out=first)
+        ranks[r, order] = first + 1
     return ranks
 
 
@@ -132,7 +138,7 @@ def aggregate(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
     """``total`` 0..100 and the points each group contributes (arithmetic: they sum to the total)."""
     scores, present, weights = _matrices(frame, methodology)
     one = np.ones((1, len(methodology.indicators)))
-    total = totals(scores, present, weights, one, methodology.aggregation)[:, 0]
+    total = totals(scores, present, weights, one, methodology.aggregation)[0]
     den = (weights * present).sum(axis=1)
     cols = {"total": total}
     contrib = np.divide(scores * weights * present, den[:, None], out=np.zeros_like(scores), where=den[:, None] > 0)
@@ -182,13 +188,17 @@ def sensitivity(frame: pl.DataFrame, methodology: Methodology, runs: int = 200, 
     n, k = scores.shape
     rng = np.random.default_rng(seed)
     factors = rng.uniform(1 - spread, 1 + spread, size=(runs, k)) if spread > 0 else np.ones((runs, k))
-    ranks = np.empty((n, runs), dtype=np.int64)
+    ranks = np.empty((runs, n), dtype=np.int32)
     for start in range(0, runs, chunk):
         part = factors[start:start + chunk]
-        ranks[:, start:start + len(part)] = competition_ranks(
-            totals(scores, present, weights, part, methodology.aggregation))
-    p05 = np.percentile(ranks, 5, axis=1, method="lower") if runs else np.zeros(n)
-    p95 = np.percentile(ranks, 95, axis=1, method="higher") if runs else np.zeros(n)
+        ranks[start:start + len(part)] = competition_ranks(totals(scores, present, weights, part,
+                                                                  methodology.aggregation))
+    if runs:
+        lo, hi = int(np.floor(0.05 * (runs - 1))), int(np.ceil(0.95 * (runs - 1)))  # "lower" / "higher"
+        ranks.partition((lo, hi) if lo != hi else (lo,), axis=0)
+        p05, p95 = ranks[lo], ranks[hi]
+    else:
+        p05 = p95 = np.zeros(n, dtype=np.int32)
     return frame.select("enterprise_id").with_columns(pl.Series("rank_p05", p05.astype(np.int64)),
                                                       pl.Series("rank_p95", p95.astype(np.int64)))
 
