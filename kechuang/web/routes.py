@@ -2,6 +2,8 @@
 
 from kechuang.auth import api as auth_api
 from kechuang.auth import pages as auth_pages
+from kechuang.chains import api as chains_api
+from kechuang.chains import pages as chains_pages
 from kechuang.enterprises import api as enterprises_api
 from kechuang.enterprises import pages as enterprises_pages
 from kechuang.ladder import api as ladder_api
@@ -18,8 +20,10 @@ ROUTERS = [
     enterprises_pages.router,
     ladder_pages.router,
     points_pages.router,
+    chains_pages.router,
     auth_api.router,
     regions_api.router,
     enterprises_api.router,
     ladder_api.router,
+    chains_api.router,
 ]

@@ -63,7 +63,7 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
   document.querySelectorAll("#chart-ladder").forEach(ladder);
-  document.querySelectorAll("#chart-points").forEach(points);
+  document.querySelectorAll("#chart-points, .chart-stacked").forEach(points);
   document.querySelectorAll("#chart-regions, .chart-bar").forEach(bar);
   document.querySelectorAll("#chart-trend").forEach(trend);
 })();

@@ -1,0 +1,97 @@
+"""Atlas API: the chains with coverage, one chain's structure, one chain's analysis (scoped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from fastapi import APIRouter, Depends, Query
+
+from kechuang.chains import service
+from kechuang.chains.analysis import STAGES, Analysis
+from kechuang.errors import Forbidden
+from kechuang.web.context import Ctx, api_ctx
+
+router = APIRouter(prefix="/api/v1", tags=["atlas"])
+REGION = Query("", description="a region code: only links in that region and below (default: all the caller may see)")
+
+
+def _region(ctx: Ctx, region: str) -> str | None:
+    if region and not ctx.actor.sees_all and region not in ctx.actor.region_codes:
+        raise Forbidden("只能查看本辖区的数据")
+    return region or None
+
+
+def _num(value: Any) -> Any:
+    return round(value, 6) if isinstance(value, float) else value
+
+
+def _records(frame: pl.DataFrame, drop: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    return [{k: _num(v) for k, v in r.items() if k not in drop} for r in frame.iter_rows(named=True)]
+
+
+@router.get("/chains", summary="Every chain with its cluster, node count per stage and coverage")
+def list_chains(region: str = REGION, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    result = service.analyse(ctx.session, actor=ctx.actor, region_code=_region(ctx, region))
+    rows = {r["chain_id"]: r for r in result.chains.iter_rows(named=True)}
+    items = []
+    for chain, cluster in service.chains(ctx.session):
+        r = rows.get(chain.id, {})
+        items.append({"id": chain.code, "name": chain.name, "name_en": chain.name_en,
+                      "aliases": service._split(chain.aliases),
+                      "cluster": {"id": cluster.code, "name": cluster.name},
+                      "nodes": {s: int(r.get(f"nodes_{s}") or 0) for s in STAGES},
+                      "coverage": _num(r.get("coverage") or 0.0), "light": r.get("light", "red"),
+                      "enterprises": int(r.get("enterprises") or 0), "strength": _num(r.get("strength") or 0.0)})
+    return {"items": items, "total": len(items), "region": region or None}
+
+
+@router.get("/chains/{chain_id}", summary="One chain's structure: nodes (with stage and key items) and edges")
+def get_chain(chain_id: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    chain = service.get_chain(ctx.session, chain_id)
+    s = service.chain_structure(ctx.session, chain)
+    code = {n.id: n.code for n in s["nodes"]}
+    cluster = next(cl for c, cl in service.chains(ctx.session) if c.id == chain.id)
+    return {
+        "id": chain.code, "name": chain.name, "name_en": chain.name_en, "aliases": service._split(chain.aliases),
+        "cluster": {"id": cluster.code, "name": cluster.name},
+        "nodes": [{"id": n.code, "name": n.name, "name_en": n.name_en, "stage": n.stage,
+                   "parent": code.get(n.parent_id) if n.parent_id else None,
+                   "industry_codes": service._split(n.industry_codes), "keywords": service._split(n.keywords),
+                   "items": [{"kind": i.kind, "name": i.name, "chokepoint": i.chokepoint, "supply": i.supply}
+                             for i in s["items"].get(n.id, [])]} for n in s["nodes"]],
+        "edges": [{"from": code[e.src_id], "to": code[e.dst_id], "weight": e.weight} for e in s["edges"]],
+    }
+
+
+def analysis_body(result: Analysis, codes: dict[int, str]) -> dict[str, Any]:
+    chain = result.chains.row(0, named=True) if result.chains.height else {}
+    node_code = pl.col("node_id").replace_strict(codes, default=None, return_dtype=pl.String).alias("node")
+    metrics = result.metrics.with_columns(node_code)
+    return {
+        "coverage": _num(chain.get("coverage", 0.0)),
+        "light": chain.get("light", "red"),
+        "strength": {"score": _num(chain.get("strength", 0.0)),
+                     "components": {k[2:]: _num(chain.get(k, 0.0)) for k in ("s_coverage", "s_scale", "s_innovation",
+                                                                              "s_leadership")}},
+        "concentration": {"hhi": _num(chain.get("hhi")), "cr3": _num(chain.get("cr3"))},
+        "enterprises": int(chain.get("enterprises", 0)), "hnte": int(chain.get("hnte", 0)),
+        "leaders": int(chain.get("leaders", 0)), "revenue": _num(chain.get("revenue", 0.0)),
+        "rd_intensity": _num(chain.get("rd_intensity", 0.0)),
+        "nodes": _records(metrics.drop("parent_id", "chain_id"), ("node_id",)),
+        "gaps": _records(result.fill.with_columns(node_code).select(
+            "rank", "node", "name", "stage", "level", "enterprises", "hnte", "demand")),
+        "chokepoints": _records(result.chokepoints.with_columns(node_code).select(
+            "node", "node_name", "kind", "name", "chokepoint", "supply", "projects", "open")),
+        "extend": _records(result.extend.with_columns(node_code).select("node", "name", "stage", "from", "weight")),
+        "params": {"weak_enterprises": result.params.weak_enterprises,
+                   "strong_enterprises": result.params.strong_enterprises},
+    }
+
+
+@router.get("/chains/{chain_id}/analysis", summary="One chain's analysis: coverage, strength, gaps, chokepoints")
+def chain_analysis(chain_id: str, region: str = REGION, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    chain = service.get_chain(ctx.session, chain_id)
+    result = service.analyse(ctx.session, actor=ctx.actor, region_code=_region(ctx, region), chain_id=chain.id)
+    codes = {n.id: n.code for n in service.chain_structure(ctx.session, chain)["nodes"]}
+    return {"id": chain.code, "name": chain.name, "region": region or None, **analysis_body(result, codes)}

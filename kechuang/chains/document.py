@@ -1,0 +1,405 @@
+"""The atlas as a document: one JSON object (clusters, chains with nodes, edges and items) that the
+bureau maintains as JSON or as an Excel workbook with one sheet per kind. Pure: no database.
+
+``validate`` reports every problem at once, each naming the file, where it is (the sheet and the row
+Excel shows, or the JSON path), the field, the value and what was expected.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import fastexcel
+import xlsxwriter
+
+from kechuang.errors import InvalidInput, Problem
+
+STAGE_LABELS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
+KIND_LABELS = {"technology": "关键核心技术", "material": "先进材料", "process": "关键工艺", "pain_point": "痛点"}
+SUPPLY_LABELS = {"local": "本地", "domestic": "国内", "imported": "进口"}
+CODE = re.compile(r"^[a-z0-9_]+$")
+NODE_CODE = re.compile(r"^[a-z0-9_]+\.[a-z0-9_.]+$")
+INDUSTRY = re.compile(r"^[A-T]\d{4}$")
+AT = "_at"  # where a record came from (a JSON path, or sheet and row); removed by ``clean``
+
+# Workbook layout: sheet → (field, header) in column order.
+SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
+    "说明": (("key", "项目"), ("value", "内容")),
+    "集群": (("code", "集群编号"), ("name", "集群名称"), ("name_en", "英文名称"), ("aliases", "别名")),
+    "产业链": (("code", "产业链编号"), ("name", "产业链名称"), ("name_en", "英文名称"), ("cluster", "所属集群编号"),
+            ("aliases", "别名")),
+    "节点": (("code", "节点编号"), ("chain", "产业链编号"), ("name", "节点名称"), ("name_en", "英文名称"),
+           ("stage", "环节"), ("parent", "上级节点编号"), ("industry_codes", "行业代码"), ("keywords", "关键词")),
+    "供应关系": (("chain", "产业链编号"), ("from", "供应节点编号"), ("to", "需求节点编号"), ("weight", "权重")),
+    "关键环节": (("node", "节点编号"), ("kind", "类型"), ("name", "名称"), ("chokepoint", "卡脖子"), ("supply", "供应来源")),
+}
+ABOUT = (("atlas", "图谱编号"), ("version", "版本"), ("name", "名称"), ("source", "来源"), ("note", "说明"))
+SEP = "|"
+
+
+class AtlasError(InvalidInput):
+    """Every problem of an atlas document."""
+
+
+def _where(file: str, at: Any) -> str:
+    if isinstance(at, tuple):
+        return f"{file} 工作表“{at[0]}”第 {at[1]} 行"
+    return f"{file} {at}" if at else file
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def validate(doc: Any, file: str) -> list[Problem]:
+    """Every problem of the document (empty when it can be loaded)."""
+    problems: list[Problem] = []
+
+    def bad(rec: dict[str, Any] | None, field: str, value: Any, expected: str) -> None:
+        at = rec.get(AT) if rec else None
+        if isinstance(at, tuple):  # a workbook row: name the column as the user sees it
+            field = dict(SHEETS[at[0]]).get(field, field)
+        shown = _text(value) if not isinstance(value, list | dict) else json.dumps(value, ensure_ascii=False)[:60]
+        problems.append(Problem(field, f"{_where(file, at)}「{field}」：值“{shown}”，应为{expected}", shown,
+                                row=at[1] if isinstance(at, tuple) else None, file=file))
+
+    if not isinstance(doc, dict):
+        return [Problem("文件", f"{file}：应为一个 JSON 对象（含 clusters 和 chains）", type(doc).__name__, file=file)]
+    for key in ("atlas", "version", "name"):
+        if not _text(doc.get(key)):
+            bad({AT: "说明"}, key, doc.get(key), "非空文字")
+    clusters = doc.get("clusters")
+    chains = doc.get("chains")
+    if not isinstance(clusters, list) or not clusters:
+        bad(None, "clusters", clusters, "至少一个集群的列表")
+        clusters = []
+    if not isinstance(chains, list) or not chains:
+        bad(None, "chains", chains, "至少一条产业链的列表")
+        chains = []
+    cluster_codes: set[str] = set()
+    for c in clusters:
+        if not isinstance(c, dict):
+            bad(None, "clusters", c, "对象")
+            continue
+        code = _text(c.get("code"))
+        if not CODE.match(code):
+            bad(c, "code", code, "小写字母、数字或下划线组成的编号")
+        elif code in cluster_codes:
+            bad(c, "code", code, "不重复的集群编号")
+        cluster_codes.add(code)
+        if not _text(c.get("name")):
+            bad(c, "name", c.get("name"), "集群名称")
+    chain_codes: set[str] = set()
+    node_codes: set[str] = set()
+    for ch in chains:
+        if not isinstance(ch, dict):
+            bad(None, "chains", ch, "对象")
+            continue
+        code = _text(ch.get("code"))
+        if not CODE.match(code):
+            bad(ch, "code", code, "小写字母、数字或下划线组成的编号")
+        elif code in chain_codes:
+            bad(ch, "code", code, "不重复的产业链编号")
+        chain_codes.add(code)
+        if not _text(ch.get("name")):
+            bad(ch, "name", ch.get("name"), "产业链名称")
+        if _text(ch.get("cluster")) not in cluster_codes:
+            bad(ch, "cluster", ch.get("cluster"), "已定义的集群编号（" + "、".join(sorted(cluster_codes)) + "）")
+        nodes = ch.get("nodes") if isinstance(ch.get("nodes"), list) else []
+        if not nodes:
+            bad(ch, "nodes", ch.get("nodes"), "至少一个节点")
+        stage_of: dict[str, str] = {}
+        for n in nodes:
+            if not isinstance(n, dict):
+                bad(ch, "nodes", n, "对象")
+                continue
+            ncode = _text(n.get("code"))
+            if not NODE_CODE.match(ncode) or not ncode.startswith(code + "."):
+                bad(n, "code", ncode, f"以“{code}.”开头、由小写字母、数字或下划线组成的节点编号")
+            elif ncode in node_codes:
+                bad(n, "code", ncode, "不重复的节点编号")
+            node_codes.add(ncode)
+            if not _text(n.get("name")):
+                bad(n, "name", n.get("name"), "节点名称")
+            stage = _text(n.get("stage"))
+            if stage not in STAGE_LABELS:
+                bad(n, "stage", stage, "upstream / midstream / downstream（上游 / 中游 / 下游）之一")
+            stage_of[ncode] = stage
+            for ic in n.get("industry_codes") or []:
+                if not INDUSTRY.match(_text(ic)):
+                    bad(n, "industry_codes", ic, "GB/T 4754 行业小类代码，如 C3825")
+            for item in n.get("items") or []:
+                if not isinstance(item, dict):
+                    bad(n, "items", item, "对象")
+                    continue
+                if _text(item.get("kind")) not in KIND_LABELS:
+                    bad(item, "kind", item.get("kind"), "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items()) + " 之一")
+                if not _text(item.get("name")):
+                    bad(item, "name", item.get("name"), "名称")
+                if _text(item.get("supply")) not in SUPPLY_LABELS:
+                    bad(item, "supply", item.get("supply"), "local / domestic / imported（本地 / 国内 / 进口）之一")
+                if not isinstance(item.get("chokepoint"), bool):
+                    bad(item, "chokepoint", item.get("chokepoint"), "是或否")
+                elif item["chokepoint"] and item.get("supply") == "local":
+                    bad(item, "supply", "local", "卡脖子环节的供应来源为国内或进口（本地已有则不是卡脖子）")
+        for n in nodes:
+            if isinstance(n, dict) and n.get("parent") not in (None, ""):
+                parent = _text(n.get("parent"))
+                if parent not in stage_of:
+                    bad(n, "parent", parent, "同一产业链中已定义的节点编号")
+                elif parent == _text(n.get("code")):
+                    bad(n, "parent", parent, "另一个节点（不能是自身）")
+                elif stage_of[parent] != stage_of.get(_text(n.get("code"))):
+                    bad(n, "parent", parent, "同一环节（上游/中游/下游）的节点")
+        _check_edges(ch, stage_of, bad)
+    return problems
+
+
+def _check_edges(ch: dict[str, Any], nodes: dict[str, str], bad: Callable[..., None]) -> None:
+    seen: set[tuple[str, str]] = set()
+    out: dict[str, list[str]] = defaultdict(list)
+    for e in ch.get("edges") or []:
+        if not isinstance(e, dict):
+            bad(ch, "edges", e, "对象")
+            continue
+        src, dst = _text(e.get("from")), _text(e.get("to"))
+        ok = True
+        for field, code in (("from", src), ("to", dst)):
+            if code not in nodes:
+                bad(e, field, code, f"产业链 {ch.get('code')} 中已定义的节点编号")
+                ok = False
+        weight = e.get("weight")
+        if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= 1:
+            bad(e, "weight", weight, "大于 0、不超过 1 的数（需求节点投入中来自供应节点的大致份额）")
+        if not ok:
+            continue
+        if src == dst:
+            bad(e, "to", dst, "另一个节点（供应关系不能指向自身）")
+        elif (src, dst) in seen:
+            bad(e, "to", dst, "不重复的供应关系")
+        seen.add((src, dst))
+        out[src].append(dst)
+    # a cycle makes downstream demand undefined
+    state: dict[str, int] = {}
+    for start in nodes:
+        if state.get(start):
+            continue
+        stack = [(start, iter(out[start]))]
+        state[start] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                bad(ch, "edges", f"{node} → {nxt}", "无环的供应关系（上游供给下游，不能绕回）")
+                state[nxt] = 2
+            elif not state.get(nxt):
+                state[nxt] = 1
+                stack.append((nxt, iter(out[nxt])))
+
+
+def clean(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document without location markers, normalised (lists for codes and aliases, defaults)."""
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k != AT}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+    return strip(doc)  # type: ignore[no-any-return]
+
+
+def _mark(doc: Any) -> Any:
+    """Adds JSON paths as locations, for problems in a JSON document."""
+    if not isinstance(doc, dict):
+        return doc
+    for i, c in enumerate(doc.get("clusters") or []):
+        if isinstance(c, dict):
+            c[AT] = f"clusters[{i}]"
+    for i, ch in enumerate(doc.get("chains") or []):
+        if not isinstance(ch, dict):
+            continue
+        ch[AT] = f"chains[{i}]（{_text(ch.get('code'))}）"
+        for j, n in enumerate(ch.get("nodes") or []):
+            if isinstance(n, dict):
+                n[AT] = f"chains[{i}].nodes[{j}]（{_text(n.get('code'))}）"
+                for k, item in enumerate(n.get("items") or []):
+                    if isinstance(item, dict):
+                        item[AT] = f"chains[{i}].nodes[{j}].items[{k}]"
+        for j, e in enumerate(ch.get("edges") or []):
+            if isinstance(e, dict):
+                e[AT] = f"chains[{i}].edges[{j}]"
+    return doc
+
+
+def from_json(content: bytes, file: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AtlasError([Problem("文件", f"{file}：不是有效的 UTF-8 JSON（{exc}）", file, file=file)]) from None
+    problems = validate(_mark(doc), file)
+    if problems:
+        raise AtlasError(problems)
+    return clean(doc)
+
+
+def to_json(doc: dict[str, Any]) -> bytes:
+    return json.dumps(clean(doc), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+# -- Excel --------------------------------------------------------------------------------------------
+
+def to_xlsx(doc: dict[str, Any]) -> bytes:
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
+    rows: dict[str, list[list[Any]]] = {
+        "说明": [[header, _text(doc.get(key))] for key, header in ABOUT],
+        "集群": [[c["code"], c["name"], c.get("name_en", ""), SEP.join(c.get("aliases") or [])]
+               for c in doc["clusters"]],
+        "产业链": [], "节点": [], "供应关系": [], "关键环节": [],
+    }
+    for ch in doc["chains"]:
+        rows["产业链"].append([ch["code"], ch["name"], ch.get("name_en", ""), ch["cluster"],
+                            SEP.join(ch.get("aliases") or [])])
+        for n in ch["nodes"]:
+            rows["节点"].append([n["code"], ch["code"], n["name"], n.get("name_en", ""), STAGE_LABELS[n["stage"]],
+                               n.get("parent") or "", SEP.join(n.get("industry_codes") or []),
+                               SEP.join(n.get("keywords") or [])])
+            for item in n.get("items") or []:
+                rows["关键环节"].append([n["code"], KIND_LABELS[item["kind"]], item["name"],
+                                     "是" if item["chokepoint"] else "否", SUPPLY_LABELS[item["supply"]]])
+        for e in ch.get("edges") or []:
+            rows["供应关系"].append([ch["code"], e["from"], e["to"], e["weight"]])
+    lists = {("节点", "stage"): list(STAGE_LABELS.values()), ("关键环节", "kind"): list(KIND_LABELS.values()),
+             ("关键环节", "chokepoint"): ["是", "否"], ("关键环节", "supply"): list(SUPPLY_LABELS.values())}
+    for sheet, cols in SHEETS.items():
+        ws = book.add_worksheet(sheet)
+        ws.write_row(0, 0, [h for _, h in cols], bold)
+        for r, values in enumerate(rows[sheet], start=1):
+            ws.write_row(r, 0, values)
+        for c, (field, _) in enumerate(cols):
+            if (sheet, field) in lists:
+                ws.data_validation(1, c, max(len(rows[sheet]) + 500, 1000), c,
+                                   {"validate": "list", "source": lists[(sheet, field)]})
+        ws.set_column(0, len(cols) - 1, 18)
+        ws.freeze_panes(1, 0)
+    book.get_worksheet_by_name("说明").set_column(1, 1, 90)
+    book.close()
+    return buf.getvalue()
+
+
+def _sheet(reader: fastexcel.ExcelReader, sheet: str, file: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    cols = SHEETS[sheet]
+    if sheet not in reader.sheet_names:
+        problems.append(Problem("工作表", f"{file}：缺少工作表“{sheet}”", sheet, file=file))
+        return []
+    grid = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+    if grid.height == 0:
+        problems.append(Problem("工作表", f"{file} 工作表“{sheet}”是空的，应有表头行", sheet, file=file))
+        return []
+    header = [_text(v) for v in grid.row(0)]
+    index = {}
+    for field, h in cols:
+        if h in header:
+            index[field] = header.index(h)
+        else:
+            problems.append(Problem(h, f"{file} 工作表“{sheet}”缺少列“{h}”", h, row=1, file=file))
+    out = []
+    for r in range(1, grid.height):
+        values = grid.row(r)
+        rec = {field: _text(values[i]) if i < len(values) else "" for field, i in index.items()}
+        if any(rec.values()):
+            rec[AT] = (sheet, r + 1)
+            out.append(rec)
+    return out
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[|｜;；,，、]", text) if p.strip()]
+
+
+def from_xlsx(content: bytes, file: str) -> dict[str, Any]:
+    """Read the workbook into the document form, validate it whole, and return it (or raise AtlasError)."""
+    try:
+        reader = fastexcel.read_excel(content)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem
+        raise AtlasError([Problem("文件", f"{file}：无法读取为 Excel 文件（{type(exc).__name__}）", file,
+                                  file=file)]) from None
+    problems: list[Problem] = []
+    sheets = {s: _sheet(reader, s, file, problems) for s in SHEETS}
+    if problems:
+        raise AtlasError(problems)
+    about = {r["key"]: r["value"] for r in sheets["说明"]}
+    doc: dict[str, Any] = {key: about.get(header, "") for key, header in ABOUT}
+    doc[AT] = "说明"
+    stages = {v: k for k, v in STAGE_LABELS.items()} | {k: k for k in STAGE_LABELS}
+    kinds = {v: k for k, v in KIND_LABELS.items()} | {k: k for k in KIND_LABELS}
+    supplies = {v: k for k, v in SUPPLY_LABELS.items()} | {k: k for k in SUPPLY_LABELS}
+    doc["clusters"] = [{AT: c[AT], "code": c["code"], "name": c["name"], "name_en": c["name_en"],
+                        "aliases": _split(c["aliases"])} for c in sheets["集群"]]
+    chains: dict[str, dict[str, Any]] = {}
+    for c in sheets["产业链"]:
+        chains.setdefault(c["code"], {AT: c[AT], "code": c["code"], "name": c["name"], "name_en": c["name_en"],
+                                      "cluster": c["cluster"], "aliases": _split(c["aliases"]), "nodes": [],
+                                      "edges": []})
+    nodes: dict[str, dict[str, Any]] = {}
+
+    def orphan(rec: dict[str, Any], field: str, value: str, expected: str) -> None:
+        problems.append(Problem(field, f"{_where(file, rec[AT])}「{field}」：值“{value}”，应为{expected}", value,
+                                row=rec[AT][1], file=file))
+
+    for n in sheets["节点"]:
+        chain = chains.get(n["chain"])
+        if chain is None:
+            orphan(n, "产业链编号", n["chain"], "“产业链”工作表中的产业链编号")
+            continue
+        node = {AT: n[AT], "code": n["code"], "name": n["name"], "name_en": n["name_en"],
+                "stage": stages.get(n["stage"], n["stage"]), "parent": n["parent"] or None,
+                "industry_codes": _split(n["industry_codes"]), "keywords": _split(n["keywords"]), "items": []}
+        chain["nodes"].append(node)
+        nodes.setdefault(n["code"], node)
+    for e in sheets["供应关系"]:
+        chain = chains.get(e["chain"])
+        if chain is None:
+            orphan(e, "产业链编号", e["chain"], "“产业链”工作表中的产业链编号")
+            continue
+        try:
+            weight: Any = float(e["weight"])
+        except ValueError:
+            weight = e["weight"]
+        chain["edges"].append({AT: e[AT], "from": e["from"], "to": e["to"], "weight": weight})
+    for i in sheets["关键环节"]:
+        node = nodes.get(i["node"])
+        if node is None:
+            orphan(i, "节点编号", i["node"], "“节点”工作表中的节点编号")
+            continue
+        choke = {"是": True, "否": False, "true": True, "false": False}.get(i["chokepoint"].lower(), i["chokepoint"])
+        node["items"].append({AT: i[AT], "kind": kinds.get(i["kind"], i["kind"]), "name": i["name"],
+                              "chokepoint": choke, "supply": supplies.get(i["supply"], i["supply"])})
+    doc["chains"] = list(chains.values())
+    problems.extend(validate(doc, file))
+    if problems:
+        raise AtlasError(problems)
+    return clean(doc)
+
+
+def read_document(content: bytes, file: str) -> dict[str, Any]:
+    """JSON or xlsx by the file name."""
+    lower = file.lower()
+    if lower.endswith(".json"):
+        return from_json(content, file)
+    if lower.endswith((".xlsx", ".xlsm")):
+        return from_xlsx(content, file)
+    raise AtlasError([Problem("文件", f"{file}：不支持的文件类型，请上传 .json 或 .xlsx", file, file=file)])
