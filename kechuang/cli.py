@@ -30,6 +30,16 @@ def _print_credentials(creds) -> None:  # type: ignore[no-untyped-def]
         print(f"  {c.username:<12} {c.role.label('zh')}（{c.role.value}）  密码 password: {c.password}")
 
 
+def _demo_atlas(session, *, start_year: int) -> str:  # type: ignore[no-untyped-def]
+    """The built-in atlas (unless an atlas is there) and the demo links (once)."""
+    from kechuang.chains.demo import demo_links
+    from kechuang.chains.service import BUILTIN, has_atlas
+
+    summary = "" if has_atlas(session) else _load_atlas(session, BUILTIN)
+    links = demo_links(session, start_year=start_year)
+    return f"{summary}; {links:,} 条关联 links" if links else summary
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
@@ -51,6 +61,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
               f"({time.perf_counter() - started:.1f} s)")
     else:
         print("演示城市已在库中 demo city already loaded")
+    with transaction(factory) as session:
+        atlas = _demo_atlas(session, start_year=args.last_year - 2)
+    if atlas:
+        print(f"已载入产业科创图谱和演示关联 atlas and demo links loaded: {atlas}")
     _refresh_years(factory, [date.today().year - 1, date.today().year], force=False)
     with transaction(factory) as session:
         creds = load_demo_users(session, settings)
@@ -80,6 +94,67 @@ def cmd_ladder_refresh(args: argparse.Namespace, settings: Settings) -> int:
         print(f"年度 year {bad[0]} 超出范围 out of range: expected {this - 20}…{this}", file=sys.stderr)
         return 2
     _refresh_years(factory, sorted(set(years)), force=args.force)
+    return 0
+
+
+def _load_atlas(session, path) -> str:  # type: ignore[no-untyped-def]
+    from kechuang.auth.scope import SYSTEM
+    from kechuang.chains.document import read_document
+    from kechuang.chains.service import load_document
+
+    session.info["actor"] = SYSTEM
+    doc = read_document(path.read_bytes(), path.name)
+    r = load_document(session, actor=SYSTEM, doc=doc, file=path.name)
+    return (f"新增 created {r.created}, 修改 updated {r.updated}, 删除 deleted {r.deleted}, "
+            f"未变 unchanged {r.unchanged}")
+
+
+def cmd_atlas_load(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from kechuang.chains.service import BUILTIN
+    from kechuang.db import transaction
+
+    path = Path(args.file) if args.file else BUILTIN
+    if not path.is_file():
+        raise KechuangError(f"无法读取文件 {path}：文件不存在")
+    _, factory = _engine_and_factory(settings)
+    with transaction(factory) as session:
+        summary = _load_atlas(session, path)
+    print(f"产业科创图谱已载入 atlas loaded from {path.name}: {summary}")
+    return 0
+
+
+def cmd_atlas_export(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from kechuang.chains.document import to_json, to_xlsx
+    from kechuang.chains.service import export_document
+    from kechuang.db import transaction
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".json", ".xlsx"):
+        raise KechuangError(f"{out.name}：请以 .json 或 .xlsx 结尾 (expected a .json or .xlsx file name)")
+    _, factory = _engine_and_factory(settings)
+    with transaction(factory) as session:
+        doc = export_document(session)
+    out.write_bytes(to_json(doc) if out.suffix.lower() == ".json" else to_xlsx(doc))
+    nodes = sum(len(c["nodes"]) for c in doc["chains"])
+    print(f"已导出 exported {len(doc['chains'])} 条产业链 chains, {nodes} 个节点 nodes → {out}")
+    return 0
+
+
+def cmd_atlas_snapshot(args: argparse.Namespace, settings: Settings) -> int:
+    from kechuang.auth.scope import SYSTEM
+    from kechuang.chains.service import take_snapshot
+    from kechuang.db import transaction
+
+    _, factory = _engine_and_factory(settings)
+    with transaction(factory) as session:
+        session.info["actor"] = SYSTEM
+        snap = take_snapshot(session, actor=SYSTEM, year=args.year)
+        chains = len(snap.content["chains"])
+    print(f"{args.year} 年图谱快照已保存 snapshot saved: {chains} 条产业链 chains")
     return 0
 
 
@@ -445,6 +520,25 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("dataset", choices=datasets, help=ds_help)
     exp.add_argument("out", help="the .xlsx file to write")
     exp.set_defaults(func=cmd_export)
+    atl = sub.add_parser("atlas", help="the industry-chain atlas: load, export, snapshot")
+    atlsub = atl.add_subparsers(dest="atlas_command", required=True, metavar="COMMAND")
+    al = atlsub.add_parser(
+        "load", help="load an atlas file (.json or .xlsx); without FILE, the built-in Yangzhou 613 atlas",
+        description="Make the stored atlas (clusters, chains, nodes, supply edges, key items) equal to the file: "
+                    "entries are matched by code, new ones added, changed ones updated, missing ones removed. The "
+                    "whole file is checked first; any problem (listed all at once) leaves the atlas unchanged. A "
+                    "node that still has links cannot be removed.")
+    al.add_argument("file", nargs="?", help="the .json or .xlsx file (default: the built-in Yangzhou 613 atlas)")
+    al.set_defaults(func=cmd_atlas_load)
+    ae = atlsub.add_parser("export", help="write the stored atlas to a .json or .xlsx file (loads back unchanged)")
+    ae.add_argument("out", help="the .json or .xlsx file to write")
+    ae.set_defaults(func=cmd_atlas_export)
+    asn = atlsub.add_parser("snapshot", help="save the atlas and its analysis as the snapshot of a year",
+                            description="Store the structure, every chain's and node's figures and the 补链 / "
+                                        "chokepoint / 延链 lists as they stand today as the year's snapshot "
+                                        "(replacing an earlier one of the same year).")
+    asn.add_argument("--year", type=int, required=True, help="the year the snapshot stands for")
+    asn.set_defaults(func=cmd_atlas_snapshot)
     lad = sub.add_parser("ladder", help="the cultivation ladder: stored yearly assessments of the registry")
     ladsub = lad.add_subparsers(dest="ladder_command", required=True, metavar="COMMAND")
     ref = ladsub.add_parser(

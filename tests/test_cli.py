@@ -24,6 +24,10 @@ COMMANDS = [
     ["user", "set-password"],
     ["ladder"],
     ["ladder", "refresh"],
+    ["atlas"],
+    ["atlas", "load"],
+    ["atlas", "export"],
+    ["atlas", "snapshot"],
 ]
 
 
@@ -75,8 +79,10 @@ def test_demo_loads_twice_and_users_can_be_managed(tmp_path, database_url) -> No
     assert "admin-pass-1" in first.stdout
     for username in ["admin", "hanjiang", "enterprise", "expert", "viewer"]:
         assert username in first.stdout
+    assert "atlas and demo links loaded" in first.stdout
     second = run(["demo", "--no-serve"], tmp_path, env)
     assert second.returncode == 0, second.stderr
+    assert "atlas and demo links loaded" not in second.stdout  # loaded once
     if not database_url:
         assert (tmp_path / "kechuang.db").exists()
     added = run(
@@ -108,3 +114,22 @@ def test_serve_refuses_without_a_strong_secret(tmp_path) -> None:  # type: ignor
 def test_unknown_setting_is_reported_plainly(tmp_path) -> None:  # type: ignore[no-untyped-def]
     result = run(["user", "list"], tmp_path, {"KECHUANG_DATABSE_URL": "x"})
     assert result.returncode == 2 and "KECHUANG_DATABSE_URL" in result.stderr
+
+
+def test_atlas_load_export_snapshot(tmp_path, database_url) -> None:  # type: ignore[no-untyped-def]
+    env = {"KECHUANG_DATABASE_URL": database_url} if database_url else {}
+    assert run(["db", "upgrade"], tmp_path, env).returncode == 0
+    loaded = run(["atlas", "load"], tmp_path, env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "yangzhou-613.json" in loaded.stdout and "删除 deleted 0" in loaded.stdout
+    out = tmp_path / "atlas.xlsx"
+    exported = run(["atlas", "export", str(out)], tmp_path, env)
+    assert exported.returncode == 0 and "13 条产业链 chains" in exported.stdout
+    again = run(["atlas", "load", str(out)], tmp_path, env)
+    assert again.returncode == 0 and "新增 created 0, 修改 updated 0, 删除 deleted 0" in again.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"atlas": "x", "version": "1", "name": "x", "clusters": [], "chains": []}', encoding="utf-8")
+    refused = run(["atlas", "load", str(bad)], tmp_path, env)
+    assert refused.returncode == 2 and "bad.json" in refused.stderr and "Traceback" not in refused.stderr
+    snap = run(["atlas", "snapshot", "--year", "2025"], tmp_path, env)
+    assert snap.returncode == 0 and "13 条产业链" in snap.stdout
