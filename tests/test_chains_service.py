@@ -260,3 +260,70 @@ def test_upload_and_snapshot_by_the_bureau_only(factory, made, client) -> None: 
     assert client.get("/atlas/snapshots/2025.json").status_code == 200
     assert client.post("/atlas/upload", data={"csrf_token": _csrf(client, "/atlas")},
                        files={"file": ("图谱.xlsx", document.to_xlsx(small_doc()), "x")}).status_code == 403
+
+
+def test_the_profile_shows_the_enterprise_on_its_chain(factory, made, client) -> None:  # type: ignore[no-untyped-def]
+    ids = _with_links(factory, made)
+    made.user("boss", "admin")
+    made.user("firm", "enterprise", enterprise_id=ids["hj"])
+    login(client, "boss")
+    page = client.get(f"/enterprises/{ids['hj']}")
+    assert page.status_code == 200 and 'href="/atlas/chains/pv">晶硅光伏</a> › 组件' in page.text and "链主" in page.text
+    assert "尚未关联产业链节点" not in client.get(f"/enterprises/{ids['gy']}").text
+    assert "尚未关联产业链节点" in client.get(f"/enterprises/{made.enterprise('无关公司', '321003')}").text
+    client.cookies.clear()
+    login(client, "firm")
+    own = client.get(f"/enterprises/{ids['hj']}")
+    assert own.status_code == 200 and "晶硅光伏 › 组件" in own.text and 'href="/atlas/chains/pv"' not in own.text
+
+
+def _links_upload(client, content: bytes, name: str = "关联.xlsx"):  # type: ignore[no-untyped-def]
+    return client.post("/atlas/links", data={"csrf_token": _csrf(client, "/atlas/links")}, follow_redirects=False,
+                       files={"file": (name, content, "application/octet-stream")})
+
+
+def test_enterprise_links_in_excel_scoped_and_all_or_nothing(factory, made, client) -> None:  # type: ignore[no-untyped-def]
+    ids = _with_links(factory, made)
+    extra = made.enterprise("邗江硅片公司", "321003")
+    made.user("hj", "district", region_code="321003")
+    made.user("boss", "admin")
+    with transaction(factory) as s:
+        from kechuang.enterprises.models import Enterprise
+
+        usccs = {e.id: e.uscc for e in s.scalars(select(Enterprise))}
+    login(client, "hj")
+    exported = client.get("/atlas/links.xlsx")
+    book = load_workbook(io.BytesIO(exported.content))
+    sheet = book["企业关联"]
+    assert sheet.max_row == 2 and sheet.cell(2, 1).value == usccs[ids["hj"]]  # only its own district's link
+    assert book["节点清单"].max_row == 6
+    unchanged = _links_upload(client, exported.content)
+    assert unchanged.status_code == 303 and "未变 1" in client.get(unchanged.headers["location"]).text
+    sheet.append([usccs[extra], "", "pv.silicon", "", "重点配套", "硅片", "60%", "2024-01-01", ""])
+    sheet.append([usccs[ids["gy"]], "", "pv.cell", "", "成员", "", "", "", ""])  # another district's
+    sheet.append(["91321003MA0000000X", "", "pv.nothing", "", "老大", "", "1.5", "昨天", ""])
+    buf = io.BytesIO()
+    book.save(buf)
+    refused = _links_upload(client, buf.getvalue())
+    assert refused.status_code == 422
+    text = refused.text
+    assert "第 4 行「统一社会信用代码」" in text and "应为本辖区的企业" in text
+    assert "第 5 行「节点编号」：值“pv.nothing”" in text and "第 5 行「角色」：值“老大”" in text
+    assert "第 5 行「收入占比」：值“1.5”" in text and "第 5 行「有效期起」：值“昨天”" in text
+    with transaction(factory) as s:
+        assert s.scalar(select(func.count()).select_from(NodeLink).where(NodeLink.enterprise_id == extra)) == 0
+    for _ in range(2):
+        sheet.delete_rows(4)
+    buf = io.BytesIO()
+    book.save(buf)
+    ok = _links_upload(client, buf.getvalue())
+    assert ok.status_code == 303 and "新增 1" in client.get(ok.headers["location"]).text
+    with transaction(factory) as s:
+        link = s.scalar(select(NodeLink).where(NodeLink.enterprise_id == extra))
+        assert link.role == "key_supporting" and link.revenue_share == pytest.approx(0.6)
+        assert link.region_code == "321003" and str(link.valid_from) == "2024-01-01"
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "atlas_links")) >= 2
+    client.cookies.clear()
+    made.user("view", "viewer")
+    login(client, "view")
+    assert client.get("/atlas/links").status_code == 403

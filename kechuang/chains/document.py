@@ -300,8 +300,9 @@ def to_xlsx(doc: dict[str, Any]) -> bytes:
     return buf.getvalue()
 
 
-def _sheet(reader: fastexcel.ExcelReader, sheet: str, file: str, problems: list[Problem]) -> list[dict[str, Any]]:
-    cols = SHEETS[sheet]
+def read_rows(reader: fastexcel.ExcelReader, sheet: str, cols: tuple[tuple[str, str], ...], file: str,
+              problems: list[Problem]) -> list[dict[str, Any]]:
+    """A sheet's non-blank rows as {field: text} with their location; missing sheet or headers are problems."""
     if sheet not in reader.sheet_names:
         problems.append(Problem("工作表", f"{file}：缺少工作表“{sheet}”", sheet, file=file))
         return []
@@ -338,7 +339,7 @@ def from_xlsx(content: bytes, file: str) -> dict[str, Any]:
         raise AtlasError([Problem("文件", f"{file}：无法读取为 Excel 文件（{type(exc).__name__}）", file,
                                   file=file)]) from None
     problems: list[Problem] = []
-    sheets = {s: _sheet(reader, s, file, problems) for s in SHEETS}
+    sheets = {s: read_rows(reader, s, SHEETS[s], file, problems) for s in SHEETS}
     if problems:
         raise AtlasError(problems)
     about = {r["key"]: r["value"] for r in sheets["说明"]}

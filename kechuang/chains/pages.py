@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kechuang.auth.scope import Role
-from kechuang.chains import document, service
+from kechuang.chains import document, links, service
 from kechuang.chains.analysis import LEVEL_LABELS, STAGES, Analysis
 from kechuang.chains.document import KIND_LABELS, STAGE_LABELS, SUPPLY_LABELS
 from kechuang.errors import Forbidden, InvalidInput, NotFound
@@ -278,3 +278,43 @@ def snapshot_download(year: int, ctx: Ctx = Depends(page_ctx)) -> Response:
     return _attachment(json.dumps(snap.content, ensure_ascii=False, indent=1, default=str).encode(),
                        f"产业科创图谱快照-{year}.json", "application/json")
 
+
+
+@router.get("/atlas/links", response_class=HTMLResponse)
+def links_page(ctx: Ctx = Depends(page_ctx)) -> Response:
+    _link_editor(ctx)
+    return render(ctx.request, "atlas/links.html", problems=[], loaded=ctx.request.query_params.get("loaded", ""),
+                  count=len(links.visible_links(ctx.session, ctx.actor)))
+
+
+def _link_editor(ctx: Ctx) -> None:
+    if ctx.actor.role not in (Role.admin, Role.district):
+        raise Forbidden("企业与产业链节点的关联由市科技局和区县维护")
+
+
+@router.get("/atlas/links.xlsx")
+def links_download(ctx: Ctx = Depends(page_ctx)) -> Response:
+    _link_editor(ctx)
+    return _attachment(links.links_xlsx(ctx.session, actor=ctx.actor), "企业与产业链节点关联.xlsx")
+
+
+@router.post("/atlas/links", response_class=HTMLResponse)
+async def links_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
+    _link_editor(ctx)
+    form = await request.form()
+    upload = form.get("file")
+    problems: list[str]
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        problems = ["请选择要上传的关联文件（.xlsx）"]
+    else:
+        try:
+            result = links.import_links(ctx.session, actor=ctx.actor, content=await upload.read(),
+                                        filename=upload.filename)
+        except InvalidInput as exc:
+            problems = [p.message for p in exc.problems]
+        else:
+            summary = f"新增 {result.created}、修改 {result.updated}、未变 {result.unchanged}"
+            return RedirectResponse(f"/atlas/links?loaded={quote(summary)}", status_code=303)
+    ctx.session.rollback()
+    return render(ctx.request, "atlas/links.html", status_code=422, problems=problems, loaded="",
+                  count=len(links.visible_links(ctx.session, ctx.actor)))

@@ -161,11 +161,13 @@ def enterprise_detail(enterprise_id: int, ctx: Ctx = Depends(page_ctx)) -> Respo
     ip_years = sorted({h.year for h in prof.ip})
     ip_table = {(h.year, h.kind): h.count for h in prof.ip}
     writable = ctx.actor.is_admin or (ctx.actor.can_write_any and can_see(ctx.actor, prof.enterprise))
+    from kechuang.chains.service import enterprise_nodes
     from kechuang.ladder.service import profile_cards
 
     cards = profile_cards(ctx.session, actor=ctx.actor, enterprise_id=prof.enterprise.id, as_of=date.today())
+    chain_links = enterprise_nodes(ctx.session, actor=ctx.actor, enterprise_id=prof.enterprise.id)
     return render(ctx.request, "enterprises/detail.html", p=prof, ent=prof.enterprise, names=_region_names(ctx),
-                  cards=cards,
+                  cards=cards, chain_links=chain_links,
                   figure_fields=FIGURE_FIELDS, years=years, series=series, ip_years=ip_years, ip_table=ip_table,
                   ip_kinds=[k for k in IPKind if any(kind == k.value for _, kind in ip_table)], title_types={t.value: t for t in TitleType},
                   levels={lv.value: lv for lv in TitleLevel}, sizes={s.value: s for s in SizeClass},
