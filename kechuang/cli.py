@@ -40,6 +40,12 @@ def _demo_atlas(session, *, start_year: int) -> str:  # type: ignore[no-untyped-
     return f"{summary}; {links:,} 条关联 links" if links else summary
 
 
+def _demo_projects(session) -> int:  # type: ignore[no-untyped-def]
+    from kechuang.projects.demo import demo_projects
+
+    return demo_projects(session, today=date.today())
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
@@ -65,6 +71,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         atlas = _demo_atlas(session, start_year=args.last_year - 2)
     if atlas:
         print(f"已载入产业科创图谱和演示关联 atlas and demo links loaded: {atlas}")
+    with transaction(factory) as session:
+        projects = _demo_projects(session)
+    if projects:
+        print(f"已生成演示重点项目 demo key projects: {projects}")
     _refresh_years(factory, [date.today().year - 1, date.today().year], force=False)
     with transaction(factory) as session:
         creds = load_demo_users(session, settings)

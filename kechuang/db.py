@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -76,6 +77,11 @@ def bulk_insert(session: Session, table: Table, frame: pl.DataFrame, chunk: int 
     if frame.height == 0:
         return
     if session.get_bind().dialect.name == "postgresql":
+        nested = [c for c, t in frame.schema.items() if isinstance(t, pl.List | pl.Struct)]
+        if nested:  # JSON columns travel through COPY as JSON text
+            frame = frame.with_columns(pl.col(c).map_elements(lambda v: json.dumps(list(v) if isinstance(v, pl.Series)
+                                                                                   else v, ensure_ascii=False),
+                                                              return_dtype=pl.String) for c in nested)
         cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
         columns = ", ".join(f'"{c}"' for c in frame.columns)
         with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:

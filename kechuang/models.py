@@ -12,11 +12,23 @@ from kechuang.chains.models import (
 )
 from kechuang.db import Base
 from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, ImportBatch, IPHolding, Title
+from kechuang.indicators.models import Figure, IndicatorDef, Target
 from kechuang.ladder.models import AssessmentResult, AssessmentRun
 from kechuang.points.models import PointsMethodology
+from kechuang.projects.models import Fund, Kpi, Milestone, Override, Project, Report, StatusChange
 from kechuang.regions.models import Region
 
 __all__ = [
+    "Figure",
+    "Fund",
+    "IndicatorDef",
+    "Kpi",
+    "Milestone",
+    "Override",
+    "Project",
+    "Report",
+    "StatusChange",
+    "Target",
     "AtlasCluster",
     "AtlasSnapshot",
     "Chain",

@@ -9,6 +9,8 @@ from kechuang.enterprises import pages as enterprises_pages
 from kechuang.ladder import api as ladder_api
 from kechuang.ladder import pages as ladder_pages
 from kechuang.points import pages as points_pages
+from kechuang.projects import api as projects_api
+from kechuang.projects import pages as projects_pages
 from kechuang.regions import api as regions_api
 from kechuang.regions import pages as regions_pages
 from kechuang.web import home
@@ -21,9 +23,11 @@ ROUTERS = [
     ladder_pages.router,
     points_pages.router,
     chains_pages.router,
+    projects_pages.router,
     auth_api.router,
     regions_api.router,
     enterprises_api.router,
     ladder_api.router,
     chains_api.router,
+    projects_api.router,
 ]

@@ -62,7 +62,23 @@
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
+  function money(el) {
+    var plan = json(el, "plan"), spent = json(el, "spent");
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis", valueFormatter: wan }, legend: { top: 0 },
+      grid: { left: 64, right: 16, top: 32, bottom: 32 },
+      xAxis: { type: "time" }, yAxis: { type: "value", axisLabel: { formatter: wan } },
+      series: [
+        { name: el.dataset.labelPlan, type: "line", step: "end", data: plan, symbol: "none", lineStyle: { type: "dashed" },
+          markLine: { symbol: "none", data: [{ xAxis: el.dataset.today }], label: { formatter: el.dataset.today } } },
+        { name: el.dataset.labelSpent, type: "line", step: "end", data: spent, itemStyle: { color: RED } }
+      ]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
   document.querySelectorAll("#chart-ladder").forEach(ladder);
+  document.querySelectorAll("#chart-money").forEach(money);
   document.querySelectorAll("#chart-points, .chart-stacked").forEach(points);
   document.querySelectorAll("#chart-regions, .chart-bar").forEach(bar);
   document.querySelectorAll("#chart-trend").forEach(trend);

@@ -1,0 +1,150 @@
+"""Key projects in the database: the demo's every colour, board and roll-ups, API filters and pagination,
+overrides (validated, audited, expiring), history, and scope — on both databases."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+from sqlalchemy import func, select
+
+from kechuang.auth.models import AuditEntry
+from kechuang.auth.scope import SYSTEM
+from kechuang.chains.demo import demo_links
+from kechuang.chains.document import from_json
+from kechuang.chains.service import BUILTIN, load_document
+from kechuang.db import transaction
+from kechuang.demo.city import load_city
+from kechuang.projects import service
+from kechuang.projects.demo import demo_projects
+from kechuang.projects.models import Project, StatusChange
+from tests.conftest import bearer, login
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def city(factory):  # type: ignore[no-untyped-def]
+    with transaction(factory) as s:
+        load_city(s, n=500, seed=8, last_year=TODAY.year - 1)
+        s.info["actor"] = SYSTEM
+        load_document(s, actor=SYSTEM, doc=from_json(BUILTIN.read_bytes(), BUILTIN.name), file=BUILTIN.name)
+        demo_links(s, start_year=TODAY.year - 3)
+        assert demo_projects(s, today=TODAY) == 300
+        assert demo_projects(s, today=TODAY) == 0  # once
+
+
+def test_demo_projects_show_every_colour_for_real_reasons(city, factory) -> None:  # type: ignore[no-untyped-def]
+    with transaction(factory) as s:
+        b = service.board(s, actor=SYSTEM)
+        lights = dict(b.frame.group_by("light").len().iter_rows())
+        assert set(lights) == {"green", "yellow", "red", "grey"} and sum(lights.values()) == 300
+        reasons = " ".join(r for rs in b.frame["reasons"].to_list() for r in rs)
+        for words in ("里程碑进度", "资金支出滞后", "资金支出超计划", "逾期未完成", "报告逾期未交", "尚未到考核节点", "正常："):
+            assert words in reasons, words
+        assert s.scalar(select(func.count()).select_from(StatusChange)) >= 300  # a year of history
+        assert b.frame["chain_code"].drop_nulls().len() > 100
+
+
+def test_history_records_changes_only(city, factory) -> None:  # type: ignore[no-untyped-def]
+    with transaction(factory) as s:
+        before = s.scalar(select(func.count()).select_from(StatusChange))
+        service.board(s, actor=SYSTEM)
+        after = s.scalar(select(func.count()).select_from(StatusChange))
+        service.board(s, actor=SYSTEM)
+        assert s.scalar(select(func.count()).select_from(StatusChange)) == after >= before
+
+
+def _csrf(client, path: str) -> str:  # type: ignore[no-untyped-def]
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    return found.group(1) if found else ""
+
+
+def test_override_is_validated_audited_and_expires(city, factory, made, client) -> None:  # type: ignore[no-untyped-def]
+    with transaction(factory) as s:
+        b = service.board(s, actor=SYSTEM)
+        red = b.frame.filter(pl.col("light") == "red").row(0, named=True)
+    pid, region = red["project_id"], red["region_code"]
+    made.user("boss", "admin")
+    login(client, "boss")
+    token = _csrf(client, f"/projects/{pid}")
+    bad = client.post(f"/projects/{pid}/override", data={"csrf_token": token, "light": "purple", "note": "x",
+                                                         "expires_on": "soon"})
+    assert bad.status_code == 422
+    assert "灯色“purple”无效" in bad.text and "请写明调整理由" in bad.text and "有效期“soon”不是日期" in bad.text
+    expiry = (TODAY + timedelta(days=30)).isoformat()
+    ok = client.post(f"/projects/{pid}/override", data={"csrf_token": token, "light": "yellow",
+                                                        "note": "已召开调度会，承担单位承诺月底前补齐", "expires_on": expiry},
+                     follow_redirects=False)
+    assert ok.status_code == 303
+    page = client.get(f"/projects/{pid}")
+    assert "人工调整" in page.text and "已召开调度会" in page.text
+    api = client.get(f"/api/v1/projects/{pid}").json()
+    assert api["status"]["light"] == "yellow" and api["status"]["overridden"] is True
+    assert api["status"]["computed_light"] == "red" and "已召开调度会" in api["status"]["reasons"][0]
+    with transaction(factory) as s:
+        entries = list(s.scalars(select(AuditEntry).where(AuditEntry.entity == "project_overrides")))
+        assert len(entries) == 1 and entries[0].actor_username == "boss" and "已召开调度会" in str(entries[0].after)
+        later = service.board(s, actor=SYSTEM, today=TODAY + timedelta(days=31), record=False)
+        row = later.frame.filter(pl.col("project_id") == pid).row(0, named=True)
+        assert row["overridden"] is False  # expired
+        assert s.scalar(select(StatusChange.overridden).where(StatusChange.project_id == pid)
+                        .order_by(StatusChange.id.desc()).limit(1)) is True
+    revoked = client.post(f"/projects/{pid}/override", data={"csrf_token": token, "action": "revoke"},
+                          follow_redirects=False)
+    assert revoked.status_code == 303
+    assert client.get(f"/api/v1/projects/{pid}").json()["status"]["overridden"] is False
+    # a district operator of another district cannot override it
+    other = "321084" if not region.startswith("321084") else "321002"
+    made.user("far", "district", region_code=other)
+    client.cookies.clear()
+    login(client, "far")
+    assert client.get(f"/projects/{pid}").status_code == 404
+
+
+def test_board_api_filters_pagination_and_scope(city, factory, made, client) -> None:  # type: ignore[no-untyped-def]
+    made.user("boss", "admin")
+    made.user("hj", "district", region_code="321003")
+    made.user("ex", "expert")
+    with transaction(factory) as s:
+        owner = s.scalar(select(Project.owner_enterprise_id).where(Project.owner_enterprise_id.is_not(None)).limit(1))
+        owned = s.scalar(select(func.count()).select_from(Project).where(Project.owner_enterprise_id == owner))
+        hanjiang = s.scalar(select(func.count()).select_from(Project).where(Project.region_code.like("321003%")))
+    made.user("firm", "enterprise", enterprise_id=owner)
+    login(client, "boss")
+    page = client.get("/projects")
+    assert page.status_code == 200 and "本月预警" in page.text and 'id="rollup-region_code"' in page.text
+    assert len(re.findall(r'<tr data-light="', page.text)) == 50
+    assert client.get("/projects?light=red").text.count('<tr data-light="red"') >= 1
+    assert 'data-light="green"' not in client.get("/projects?light=red").text.split('id="project-list"')[1]
+    export = client.get("/projects.xlsx?light=red")
+    sheet = pl.read_excel(export.content, sheet_name="项目清单")
+    assert export.status_code == 200 and set(sheet["灯色"]) == {"红灯"}
+    api = client.get("/api/v1/projects?page=2&page_size=20").json()
+    assert api["total"] == 300 and api["page"] == 2 and len(api["items"]) == 20
+    item = api["items"][0]
+    assert set(item["status"]) >= {"light", "reasons", "overridden"} and item["status"]["light"] in (
+        "green", "yellow", "red", "grey")
+    reds = client.get("/api/v1/projects?light=red&page_size=500").json()
+    assert reds["total"] == sum(1 for _ in reds["items"]) and {i["status"]["light"] for i in reds["items"]} == {"red"}
+    typed = client.get("/api/v1/projects?type=agri_rd&page_size=500").json()
+    assert typed["total"] > 0 and {i["type"] for i in typed["items"]} == {"agri_rd"}
+    chain = client.get("/api/v1/projects?chain=integrated_circuits&page_size=500").json()
+    assert {i["chain"] for i in chain["items"]} <= {"integrated_circuits"}
+    region = client.get("/api/v1/projects?region=321003&page_size=500").json()
+    assert region["total"] == hanjiang
+    assert client.get("/api/v1/projects?light=blue").status_code == 422
+    client.cookies.clear()
+    login(client, "hj")
+    mine = client.get("/api/v1/projects?page_size=500").json()
+    assert mine["total"] == hanjiang and all(i["region_code"].startswith("321003") for i in mine["items"])
+    assert client.get("/api/v1/projects?region=321084").status_code == 403
+    client.cookies.clear()
+    headers = bearer(client, "firm")
+    own = client.get("/api/v1/projects?page_size=500", headers=headers).json()
+    assert own["total"] == owned and {i["owner"]["enterprise_id"] for i in own["items"]} == {owner}
+    client.cookies.clear()
+    login(client, "ex")
+    assert client.get("/projects").status_code == 403
