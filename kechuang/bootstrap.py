@@ -38,6 +38,9 @@ def ensure_admin(session: Session, settings: Settings) -> str | None:
 
 def prepare_database(engine: Engine, session: Session, settings: Settings) -> str | None:
     """Upgrade the schema, load regions, make sure an admin exists (returns a new admin password)."""
+    from kechuang.indicators.service import ensure_indicators
+
     migrate.upgrade(engine)
     ensure_regions(session, settings)
+    ensure_indicators(session)
     return ensure_admin(session, settings)

@@ -41,8 +41,10 @@ def _demo_atlas(session, *, start_year: int) -> str:  # type: ignore[no-untyped-
 
 
 def _demo_projects(session) -> int:  # type: ignore[no-untyped-def]
+    from kechuang.indicators.demo import demo_indicators
     from kechuang.projects.demo import demo_projects
 
+    demo_indicators(session, today=date.today())
     return demo_projects(session, today=date.today())
 
 
@@ -204,16 +206,13 @@ def _serve(settings: Settings, engine, host: str, port: int) -> int:  # type: ig
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from kechuang import migrate
-    from kechuang.bootstrap import ensure_admin, ensure_regions
+    from kechuang.bootstrap import prepare_database
     from kechuang.db import transaction
 
     settings.require_strong_secret()
     engine, factory = _engine_and_factory(settings)
-    migrate.upgrade(engine)
     with transaction(factory) as session:
-        ensure_regions(session, settings)
-        password = ensure_admin(session, settings)
+        password = prepare_database(engine, session, settings)
     if password is not None and not settings.admin_password:
         print(f"已创建管理员 admin，初始密码（只显示这一次）/ admin created, password shown once: {password}")
     return _serve(settings, engine, args.host, args.port)

@@ -46,6 +46,10 @@ def test_demo_projects_show_every_colour_for_real_reasons(city, factory) -> None
             assert words in reasons, words
         assert s.scalar(select(func.count()).select_from(StatusChange)) >= 300  # a year of history
         assert b.frame["chain_code"].drop_nulls().len() > 100
+        from kechuang.chains.service import analyse
+
+        attacked = analyse(s, actor=SYSTEM).chokepoints.filter(pl.col("projects") > 0)
+        assert attacked.height > 0  # breakthrough projects count against the chokepoints they attack
 
 
 def test_history_records_changes_only(city, factory) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """Demo links for the atlas: demo enterprises placed on chain nodes by their industry code, column-wise
 and deterministic (hashes, no loop per enterprise). Some nodes are left empty on purpose (a city never
-covers every link), a few enterprises become chain leaders, enterprise R&D institutions become carriers,
-and part of the imported key technologies get a demo project."""
+covers every link), a few enterprises become chain leaders, enterprise R&D institutions become carriers and
+a few nodes get a talent team. The demo key projects are placed on nodes by ``projects/demo.py``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
 from kechuang.auth.scope import SYSTEM
-from kechuang.chains.models import ChainNode, NodeItem, NodeLink
+from kechuang.chains.models import ChainNode, NodeLink
 from kechuang.choices import TitleType
 from kechuang.db import analyze, bulk_insert, utcnow
 from kechuang.enterprises.models import Enterprise, Title
@@ -21,7 +21,6 @@ from kechuang.enterprises.models import Enterprise, Title
 SOURCE = "demo:generator"
 CITY = "321000"
 EMPTY_SHARE = 0.2  # nodes whose industry matches demo enterprises but that are left empty (real gaps)
-PROJECT_SHARE = 0.35  # imported or chokepoint items that get a demo project
 
 
 def _unit(expr: pl.Expr, salt: int) -> pl.Expr:
@@ -80,33 +79,19 @@ def demo_links(session: Session, *, start_year: int) -> int:
                         (pl.col("ename") + "省级研发机构").alias("name"), pl.lit("provincial").alias("role"),
                         pl.lit("").alias("main_product"), pl.lit(None, dtype=pl.Float64).alias("revenue_share"),
                         "region_code"))
-    items = _read(session, select(NodeItem.id, NodeItem.node_id, NodeItem.name, NodeItem.kind, NodeItem.chokepoint,
-                                  NodeItem.supply),
-                  {"item_id": pl.Int64, "node_id": pl.Int64, "item": pl.String, "kind": pl.String,
-                   "chokepoint": pl.Boolean, "supply": pl.String})
-    region = (placed.group_by("node_id").agg(pl.col("region_code").sort().first()))
-    projects = (items.filter(pl.col("kind").is_in(["technology", "material", "process"])
-                             & (pl.col("chokepoint") | (pl.col("supply") == "imported"))
-                             & (_unit(pl.col("item_id").cast(pl.String), 17) < PROJECT_SHARE))
-                .join(region, on="node_id", how="left")
-                .select("node_id", pl.lit("project").alias("kind"), pl.lit(None, dtype=pl.Int64).alias("enterprise_id"),
-                        (pl.lit(f"{start_year + 1}年市关键核心技术攻关项目：") + pl.col("item")).alias("name"),
-                        pl.lit("攻关").alias("role"), pl.lit("").alias("main_product"),
-                        pl.lit(None, dtype=pl.Float64).alias("revenue_share"),
-                        pl.col("region_code").fill_null(CITY), "item_id"))
+    region = placed.group_by("node_id").agg(pl.col("region_code").sort().first())
     talent = (nodes.join(region, on="node_id").filter(_unit(pl.col("code"), 18) < 0.3)
               .select("node_id", pl.lit("talent").alias("kind"), pl.lit(None, dtype=pl.Int64).alias("enterprise_id"),
                       (pl.lit("绿扬金凤计划创新人才团队（") + pl.col("name") + pl.lit("方向）")).alias("name"),
                       pl.lit("团队").alias("role"), pl.lit("").alias("main_product"),
                       pl.lit(None, dtype=pl.Float64).alias("revenue_share"), "region_code"))
     links = pl.concat([ent_links, carriers, talent], how="vertical_relaxed").with_columns(
-        pl.lit(None, dtype=pl.Int64).alias("item_id"))
-    links = pl.concat([links, projects], how="vertical_relaxed").with_columns(
+        pl.lit(None, dtype=pl.Int64).alias("item_id"),
         pl.lit(valid_from).alias("valid_from"), pl.lit(None, dtype=pl.Date).alias("valid_until"),
         pl.lit(SOURCE).alias("source"), pl.lit(now).alias("updated_at"))
     bulk_insert(session, NodeLink.__table__, links)
     analyze(session, NodeLink.__table__)
     audit.record(session, SYSTEM, entity="atlas_links", action="import",
                  summary=f"演示数据：企业与产业链节点关联 {ent_links.height} 条、载体 {carriers.height} 条、"
-                         f"项目 {projects.height} 条、人才 {talent.height} 条")
+                         f"人才 {talent.height} 条")
     return links.height

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
@@ -29,6 +29,7 @@ from kechuang.chains.models import (
 from kechuang.choices import TitleType
 from kechuang.enterprises.models import Enterprise, EnterpriseFigures, Title
 from kechuang.errors import Forbidden, NotFound, Problem
+from kechuang.projects.models import Project
 from kechuang.regions.service import region_codes_under
 
 BUILTIN = Path(__file__).parent / "data" / "yangzhou-613.json"
@@ -243,10 +244,17 @@ def frames(session: Session, *, actor: Actor, region_code: str | None = None, as
                    .join(ChainNode, ChainNode.id == NodeLink.node_id)
                    .where(NodeLink.kind == "enterprise", NodeLink.enterprise_id.is_not(None), *where),
                    {"node_id": pl.Int64, "enterprise_id": pl.Int64, "role": pl.String, "revenue_share": pl.Float64})
+    schema = {"node_id": pl.Int64, "kind": pl.String, "item_id": pl.Int64}
     others = _frame(session, select(NodeLink.node_id, NodeLink.kind, NodeLink.item_id)
                     .join(ChainNode, ChainNode.id == NodeLink.node_id)
-                    .where(NodeLink.kind != "enterprise", *where),
-                    {"node_id": pl.Int64, "kind": pl.String, "item_id": pl.Int64})
+                    .where(NodeLink.kind != "enterprise", *where), schema)
+    # the key projects placed on a node (and, for a breakthrough, on the key item it attacks)
+    project_where = [scope_clause(actor, Project), Project.node_id.is_not(None), Project.end_on >= day, *in_chain]
+    if region_code:
+        project_where.append(Project.region_code.in_(sorted(region_codes_under(session, region_code))))
+    projects = _frame(session, select(Project.node_id, literal("project"), Project.item_id)
+                      .join(ChainNode, ChainNode.id == Project.node_id).where(*project_where), schema)
+    others = pl.concat([others, projects])
     f = EnterpriseFigures
     linked = select(NodeLink.enterprise_id).join(ChainNode, ChainNode.id == NodeLink.node_id).where(
         NodeLink.kind == "enterprise", *where)
@@ -319,8 +327,12 @@ def node_detail(session: Session, *, actor: Actor, node_id: int, region_code: st
     others = list(session.scalars(select(NodeLink).where(NodeLink.node_id.in_(ids), NodeLink.kind != "enterprise",
                                                          *where).order_by(NodeLink.kind, NodeLink.id)))
     items = list(session.scalars(select(NodeItem).where(NodeItem.node_id.in_(ids)).order_by(NodeItem.id)))
+    project_where = [Project.node_id.in_(ids), scope_clause(actor, Project)]
+    if region_code:
+        project_where.append(Project.region_code.in_(sorted(region_codes_under(session, region_code))))
+    projects = list(session.scalars(select(Project).where(*project_where).order_by(Project.code)))
     return {"node": node, "enterprises": ents, "enterprise_total": total, "others": others, "items": items,
-            "children": children}
+            "children": children, "projects": projects}
 
 
 def enterprise_nodes(session: Session, *, actor: Actor, enterprise_id: int) -> list[tuple[NodeLink, ChainNode, Chain]]:

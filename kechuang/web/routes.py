@@ -6,6 +6,7 @@ from kechuang.chains import api as chains_api
 from kechuang.chains import pages as chains_pages
 from kechuang.enterprises import api as enterprises_api
 from kechuang.enterprises import pages as enterprises_pages
+from kechuang.indicators import pages as indicators_pages
 from kechuang.ladder import api as ladder_api
 from kechuang.ladder import pages as ladder_pages
 from kechuang.points import pages as points_pages
@@ -24,6 +25,7 @@ ROUTERS = [
     points_pages.router,
     chains_pages.router,
     projects_pages.router,
+    indicators_pages.router,
     auth_api.router,
     regions_api.router,
     enterprises_api.router,

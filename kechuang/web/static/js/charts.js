@@ -77,7 +77,22 @@
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
+  function progress(el) {
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis" }, legend: { top: 0 },
+      grid: { left: 64, right: 16, top: 32, bottom: 32 },
+      xAxis: { type: "category", data: json(el, "months") }, yAxis: { type: "value", scale: true },
+      series: [
+        { name: el.dataset.labelSchedule, type: "line", data: json(el, "schedule"), symbol: "none", lineStyle: { type: "dashed" }, itemStyle: { color: "#9aa4b2" } },
+        { name: el.dataset.labelBefore, type: "line", data: json(el, "before"), itemStyle: { color: BLUE } },
+        { name: el.dataset.labelNow, type: "line", data: json(el, "now"), itemStyle: { color: RED } }
+      ]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
   document.querySelectorAll("#chart-ladder").forEach(ladder);
+  document.querySelectorAll("#chart-progress").forEach(progress);
   document.querySelectorAll("#chart-money").forEach(money);
   document.querySelectorAll("#chart-points, .chart-stacked").forEach(points);
   document.querySelectorAll("#chart-regions, .chart-bar").forEach(bar);

@@ -1,0 +1,123 @@
+"""Target pages (目标考核): the city's districts × indicators heat table with lights, the month's alerts,
+a district's page with every indicator's progress and a monthly chart, and their Excel exports."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import quote
+
+import polars as pl
+import xlsxwriter
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, Response
+
+from kechuang.errors import Forbidden, NotFound
+from kechuang.indicators import service
+from kechuang.indicators.catalogue import MODE_LABELS
+from kechuang.indicators.progress import LightRule
+from kechuang.projects.status import LIGHT_LABELS
+from kechuang.regions.service import region_names
+from kechuang.web.context import Ctx, page_ctx
+from kechuang.web.render import render
+
+router = APIRouter(include_in_schema=False)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(ctx: Ctx, year: str, month: str) -> tuple[int, int]:
+    latest = service.latest_period(ctx.session)
+    try:
+        y = int(year) if year else latest[0]
+        m = int(month) if month else (latest[1] if y == latest[0] else 12)
+    except ValueError:
+        return latest
+    if not (latest[0] - 10 <= y <= latest[0] + 1 and 1 <= m <= 12):
+        return latest
+    return y, m
+
+
+def _value(v: float | None, unit: str) -> str:
+    if v is None:
+        return "—"
+    if unit == "%":
+        return f"{v * 100:.2f}%"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def _cells(d: service.Dashboard) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(r["region_code"], r["indicator"]): r for r in d.frame.iter_rows(named=True)}
+
+
+@router.get("/targets", response_class=HTMLResponse)
+def targets_page(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
+    y, m = _period(ctx, year, month)
+    d = service.dashboard(ctx.session, actor=ctx.actor, year=y, month=m)
+    names = region_names(ctx.session)
+    regions = sorted(d.frame["region_code"].unique().to_list())
+    latest = service.latest_period(ctx.session)
+    return render(ctx.request, "targets/dashboard.html", d=d, cells=_cells(d), regions=regions, names=names,
+                  alerts=service.alerts(d).to_dicts(), lights=LIGHT_LABELS, rule=LightRule(), value=_value,
+                  years=list(range(latest[0], latest[0] - 3, -1)), months=list(range(1, 13)),
+                  counts=dict(d.frame.group_by("light").len().iter_rows()))
+
+
+@router.get("/targets/region/{region_code}", response_class=HTMLResponse)
+def district_page(region_code: str, year: str = "", month: str = "", indicator: str = "",
+                  ctx: Ctx = Depends(page_ctx)) -> Response:
+    if not ctx.actor.sees_all and region_code not in ctx.actor.region_codes:
+        raise Forbidden("只能查看本辖区的数据")
+    y, m = _period(ctx, year, month)
+    d = service.dashboard(ctx.session, actor=ctx.actor, year=y, month=m)
+    rows = d.frame.filter(pl.col("region_code") == region_code).to_dicts()
+    names = region_names(ctx.session)
+    if region_code not in names:
+        raise NotFound(f"地区 {region_code} 不存在")
+    by_code = {i.code: i for i in d.indicators}
+    chosen = by_code.get(indicator) or (by_code.get(rows[0]["indicator"]) if rows else None)
+    series = service.monthly_series(ctx.session, actor=ctx.actor, region_code=region_code, indicator=chosen,
+                                    year=y) if chosen else None
+    from kechuang.projects import service as projects
+    from kechuang.regions.service import region_codes_under
+
+    board = projects.board(ctx.session, actor=ctx.actor, record=False)
+    mine = projects.filtered(board, region_codes=region_codes_under(ctx.session, region_code))
+    project_counts = dict(mine.group_by("light").len().iter_rows())
+    return render(ctx.request, "targets/district.html", d=d, rows=rows, region=region_code, names=names,
+                  by_code=by_code, chosen=chosen, series=series, lights=LIGHT_LABELS, value=_value,
+                  modes=MODE_LABELS, project_counts=project_counts, project_total=mine.height)
+
+
+@router.get("/targets.xlsx")
+def targets_export(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
+    y, m = _period(ctx, year, month)
+    d = service.dashboard(ctx.session, actor=ctx.actor, year=y, month=m)
+    names = region_names(ctx.session)
+    by_code = {i.code: i for i in d.indicators}
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
+    fills = {k: book.add_format({"bg_color": c}) for k, c in
+             (("green", "#D7F0DB"), ("yellow", "#FFF1C2"), ("red", "#F9D3D0"), ("grey", "#EEEEEE"))}
+    ws = book.add_worksheet("目标进度")
+    headers = ["地区", "指标", "单位", "口径", "年度目标", "实际", "序时进度", "完成率", "序时完成率", "与序时差距", "同比",
+               "区县排名", "灯色", "说明"]
+    ws.write_row(0, 0, headers, bold)
+    for r, row in enumerate(d.frame.iter_rows(named=True), start=1):
+        ind = by_code[row["indicator"]]
+        ws.write_row(r, 0, [names.get(row["region_code"], row["region_code"]), ind.name, ind.unit,
+                            MODE_LABELS[ind.mode], row["target"], row["actual"], row["elapsed"], row["completion"],
+                            row["schedule_index"], row["gap_to_schedule"], row["yoy"], row["rank"],
+                            LIGHT_LABELS[row["light"]], row["reason"]])
+        ws.write(r, 12, LIGHT_LABELS[row["light"]], fills[row["light"]])
+    ws.set_column(0, 13, 14)
+    ws.freeze_panes(1, 2)
+    al = book.add_worksheet("本月预警")
+    al.write_row(0, 0, ["地区", "指标", "上月灯色", "本月灯色", "说明"], bold)
+    for r, row in enumerate(service.alerts(d).iter_rows(named=True), start=1):
+        al.write_row(r, 0, [names.get(row["region_code"], row["region_code"]), by_code[row["indicator"]].name,
+                            LIGHT_LABELS.get(row["previous_light"] or "grey"), LIGHT_LABELS[row["light"]], row["reason"]])
+    al.set_column(0, 4, 18)
+    book.close()
+    return Response(buf.getvalue(), media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'目标考核-{y}年{m}月.xlsx')}"})
