@@ -152,3 +152,62 @@ def test_board_api_filters_pagination_and_scope(city, factory, made, client) -> 
     client.cookies.clear()
     login(client, "ex")
     assert client.get("/projects").status_code == 403
+
+
+def _upload(client, content: bytes, name: str = "项目.xlsx"):  # type: ignore[no-untyped-def]
+    return client.post("/projects-import", data={"csrf_token": _csrf(client, "/projects-import")},
+                       files={"file": (name, content, "application/octet-stream")}, follow_redirects=False)
+
+
+def test_projects_excel_round_trip_errors_and_scope(city, factory, made, client) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    made.user("boss", "admin")
+    made.user("hj", "district", region_code="321003")
+    login(client, "boss")
+    current = client.get("/projects-import/current.xlsx").content
+    again = _upload(client, current)
+    assert again.status_code == 303 and "新增 0、修改 0、未变 300" in client.get(again.headers["location"]).text
+    book = load_workbook(io.BytesIO(client.get("/projects-import/template.xlsx").content))
+    book["项目"].append(["YZ2026GJ901", "高纯石英砂提纯关键核心技术攻关", "关键核心技术攻关", "", "扬州示例新材料有限公司",
+                       "扬州大学、江苏大学", "仪征市", "crystalline_pv.quartz_thermal", "坩埚内层用高纯石英砂",
+                       "3000000", "6000000", "2026-01-01", "2027-12-31"])
+    book["里程碑"].append(["YZ2026GJ901", "中试线建成", "2026-06-30", "2026-07-10", "1", "验收报告"])
+    book["资金"].append(["YZ2026GJ901", "计划", "财政", "2026-03-31", "1500000"])
+    book["绩效指标"].append(["YZ2026GJ901", "纯度", "%", "99.998", "", "2027-12-31", "不低于"])
+    book["报告"].append(["YZ2026GJ901", "半年度进展报告", "2026-07-15", ""])
+    good = io.BytesIO()
+    book.save(good)
+    broken = load_workbook(io.BytesIO(good.getvalue()))
+    broken["项目"].append(["YZ2026GJ902", "", "挖矿", "91000000000000000X", "某单位", "", "火星区", "pv.nothing", "",
+                         "-5", "abc", "2026-13-01", ""])
+    broken["资金"].append(["YZ2099XX001", "计划", "财政", "2026-03-31", "100"])
+    broken["资金"].append(["YZ2026GJ901", "预算", "银行", "2026-03-31", "12.5"])
+    bad = io.BytesIO()
+    broken.save(bad)
+    refused = _upload(client, bad.getvalue(), "坏项目.xlsx")
+    assert refused.status_code == 422
+    text = refused.text
+    for expected in ("工作表“项目”第 3 行「项目名称」", "「项目类型」：值“挖矿”", "「承担单位统一社会信用代码」",
+                     "「地区」：值“火星区”", "「产业链节点编号」：值“pv.nothing”", "「财政资金（元）」：值“-5”",
+                     "「自筹资金（元）」：值“abc”", "「开始日期」：值“2026-13-01”", "「结束日期」：值“”",
+                     "工作表“资金”第 3 行「项目编号」：值“YZ2099XX001”", "工作表“资金”第 4 行「类别」：值“预算”",
+                     "第 4 行「资金来源」：值“银行”", "第 4 行「金额（元）」：值“12.5”"):
+        assert expected in text, expected
+    with transaction(factory) as s:
+        assert s.scalar(select(func.count()).select_from(Project)) == 300  # nothing written
+    created = _upload(client, good.getvalue())
+    assert created.status_code == 303 and "新增 1" in client.get(created.headers["location"]).text
+    with transaction(factory) as s:
+        p = s.scalar(select(Project).where(Project.code == "YZ2026GJ901"))
+        assert p.region_code == "321081" and p.item_id is not None and p.partners == "扬州大学|江苏大学"
+    client.cookies.clear()
+    login(client, "hj")
+    # the city's whole file includes other districts' projects: every one of them is refused
+    refused = _upload(client, current)
+    assert refused.status_code == 422 and "本辖区的地区" in refused.text
+    mine = client.get("/projects-import/current.xlsx").content
+    ok = _upload(client, mine)
+    assert ok.status_code == 303 and "修改 0" in client.get(ok.headers["location"]).text

@@ -77,3 +77,56 @@ def test_dashboard_district_page_export_and_scope(figures, made, client) -> None
     client.cookies.clear()
     login(client, "ex")
     assert client.get("/targets").status_code == 403
+
+
+def _csrf(client, path: str) -> str:  # type: ignore[no-untyped-def]
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    return found.group(1) if found else ""
+
+
+def _upload(client, content: bytes, name: str = "目标.xlsx"):  # type: ignore[no-untyped-def]
+    return client.post("/targets-import", data={"csrf_token": _csrf(client, "/targets-import")},
+                       files={"file": (name, content, "application/octet-stream")}, follow_redirects=False)
+
+
+def test_targets_and_figures_in_excel(figures, factory, made, client) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    made.user("boss", "admin")
+    made.user("hj", "district", region_code="321003")
+    login(client, "boss")
+    current = client.get("/targets-import/current.xlsx").content
+    same = _upload(client, current)
+    assert same.status_code == 303 and "新增 0、修改 0" in client.get(same.headers["location"]).text
+    book = load_workbook(io.BytesIO(client.get("/targets-import/template.xlsx").content))
+    book["目标"].append(["邗江区", "技术合同成交额", 2027, 250000])
+    book["月度数据"].append(["邗江区", "high_tech_output_share", 2026, 12, "51.2%", "邗江区统计快报"])
+    book["月度数据"].append(["火星区", "研发投入", 2026, 13, "很多", ""])
+    bad = io.BytesIO()
+    book.save(bad)
+    refused = _upload(client, bad.getvalue(), "坏数据.xlsx")
+    assert refused.status_code == 422
+    for expected in ("工作表“月度数据”第 3 行「地区」：值“火星区”", "第 3 行「指标」：值“研发投入”", "第 3 行「月份」：值“13”",
+                     "第 3 行「数值」：值“很多”"):
+        assert expected in refused.text, expected
+    book["月度数据"].delete_rows(3)
+    good = io.BytesIO()
+    book.save(good)
+    ok = _upload(client, good.getvalue())
+    assert ok.status_code == 303 and "新增 2" in client.get(ok.headers["location"]).text
+    with transaction(factory) as s:
+        f = s.scalar(select(Figure).where(Figure.region_code == "321003", Figure.year == 2026, Figure.month == 12,
+                                          Figure.indicator == "high_tech_output_share"))
+        assert f.value == pytest.approx(0.512) and f.source == "邗江区统计快报"
+    client.cookies.clear()
+    login(client, "hj")
+    mine = load_workbook(io.BytesIO(client.get("/targets-import/current.xlsx").content))
+    assert {r[0].value for r in mine["月度数据"].iter_rows(min_row=2)} == {"邗江区"}
+    mine["月度数据"].append(["高邮市", "高企数", 2026, 12, 500, ""])
+    buf = io.BytesIO()
+    mine.save(buf)
+    refused = _upload(client, buf.getvalue())
+    assert refused.status_code == 422 and "应为本辖区的地区" in refused.text
+    assert "年度目标由市科技局下达" in refused.text  # its file carries its targets, which districts cannot set

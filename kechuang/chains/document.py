@@ -18,6 +18,8 @@ import fastexcel
 import xlsxwriter
 
 from kechuang.errors import InvalidInput, Problem
+from kechuang.workbook import AT, read_rows
+from kechuang.workbook import text as _text
 
 STAGE_LABELS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
 KIND_LABELS = {"technology": "关键核心技术", "material": "先进材料", "process": "关键工艺", "pain_point": "痛点"}
@@ -25,7 +27,6 @@ SUPPLY_LABELS = {"local": "本地", "domestic": "国内", "imported": "进口"}
 CODE = re.compile(r"^[a-z0-9_]+$")
 NODE_CODE = re.compile(r"^[a-z0-9_]+\.[a-z0-9_.]+$")
 INDUSTRY = re.compile(r"^[A-T]\d{4}$")
-AT = "_at"  # where a record came from (a JSON path, or sheet and row); removed by ``clean``
 
 # Workbook layout: sheet → (field, header) in column order.
 SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -50,14 +51,6 @@ def _where(file: str, at: Any) -> str:
     if isinstance(at, tuple):
         return f"{file} 工作表“{at[0]}”第 {at[1]} 行"
     return f"{file} {at}" if at else file
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def validate(doc: Any, file: str) -> list[Problem]:
@@ -298,33 +291,6 @@ def to_xlsx(doc: dict[str, Any]) -> bytes:
     book.get_worksheet_by_name("说明").set_column(1, 1, 90)
     book.close()
     return buf.getvalue()
-
-
-def read_rows(reader: fastexcel.ExcelReader, sheet: str, cols: tuple[tuple[str, str], ...], file: str,
-              problems: list[Problem]) -> list[dict[str, Any]]:
-    """A sheet's non-blank rows as {field: text} with their location; missing sheet or headers are problems."""
-    if sheet not in reader.sheet_names:
-        problems.append(Problem("工作表", f"{file}：缺少工作表“{sheet}”", sheet, file=file))
-        return []
-    grid = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
-    if grid.height == 0:
-        problems.append(Problem("工作表", f"{file} 工作表“{sheet}”是空的，应有表头行", sheet, file=file))
-        return []
-    header = [_text(v) for v in grid.row(0)]
-    index = {}
-    for field, h in cols:
-        if h in header:
-            index[field] = header.index(h)
-        else:
-            problems.append(Problem(h, f"{file} 工作表“{sheet}”缺少列“{h}”", h, row=1, file=file))
-    out = []
-    for r in range(1, grid.height):
-        values = grid.row(r)
-        rec = {field: _text(values[i]) if i < len(values) else "" for field, i in index.items()}
-        if any(rec.values()):
-            rec[AT] = (sheet, r + 1)
-            out.append(rec)
-    return out
 
 
 def _split(text: str) -> list[str]:

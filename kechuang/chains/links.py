@@ -10,7 +10,6 @@ district's enterprises.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
 from kechuang.auth.scope import Actor, Role, can_see, scope_clause
-from kechuang.chains.document import AT, read_rows
 from kechuang.chains.models import Chain, ChainNode, NodeLink
 from kechuang.enterprises.models import Enterprise
 from kechuang.errors import Forbidden, InvalidInput, Problem
+from kechuang.workbook import AT, parse_date, read_rows
 
 SHEET = "企业关联"
 COLUMNS = (("uscc", "统一社会信用代码"), ("enterprise", "企业名称"), ("node", "节点编号"), ("node_name", "节点名称"),
@@ -33,7 +32,6 @@ COLUMNS = (("uscc", "统一社会信用代码"), ("enterprise", "企业名称"),
            ("valid_until", "有效期止"))
 ROLES = {"链主": "leader", "重点配套": "key_supporting", "成员": "member"}
 ROLE_NAMES = {v: k for k, v in ROLES.items()}
-DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
 
 class LinksError(InvalidInput):
@@ -83,13 +81,6 @@ def links_xlsx(session: Session, *, actor: Actor) -> bytes:
     nodes.set_column(0, 2, 30)
     book.close()
     return buf.getvalue()
-
-
-def _date(text: str) -> date | None:
-    m = DATE.match(text)
-    if not m:
-        raise ValueError(text)
-    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
 def import_links(session: Session, *, actor: Actor, content: bytes, filename: str) -> LinksResult:
@@ -142,7 +133,7 @@ def import_links(session: Session, *, actor: Actor, content: bytes, filename: st
         period: dict[str, date | None] = {}
         for field in ("valid_from", "valid_until"):
             try:
-                period[field] = _date(r[field]) if r[field] else None
+                period[field] = parse_date(r[field]) if r[field] else None
             except ValueError:
                 bad(r, field, "日期，如 2024-01-01")
                 period[field] = None

@@ -27,6 +27,7 @@ BASE = {"rd_spending": 250_000.0, "high_tech_output_share": 0.48, "invention_pat
         "rd_platforms": 55.0, "talent_introduced": 120.0}
 GROWTH = {"high_tech_output_share": 0.012}  # percentage points per year; the rest grow by 10%
 SHARES = ("high_tech_output_share", "invention_patents_per_10k")  # ratios: not scaled by district size
+COUNTED = ("项", "人", "家", "个", "件")  # whole numbers
 
 
 def demo_indicators(session: Session, *, today: date, seed: int = 2026) -> int:
@@ -51,11 +52,11 @@ def demo_indicators(session: Session, *, today: date, seed: int = 2026) -> int:
                 target = np.round(level * 1.10, 0)
                 flows = target[None, :] * SEASON[:months, None] * pace[k][None, :] \
                     * rng.uniform(0.85, 1.15, (months, len(DISTRICTS)))
-                values = np.round(flows, 1)
+                values = np.round(flows, 0 if ind.unit in COUNTED else 1)
                 level = target
             else:
                 growth = GROWTH.get(ind.code)
-                target = level + growth if growth is not None else np.round(level * 1.10, 2 if ind.code in SHARES else 0)
+                target = np.round(level + growth, 4) if growth is not None else np.round(level * 1.10, 2 if ind.code in SHARES else 0)
                 steps = (np.arange(1, months + 1) / 12)[:, None] * pace[k][None, :]
                 values = level[None, :] + (target - level)[None, :] * steps \
                     + rng.normal(0, 0.004, (months, len(DISTRICTS))) * level[None, :]

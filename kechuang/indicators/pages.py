@@ -9,11 +9,12 @@ from urllib.parse import quote
 
 import polars as pl
 import xlsxwriter
-from fastapi import APIRouter, Depends
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kechuang.errors import Forbidden, NotFound
-from kechuang.indicators import service
+from kechuang.auth.scope import Role
+from kechuang.errors import Forbidden, InvalidInput, NotFound
+from kechuang.indicators import service, sheet
 from kechuang.indicators.catalogue import MODE_LABELS
 from kechuang.indicators.progress import LightRule
 from kechuang.projects.status import LIGHT_LABELS
@@ -121,3 +122,43 @@ def targets_export(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)
     book.close()
     return Response(buf.getvalue(), media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'目标考核-{y}年{m}月.xlsx')}"})
+
+
+def _importer(ctx: Ctx) -> None:
+    if ctx.actor.role not in (Role.admin, Role.district):
+        raise Forbidden("目标由市科技局下达，月度数据由市科技局和区县填报")
+
+
+@router.get("/targets-import", response_class=HTMLResponse)
+def import_page(ctx: Ctx = Depends(page_ctx)) -> Response:
+    _importer(ctx)
+    return render(ctx.request, "targets/import.html", problems=[], loaded=ctx.request.query_params.get("loaded", ""))
+
+
+@router.get("/targets-import/{kind}.xlsx")
+def import_download(kind: str, ctx: Ctx = Depends(page_ctx)) -> Response:
+    _importer(ctx)
+    content = sheet.workbook(ctx.session, actor=ctx.actor, empty=kind == "template")
+    name = "目标与月度数据模板.xlsx" if kind == "template" else "目标与月度数据.xlsx"
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+@router.post("/targets-import", response_class=HTMLResponse)
+async def import_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
+    _importer(ctx)
+    form = await request.form()
+    upload = form.get("file")
+    problems: list[str]
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        problems = ["请选择要上传的文件（.xlsx）"]
+    else:
+        try:
+            result = sheet.import_workbook(ctx.session, actor=ctx.actor, content=await upload.read(),
+                                           filename=upload.filename)
+        except InvalidInput as exc:
+            problems = [p.message for p in exc.problems]
+        else:
+            summary = f"新增 {result.created}、修改 {result.updated}、未变 {result.unchanged}"
+            return RedirectResponse(f"/targets-import?loaded={quote(summary)}", status_code=303)
+    ctx.session.rollback()
+    return render(ctx.request, "targets/import.html", status_code=422, problems=problems, loaded="")

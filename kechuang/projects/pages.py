@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kechuang.auth.scope import Role
 from kechuang.chains.service import chains as all_chains
 from kechuang.errors import Forbidden, InvalidInput
-from kechuang.projects import service
+from kechuang.projects import service, sheet
 from kechuang.projects.models import PROJECT_TYPES
 from kechuang.projects.status import DEFAULT, LIGHT_LABELS
 from kechuang.regions.service import all_regions, region_codes_under, region_names
@@ -160,3 +160,43 @@ async def override_post(project_id: int, request: Request, ctx: Ctx = Depends(pa
         ctx.session.rollback()
         return _detail_page(ctx, project_id, [p.message for p in exc.problems], status=422)
     return RedirectResponse(f"/projects/{project_id}", status_code=303)
+
+
+def _importer(ctx: Ctx) -> None:
+    if ctx.actor.role not in (Role.admin, Role.district):
+        raise Forbidden("重点项目由市科技局和区县维护")
+
+
+@router.get("/projects-import", response_class=HTMLResponse)
+def import_page(ctx: Ctx = Depends(page_ctx)) -> Response:
+    _importer(ctx)
+    return render(ctx.request, "projects/import.html", problems=[], loaded=ctx.request.query_params.get("loaded", ""))
+
+
+@router.get("/projects-import/{kind}.xlsx")
+def import_download(kind: str, ctx: Ctx = Depends(page_ctx)) -> Response:
+    _importer(ctx)
+    content = sheet.workbook(ctx.session, actor=ctx.actor, empty=kind == "template")
+    name = "重点项目导入模板.xlsx" if kind == "template" else "重点项目.xlsx"
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+@router.post("/projects-import", response_class=HTMLResponse)
+async def import_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
+    _importer(ctx)
+    form = await request.form()
+    upload = form.get("file")
+    problems: list[str]
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        problems = ["请选择要上传的项目文件（.xlsx）"]
+    else:
+        try:
+            result = sheet.import_workbook(ctx.session, actor=ctx.actor, content=await upload.read(),
+                                           filename=upload.filename)
+        except InvalidInput as exc:
+            problems = [p.message for p in exc.problems]
+        else:
+            summary = f"新增 {result.created}、修改 {result.updated}、未变 {result.unchanged}"
+            return RedirectResponse(f"/projects-import?loaded={quote(summary)}", status_code=303)
+    ctx.session.rollback()
+    return render(ctx.request, "projects/import.html", status_code=422, problems=problems, loaded="")

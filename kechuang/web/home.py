@@ -28,6 +28,12 @@ def home(ctx: Ctx = Depends(page_ctx)) -> Response:
         else []
     )
     hnte = hnte_by_region(ctx.session, actor=ctx.actor)
+    lights: dict[str, int] = {}
+    if ctx.actor.role is not Role.expert:
+        from kechuang.projects.service import board
+
+        frame = board(ctx.session, actor=ctx.actor, record=False).frame
+        lights = dict(frame.group_by("light").len().iter_rows()) if frame.height else {}
     return render(
         ctx.request,
         "home.html",
@@ -38,4 +44,5 @@ def home(ctx: Ctx = Depends(page_ctx)) -> Response:
         chart_hnte=[hnte.get(r.code, 0) for r in top_level],
         recent=recent,
         can_list=ctx.actor.role is not Role.enterprise,
+        lights=lights,
     )
