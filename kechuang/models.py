@@ -11,6 +11,7 @@ from kechuang.chains.models import (
     NodeLink,
 )
 from kechuang.db import Base
+from kechuang.documents.models import Document, DocumentOrg, ExtractedFact
 from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, ImportBatch, IPHolding, Title
 from kechuang.indicators.models import Figure, IndicatorDef, Target
 from kechuang.ladder.models import AssessmentResult, AssessmentRun
@@ -19,6 +20,9 @@ from kechuang.projects.models import Fund, Kpi, Milestone, Override, Project, Re
 from kechuang.regions.models import Region
 
 __all__ = [
+    "Document",
+    "DocumentOrg",
+    "ExtractedFact",
     "Figure",
     "Fund",
     "IndicatorDef",

@@ -28,6 +28,7 @@ COMMANDS = [
     ["atlas", "load"],
     ["atlas", "export"],
     ["atlas", "snapshot"],
+    ["extract"],
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kechuang.auth.scope import ScopeSpec
@@ -55,6 +55,10 @@ class Figure(Base):
     month: Mapped[int] = mapped_column(Integer)
     value: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(255), default="")  # file + row, a document + offsets, or user
+    # a figure accepted from a document keeps the document and the evidence's character offsets
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    span_start: Mapped[int | None] = mapped_column(Integer)
+    span_end: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 

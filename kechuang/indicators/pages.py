@@ -11,6 +11,7 @@ import polars as pl
 import xlsxwriter
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 
 from kechuang.auth.scope import Role
 from kechuang.errors import Forbidden, InvalidInput, NotFound
@@ -84,7 +85,18 @@ def district_page(region_code: str, year: str = "", month: str = "", indicator: 
     board = projects.board(ctx.session, actor=ctx.actor, record=False)
     mine = projects.filtered(board, region_codes=region_codes_under(ctx.session, region_code))
     project_counts = dict(mine.group_by("light").len().iter_rows())
+    figures: list[Any] = []
+    sources: dict[int, dict[str, Any]] = {}
+    if chosen:
+        from kechuang.documents.service import figure_sources
+        from kechuang.indicators.models import Figure
+
+        figures = list(ctx.session.scalars(select(Figure).where(
+            Figure.region_code == region_code, Figure.indicator == chosen.code, Figure.year.in_([y - 1, y]))
+            .order_by(Figure.year.desc(), Figure.month.desc())))
+        sources = figure_sources(ctx.session, [f.id for f in figures if f.document_id])
     return render(ctx.request, "targets/district.html", d=d, rows=rows, region=region_code, names=names,
+                  figures=figures, sources=sources,
                   by_code=by_code, chosen=chosen, series=series, lights=LIGHT_LABELS, value=_value,
                   modes=MODE_LABELS, project_counts=project_counts, project_total=mine.height)
 
@@ -162,3 +174,15 @@ async def import_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> Respo
             return RedirectResponse(f"/targets-import?loaded={quote(summary)}", status_code=303)
     ctx.session.rollback()
     return render(ctx.request, "targets/import.html", status_code=422, problems=problems, loaded="")
+
+
+@router.get("/targets/figures/{figure_id}")
+def figure_link(figure_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
+    """A figure's place on its indicator's page (its district, indicator and year)."""
+    from kechuang.indicators.models import Figure
+
+    figure = ctx.session.get(Figure, figure_id)
+    if figure is None or not (ctx.actor.sees_all or figure.region_code in ctx.actor.region_codes):
+        raise NotFound(f"指标数据 {figure_id} 不存在或无权查看")
+    return RedirectResponse(f"/targets/region/{figure.region_code}?year={figure.year}&month={figure.month}"
+                            f"&indicator={figure.indicator}#figure-{figure.id}", status_code=303)

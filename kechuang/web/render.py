@@ -44,6 +44,7 @@ NAV: list[NavItem] = [
     NavItem("/atlas", "产业图谱", frozenset({Role.admin, Role.district, Role.viewer})),
     NavItem("/projects", "项目监测", frozenset({Role.admin, Role.district, Role.viewer, Role.enterprise})),
     NavItem("/targets", "目标考核", frozenset({Role.admin, Role.district, Role.viewer})),
+    NavItem("/documents", "资讯抽取", frozenset({Role.admin, Role.district, Role.viewer})),
     NavItem("/ladder", "梯度培育", frozenset({Role.admin, Role.district, Role.viewer})),
     NavItem("/points", "创新积分", frozenset({Role.admin, Role.district, Role.viewer, Role.enterprise})),
     NavItem("/imports", "数据导入", frozenset({Role.admin, Role.district, Role.enterprise})),

@@ -4,6 +4,7 @@ from kechuang.auth import api as auth_api
 from kechuang.auth import pages as auth_pages
 from kechuang.chains import api as chains_api
 from kechuang.chains import pages as chains_pages
+from kechuang.documents import pages as documents_pages
 from kechuang.enterprises import api as enterprises_api
 from kechuang.enterprises import pages as enterprises_pages
 from kechuang.indicators import pages as indicators_pages
@@ -26,6 +27,7 @@ ROUTERS = [
     chains_pages.router,
     projects_pages.router,
     indicators_pages.router,
+    documents_pages.router,
     auth_api.router,
     regions_api.router,
     enterprises_api.router,

@@ -1,0 +1,326 @@
+"""Documents to facts, in the platform: upload (txt, html, docx) → extract → review queue → an accepted
+fact becomes an indicator figure whose provenance is the document and the evidence's offsets;
+organisations are linked to registry enterprises and the names learned as aliases. Scoped by region."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from kechuang.auth.scope import Actor, Role, can_see, scope_clause
+from kechuang.db import utcnow
+from kechuang.documents.models import Document, DocumentOrg, ExtractedFact
+from kechuang.enterprises.models import Enterprise
+from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
+from kechuang.indicators.models import Figure, IndicatorDef
+from kechuang.regions.models import Region
+
+EDITORS = frozenset({Role.admin, Role.district})
+READERS = frozenset({Role.admin, Role.district, Role.viewer})
+PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})\.\.(\d{4})-(\d{2}))?$")
+# which catalogue indicator a fact's normalised name maps to, by the words it contains (first match wins)
+INDICATOR_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("invention_patents_per_10k", ("万人发明专利",)),
+    ("high_tech_output_share", ("高新技术产业产值",)),
+    ("tech_sme_count", ("科技型中小企业",)),
+    ("hnte_count", ("高新技术企业", "高企")),
+    ("tech_contract_turnover", ("技术合同",)),
+    ("iur_projects", ("产学研",)),
+    ("rd_platforms", ("研发平台", "研发机构", "创新平台")),
+    ("talent_introduced", ("人才",)),
+    ("rd_spending", ("研发投入", "研发经费", "R&D")),
+)
+# the base unit of a fact → factor to the catalogue unit
+UNIT_FACTORS = {("元", "万元"): 1e-4, ("元", "亿元"): 1e-8, ("%", "%"): 0.01, ("家", "家"): 1, ("个", "个"): 1,
+                ("项", "项"): 1, ("件/万人", "件"): 1, ("人", "人"): 1, ("名", "人"): 1}
+
+
+def check_reader(actor: Actor) -> None:
+    if actor.role not in READERS:
+        raise Forbidden("资讯抽取面向市科技局、区县和只读账号")
+
+
+def check_editor(actor: Actor) -> None:
+    if actor.role not in EDITORS:
+        raise Forbidden("只有市科技局和区县操作员可以上传和审核资讯")
+
+
+def read_upload(content: bytes, filename: str) -> str:
+    """The document's plain text (the text the offsets index into)."""
+    from kechuang.extraction import DocumentError, docx_to_text, html_to_text
+
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".docx":
+        try:
+            return docx_to_text(content)
+        except DocumentError as exc:
+            raise InvalidInput([Problem("file", f"{filename}：{exc}", filename)]) from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InvalidInput([Problem("file", f"{filename}：无法按 UTF-8 或 GB18030 解码", filename)])
+    if suffix in (".html", ".htm"):
+        return html_to_text(text)
+    if suffix in (".txt", ""):
+        return text.replace("\r\n", "\n")
+    raise InvalidInput([Problem("file", f"{filename}：不支持的文件类型，应为 .txt、.html 或 .docx", filename)])
+
+
+CHROME_WORDS = (">", "›", "»", "当前位置", "首页", "来源", "发布时间", "时间：", "作者", "字体", "打印", "分享", "浏览",
+                "编辑", "责任")
+
+
+def headline(header: str) -> str:
+    """The page's headline among the lines before the body: the first that is not breadcrumb or byline."""
+    for line in header.splitlines():
+        line = line.strip()
+        if 6 <= len(line) <= 80 and not any(w in line for w in CHROME_WORDS):
+            return line
+    return ""
+
+
+def gazetteer(session: Session) -> list[str]:
+    """Registry names and aliases, to help find enterprises in texts."""
+    names: list[str] = []
+    for name, aliases in session.execute(select(Enterprise.name, Enterprise.aliases)):
+        names.append(name)
+        names.extend(a for a in (aliases or "").split("|") if a)
+    return names
+
+
+def upload(session: Session, *, actor: Actor, content: bytes, filename: str, region_code: str,
+           published_on: date | None) -> Document:
+    """Store the document and its extracted facts (pending review) and organisations."""
+    from kechuang.extraction import extract
+
+    check_editor(actor)
+    problems = []
+    if session.get(Region, region_code) is None:
+        problems.append(Problem("region_code", f"地区代码“{region_code}”不存在", region_code))
+    elif not actor.is_admin and region_code not in actor.region_codes:
+        problems.append(Problem("region_code", "只能上传本辖区的资讯", region_code))
+    if not content:
+        problems.append(Problem("file", f"{filename}：文件是空的", filename))
+    if problems:
+        raise InvalidInput(problems)
+    text = read_upload(content, filename)
+    if not text.strip():
+        raise InvalidInput([Problem("file", f"{filename}：没有可读的文字", filename)])
+    ex = extract(text, doc=filename, published=published_on, gazetteer=gazetteer(session))
+    title = headline(text[:ex.body[0]]) or text[ex.body[0]:ex.body[0] + 40]
+    doc = Document(filename=filename, title=title[:500], region_code=region_code, published_on=published_on,
+                   text=text, body_start=ex.body[0], body_end=ex.body[1], uploaded_by=actor.username)
+    session.add(doc)
+    session.flush()
+    for f in ex.facts:
+        session.add(ExtractedFact(document_id=doc.id, region_code=region_code, start=f.start, end=f.end,
+                                  sentence_start=f.sentence_start, sentence_end=f.sentence_end, text=f.text[:500],
+                                  subject=f.subject, indicator=f.indicator or "", value=float(f.value), unit=f.unit,
+                                  kind=f.kind, approx=f.approx, period=f.period))
+    known = _enterprise_index(session)
+    for o in ex.orgs:
+        session.add(DocumentOrg(document_id=doc.id, region_code=region_code, name=o.name, type=o.type, start=o.start,
+                                end=o.end, enterprise_id=known.get(o.name) if o.type == "enterprise" else None))
+    session.flush()
+    return doc
+
+
+def _enterprise_index(session: Session) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for eid, name, aliases in session.execute(select(Enterprise.id, Enterprise.name, Enterprise.aliases)):
+        index.setdefault(name, eid)
+        for a in (aliases or "").split("|"):
+            if a:
+                index.setdefault(a, eid)
+    return index
+
+
+def documents(session: Session, *, actor: Actor) -> list[tuple[Document, int, int]]:
+    """Visible documents, newest first, with pending and accepted fact counts."""
+    check_reader(actor)
+    rows = session.execute(
+        select(Document, func.count(ExtractedFact.id).filter(ExtractedFact.status == "pending"),
+               func.count(ExtractedFact.id).filter(ExtractedFact.status == "accepted"))
+        .outerjoin(ExtractedFact, ExtractedFact.document_id == Document.id)
+        .where(scope_clause(actor, Document)).group_by(Document.id).order_by(Document.id.desc())).tuples().all()
+    return list(rows)
+
+
+def get_document(session: Session, *, actor: Actor, document_id: int) -> Document:
+    check_reader(actor)
+    doc = session.get(Document, document_id)
+    if doc is None or not can_see(actor, doc):
+        raise NotFound(f"资讯 {document_id} 不存在或无权查看")
+    return doc
+
+
+def facts(session: Session, document_id: int) -> list[ExtractedFact]:
+    return list(session.scalars(select(ExtractedFact).where(ExtractedFact.document_id == document_id)
+                                .order_by(ExtractedFact.start)))
+
+
+def orgs(session: Session, document_id: int) -> list[DocumentOrg]:
+    return list(session.scalars(select(DocumentOrg).where(DocumentOrg.document_id == document_id)
+                                .order_by(DocumentOrg.start)))
+
+
+def suggest_indicator(fact: ExtractedFact) -> str | None:
+    for code, words in INDICATOR_WORDS:
+        if any(w in (fact.indicator or "") or w in fact.text for w in words):
+            return code
+    return None
+
+
+def suggest_region(session: Session, fact: ExtractedFact, doc: Document) -> str:
+    if fact.subject:
+        code = session.scalar(select(Region.code).where(Region.name == fact.subject))
+        if code:
+            return code
+    return doc.region_code
+
+
+def suggest_period(fact: ExtractedFact, doc: Document) -> tuple[int | None, int | None]:
+    m = PERIOD.match(fact.period or "")
+    if m:
+        return int(m.group(1)), int(m.group(4)) if m.group(4) else 12
+    year = doc.published_on.year if doc.published_on else None
+    return year, None
+
+
+def to_indicator_value(fact_value: float, fact_unit: str, indicator_unit: str) -> float | None:
+    factor = UNIT_FACTORS.get((fact_unit, indicator_unit))
+    if factor is None and fact_unit == indicator_unit:
+        factor = 1
+    return None if factor is None else fact_value * factor
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    indicator: str
+    region_code: str
+    year: int
+    month: int
+    value: float  # in the catalogue's unit (a year-to-date total for cumulative indicators)
+
+
+def accept(session: Session, *, actor: Actor, fact_id: int, form: dict[str, str]) -> Figure:
+    """Check the reviewer's mapping (every problem at once), then write the figure with its provenance.
+    A cumulative indicator's figure is the stated year-to-date total: the month's flow stored is the
+    total minus the flows already on record for the earlier months of that year."""
+    check_editor(actor)
+    fact = session.get(ExtractedFact, fact_id)
+    if fact is None or not can_see(actor, fact):
+        raise NotFound(f"事实 {fact_id} 不存在或无权查看")
+    doc = session.get(Document, fact.document_id)
+    assert doc is not None
+    problems = []
+    ind = session.get(IndicatorDef, form.get("indicator", ""))
+    if ind is None:
+        problems.append(Problem("indicator", "请选择对应的指标", form.get("indicator", "")))
+    region = form.get("region_code", "")
+    if session.get(Region, region) is None:
+        problems.append(Problem("region_code", f"地区代码“{region}”不存在", region))
+    elif not actor.is_admin and region not in actor.region_codes:
+        problems.append(Problem("region_code", "只能写入本辖区的指标数据", region))
+    numbers: dict[str, float] = {}
+    for key, label, low, high in (("year", "年度", 2000, 2100), ("month", "截至月份", 1, 12)):
+        try:
+            numbers[key] = int(form.get(key, ""))
+            if not low <= numbers[key] <= high:
+                raise ValueError
+        except ValueError:
+            problems.append(Problem(key, f"{label}“{form.get(key, '')}”无效，应为 {low}–{high} 的整数", form.get(key)))
+    try:
+        numbers["value"] = float(str(form.get("value", "")).replace(",", ""))
+    except ValueError:
+        problems.append(Problem("value", f"数值“{form.get('value', '')}”不是数字", form.get("value")))
+    if fact.status == "accepted":
+        problems.append(Problem("status", "该事实已采纳", fact.status))
+    if problems:
+        raise InvalidInput(problems)
+    year, month, value = int(numbers["year"]), int(numbers["month"]), numbers["value"]
+    flow = value
+    if ind.mode == "cumulative":  # type: ignore[union-attr]
+        earlier = session.scalar(select(func.sum(Figure.value)).where(
+            Figure.region_code == region, Figure.indicator == ind.code, Figure.year == year,  # type: ignore[union-attr]
+            Figure.month < month)) or 0.0
+        flow = value - earlier
+    figure = session.scalar(select(Figure).where(Figure.region_code == region, Figure.indicator == ind.code,  # type: ignore[union-attr]
+                                                 Figure.year == year, Figure.month == month))
+    source = f"资讯：{doc.filename}（第{fact.start}–{fact.end}字）"
+    if figure is None:
+        figure = Figure(region_code=region, indicator=ind.code, year=year, month=month)  # type: ignore[union-attr]
+        session.add(figure)
+    figure.value, figure.source = flow, source[:255]
+    figure.document_id, figure.span_start, figure.span_end = doc.id, fact.start, fact.end
+    session.flush()
+    fact.status, fact.figure_id = "accepted", figure.id
+    fact.reviewed_by, fact.reviewed_at = actor.username, utcnow()
+    session.flush()
+    return figure
+
+
+def reject(session: Session, *, actor: Actor, fact_id: int) -> None:
+    check_editor(actor)
+    fact = session.get(ExtractedFact, fact_id)
+    if fact is None or not can_see(actor, fact):
+        raise NotFound(f"事实 {fact_id} 不存在或无权查看")
+    fact.status, fact.reviewed_by, fact.reviewed_at = "rejected", actor.username, utcnow()
+    session.flush()
+
+
+def candidates(session: Session, name: str, limit: int = 8) -> list[Enterprise]:
+    """Registry enterprises whose name or alias contains the organisation's name (or the reverse)."""
+    core = re.sub(r"(股份)?有限(责任)?公司$|集团$", "", name) or name
+    return list(session.scalars(select(Enterprise).where(or_(
+        Enterprise.name.contains(core), Enterprise.aliases.contains(core))).order_by(Enterprise.name).limit(limit)))
+
+
+def link_org(session: Session, *, actor: Actor, org_id: int, enterprise_id: int | None) -> DocumentOrg:
+    """Link an organisation to a registry enterprise (or mark it ignored); a new surface form is learned
+    as the enterprise's alias (audited with the enterprise)."""
+    check_editor(actor)
+    org = session.get(DocumentOrg, org_id)
+    if org is None or not can_see(actor, org):
+        raise NotFound(f"机构 {org_id} 不存在或无权查看")
+    if enterprise_id is None:
+        org.status, org.enterprise_id = "ignored", None
+        session.flush()
+        return org
+    ent = session.get(Enterprise, enterprise_id)
+    if ent is None or not (actor.is_admin or can_see(actor, ent)):
+        raise InvalidInput([Problem("enterprise_id", "请选择本辖区企业库中的企业", enterprise_id)])
+    aliases = [a for a in (ent.aliases or "").split("|") if a]
+    if org.name != ent.name and org.name not in aliases and len("|".join([*aliases, org.name])) <= 500:
+        ent.aliases = "|".join([*aliases, org.name])
+    org.enterprise_id, org.status = ent.id, "linked"
+    session.flush()
+    return org
+
+
+def figure_sources(session: Session, figure_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For figures from documents: the document, the sentence and the evidence's place in it."""
+    out: dict[int, dict[str, Any]] = {}
+    if not figure_ids:
+        return out
+    rows = session.execute(select(Figure.id, Figure.span_start, Figure.span_end, Document.id, Document.filename,
+                                  Document.text, ExtractedFact.sentence_start, ExtractedFact.sentence_end)
+                           .join(Document, Document.id == Figure.document_id)
+                           .outerjoin(ExtractedFact, ExtractedFact.figure_id == Figure.id)
+                           .where(Figure.id.in_(figure_ids))).all()
+    for fid, s, e, did, filename, text, ss, se in rows:
+        ss = ss if ss is not None else max(0, (s or 0) - 40)
+        se = se if se is not None else min(len(text), (e or 0) + 40)
+        out[fid] = {"document_id": did, "filename": filename, "before": text[ss:s], "evidence": text[s:e],
+                    "after": text[e:se]}
+    return out
