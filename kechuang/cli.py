@@ -41,10 +41,12 @@ def _demo_atlas(session, *, start_year: int) -> str:  # type: ignore[no-untyped-
 
 
 def _demo_projects(session) -> int:  # type: ignore[no-untyped-def]
+    from kechuang.documents.demo import demo_documents
     from kechuang.indicators.demo import demo_indicators
     from kechuang.projects.demo import demo_projects
 
     demo_indicators(session, today=date.today())
+    demo_documents(session)
     return demo_projects(session, today=date.today())
 
 

@@ -156,3 +156,16 @@ def test_enterprise_alias_is_learned_on_confirmation(setup, factory, client) -> 
     with transaction(factory) as s:
         assert "星澜精密" in s.get(Enterprise, setup).aliases.split("|")
         assert s.get(DocumentOrg, org_id).status == "linked"
+
+
+def test_demo_documents_wait_in_the_review_queue(setup, factory) -> None:  # type: ignore[no-untyped-def]
+    from kechuang.documents.demo import demo_documents
+
+    with transaction(factory) as s:
+        assert demo_documents(s) == 2
+        assert demo_documents(s) == 0  # once
+        docs = list(s.scalars(select(Document).order_by(Document.id)))
+        assert [d.region_code for d in docs] == ["321000", "321003"]
+        assert all("演示" not in d.title and d.body_start > 0 for d in docs)
+        pending = s.scalar(select(func.count()).select_from(ExtractedFact).where(ExtractedFact.status == "pending"))
+        assert pending >= 20

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kechuang.extraction.places import PROVINCES
 
@@ -122,20 +123,38 @@ def _scan_left(text: str, pos: int, floor: int, limit: int) -> int:
     return last.end() if last else i
 
 
+@lru_cache(maxsize=4)
+def gazetteer_index(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Known names by their first two characters, longest first (built once per gazetteer)."""
+    index: dict[str, list[str]] = {}
+    for name in sorted({n for n in names if len(n) >= 2}, key=len, reverse=True):
+        index.setdefault(name[:2], []).append(name)
+    return {k: tuple(v) for k, v in index.items()}
+
+
 class _Finder:
     def __init__(self, text: str, bare_places: Iterable[str], gazetteer: Iterable[str]) -> None:
         self.text = text
         self.places = sorted({p for p in bare_places if len(p) >= 2} | set(PROVINCES), key=len, reverse=True)
-        self.gazetteer = sorted({g for g in gazetteer if len(g) >= 2}, key=len, reverse=True)
+        self.gazetteer = gazetteer_index(tuple(gazetteer))
         self.spans: list[tuple[int, int, str]] = []
         self.by_first: dict[str, list[str]] = {}
-        for name in self.places + self.gazetteer:
+        for name in self.places:
             self.by_first.setdefault(name[0], []).append(name)
+
+    def _known_at(self, pos: int, end: int) -> str | None:
+        """The longest gazetteer name starting at pos (and ending by end), if any."""
+        for name in self.gazetteer.get(self.text[pos:pos + 2], ()):
+            if self.text.startswith(name, pos, end):
+                return name
+        return None
 
     def _proper_start(self, pos: int, end: int) -> bool:
         """Whether a known place or gazetteer name starts at pos."""
         names = self.by_first.get(self.text[pos:pos + 1])
-        return bool(names) and any(self.text.startswith(n, pos, end) for n in names)
+        if names and any(self.text.startswith(n, pos, end) for n in names):
+            return True
+        return self._known_at(pos, end) is not None
 
     def by_suffix(self, start: int, end: int) -> None:
         text = self.text
@@ -226,11 +245,17 @@ class _Finder:
             self.spans.append((m.start(1), m.end(2), ENTERPRISE))
 
     def gazetteer_names(self, start: int, end: int) -> None:
+        """Known names, leftmost-longest and non-overlapping (a dictionary lookup per position)."""
         if not self.gazetteer:
             return
-        rx = re.compile("|".join(re.escape(g) for g in self.gazetteer))
-        for m in rx.finditer(self.text, start, end):
-            self.spans.append((m.start(), m.end(), ENTERPRISE))
+        pos = start
+        while pos < end - 1:
+            name = self._known_at(pos, end)
+            if name is None:
+                pos += 1
+                continue
+            self.spans.append((pos, pos + len(name), ENTERPRISE))
+            pos += len(name)
 
 
 _LONG_ZONES = ("经济开发区", "经济技术开发区", "高新技术产业开发区")
