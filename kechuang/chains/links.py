@@ -50,7 +50,7 @@ def visible_links(session: Session, actor: Actor) -> list[tuple[NodeLink, Enterp
         select(NodeLink, Enterprise, ChainNode, Chain).join(Enterprise, Enterprise.id == NodeLink.enterprise_id)
         .join(ChainNode, ChainNode.id == NodeLink.node_id).join(Chain, Chain.id == ChainNode.chain_id)
         .where(NodeLink.kind == "enterprise", scope_clause(actor, NodeLink))
-        .order_by(Chain.position, ChainNode.position, Enterprise.name)).tuples())
+        .order_by(Chain.position, ChainNode.position, Enterprise.name)))
 
 
 def links_xlsx(session: Session, *, actor: Actor) -> bytes:
@@ -75,7 +75,7 @@ def links_xlsx(session: Session, *, actor: Actor) -> bytes:
     nodes.write_row(0, 0, ["节点编号", "产业链", "节点名称", "环节"], bold)
     for r, (node, chain) in enumerate(session.execute(
             select(ChainNode, Chain).join(Chain, Chain.id == ChainNode.chain_id)
-            .order_by(Chain.position, ChainNode.position)).tuples(), start=1):
+            .order_by(Chain.position, ChainNode.position)), start=1):
         nodes.write_row(r, 0, [node.code, chain.name, node.name, {"upstream": "上游", "midstream": "中游",
                                                                  "downstream": "下游"}[node.stage]])
     nodes.set_column(0, 2, 30)

@@ -282,7 +282,7 @@ def analyse(session: Session, *, actor: Actor, region_code: str | None = None,
 
 def chains(session: Session) -> list[tuple[Chain, AtlasCluster]]:
     return list(session.execute(select(Chain, AtlasCluster).join(AtlasCluster, AtlasCluster.id == Chain.cluster_id)
-                                .order_by(AtlasCluster.position, Chain.position, Chain.id)).tuples())
+                                .order_by(AtlasCluster.position, Chain.position, Chain.id)))
 
 
 def clusters(session: Session) -> list[AtlasCluster]:
@@ -321,7 +321,7 @@ def node_detail(session: Session, *, actor: Actor, node_id: int, region_code: st
         select(NodeLink, Enterprise).join(Enterprise, Enterprise.id == NodeLink.enterprise_id)
         .where(NodeLink.node_id.in_(ids), NodeLink.kind == "enterprise", *where)
         .order_by((NodeLink.role == "leader").desc(), (NodeLink.role == "key_supporting").desc(),
-                  Enterprise.sort_revenue.desc(), Enterprise.id).limit(limit)).tuples().all()
+                  Enterprise.sort_revenue.desc(), Enterprise.id).limit(limit)).all()
     total = session.scalar(select(func.count(func.distinct(NodeLink.enterprise_id))).where(
         NodeLink.node_id.in_(ids), NodeLink.kind == "enterprise", *where)) or 0
     others = list(session.scalars(select(NodeLink).where(NodeLink.node_id.in_(ids), NodeLink.kind != "enterprise",
@@ -341,7 +341,7 @@ def enterprise_nodes(session: Session, *, actor: Actor, enterprise_id: int) -> l
         select(NodeLink, ChainNode, Chain).join(ChainNode, ChainNode.id == NodeLink.node_id)
         .join(Chain, Chain.id == ChainNode.chain_id)
         .where(NodeLink.enterprise_id == enterprise_id, scope_clause(actor, NodeLink), _valid_on(date.today()))
-        .order_by(Chain.position, ChainNode.position)).tuples())
+        .order_by(Chain.position, ChainNode.position)))
 
 
 # -- snapshots -----------------------------------------------------------------------------------------

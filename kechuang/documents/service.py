@@ -152,7 +152,7 @@ def documents(session: Session, *, actor: Actor) -> list[tuple[Document, int, in
         select(Document, func.count(ExtractedFact.id).filter(ExtractedFact.status == "pending"),
                func.count(ExtractedFact.id).filter(ExtractedFact.status == "accepted"))
         .outerjoin(ExtractedFact, ExtractedFact.document_id == Document.id)
-        .where(scope_clause(actor, Document)).group_by(Document.id).order_by(Document.id.desc())).tuples().all()
+        .where(scope_clause(actor, Document)).group_by(Document.id).order_by(Document.id.desc())).all()
     return list(rows)
 
 

@@ -89,7 +89,7 @@ def demo_projects(session: Session, *, today: date, n: int = 300, seed: int = 20
         "fiscal_budget": fiscal, "self_budget": self_raised, "start_on": _days(start), "end_on": _days(end),
         "source": SOURCE, "created_at": now, "updated_at": now})
     bulk_insert(session, Project.__table__, projects)
-    ids = dict(session.execute(select(Project.code, Project.id).where(Project.source == SOURCE)).tuples().all())
+    ids = dict(session.execute(select(Project.code, Project.id).where(Project.source == SOURCE)).all())
     pid = np.array([ids[c] for c in codes])
 
     # milestones: 4-6, evenly spaced from start + 90 days to the end

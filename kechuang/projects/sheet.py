@@ -78,9 +78,9 @@ def workbook(session: Session, *, actor: Actor, empty: bool = False) -> bytes:
     ids = [p.id for p in projects]
     regions = {r.code: r.name for r in session.scalars(select(Region))}
     ents = dict(session.execute(select(Enterprise.id, Enterprise.uscc).where(
-        Enterprise.id.in_([p.owner_enterprise_id for p in projects if p.owner_enterprise_id]))).tuples().all())
-    nodes = dict(session.execute(select(ChainNode.id, ChainNode.code)).tuples().all())
-    items = dict(session.execute(select(NodeItem.id, NodeItem.name)).tuples().all())
+        Enterprise.id.in_([p.owner_enterprise_id for p in projects if p.owner_enterprise_id]))).all())
+    nodes = dict(session.execute(select(ChainNode.id, ChainNode.code)).all())
+    items = dict(session.execute(select(NodeItem.id, NodeItem.name)).all())
     code = {p.id: p.code for p in projects}
     type_names = PROJECT_TYPES
 
@@ -144,8 +144,8 @@ def import_workbook(session: Session, *, actor: Actor, content: bytes, filename:
     region_by_name = {r.name: r.code for r in regions.values()}
     types = {v: k for k, v in PROJECT_TYPES.items()} | {k: k for k in PROJECT_TYPES}
     ents = dict(session.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.uscc.in_(
-        sorted({r["owner_uscc"].upper() for r in sheets["项目"] if r["owner_uscc"]})))).tuples().all())
-    nodes = dict(session.execute(select(ChainNode.code, ChainNode.id)).tuples().all())
+        sorted({r["owner_uscc"].upper() for r in sheets["项目"] if r["owner_uscc"]})))).all())
+    nodes = dict(session.execute(select(ChainNode.code, ChainNode.id)).all())
     items = {(n, name): i for i, n, name in session.execute(select(NodeItem.id, NodeItem.node_id, NodeItem.name))}
 
     def date_of(rec: dict[str, Any], field: str, sheet: str, required: bool) -> date | None:

@@ -54,7 +54,10 @@ def test_import_flow_shows_every_error_then_accepts_a_good_file(live_server, pag
     page.click("nav.mainnav a:text-is('数据导入')")
     page.set_input_files("input[type=file]", str(bad))
     page.click("button:text-is('上传并检查')")
-    page.wait_for_selector("#problems")
+    try:
+        page.wait_for_selector("#problems")
+    except Exception:  # say what the page showed instead, then fail
+        pytest.fail(f"no problem list at {page.url}: {page.inner_text('main')[:800]}")
     assert page.locator("#problems tbody tr").count() == 5
     assert page.locator("#preview td.bad").count() == 5
     page.screenshot(path=str(ARTIFACTS / "import-errors.png"), full_page=True)
