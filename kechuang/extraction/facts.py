@@ -85,11 +85,15 @@ def _special(text: str, m: Mention, clause_start: int) -> Candidate | None:
     return None
 
 
+# "N个方面 / 部分 / 板块": the structure of a text or plan, not a measurable count
+STRUCTURE_WORDS = ("方面", "部分", "板块", "篇章", "维度")
+
+
 def _excluded(text: str, m: Mention, quotes: Quotes, clause_start: int) -> bool:
     raw = text[m.num_start:m.num_end]
     if quotes.in_name(m.num_start):
         return True
-    if m.chinese and raw == "一":
+    if m.chinese and raw == "一" and m.surface_unit != "%":  # 一批, 一个缩影 … but 一成 is 10%
         return True
     if _is_ascii_word(_prev_char(text, m.num_start)) or (m.unit is None and _is_ascii_word(_next_char(text, m.end))):
         return True
@@ -99,7 +103,7 @@ def _excluded(text: str, m: Mention, quotes: Quotes, clause_start: int) -> bool:
         return True
     unit = m.surface_unit
     after = text[m.end:m.end + 4]
-    if unit == "个" and (_TIME_AFTER_GE.match(after) or after.startswith("方面")):
+    if unit == "个" and (_TIME_AFTER_GE.match(after) or after.startswith(STRUCTURE_WORDS)):
         return True
     if unit == "类" and _DRUG_CLASS.match(after):
         return True
@@ -117,11 +121,17 @@ def _duration(text: str, m: Mention, clause_start: int) -> bool:
     return bool(_DURATION_VERB.search(text, clause_start, m.start))
 
 
+_QUALIFIER_PRE = (*_THRESHOLD_PRE, "不低于", "不少于", "不超过")
+_QUALIFIED = re.compile(r"[^，。；：、“”]{0,12}?的(?:企业|项目|单位|机构|团队|人才|产品|平台|高校|院所)")
+
+
 def _threshold(text: str, m: Mention, later: list[Mention], clause_end: int) -> bool:
     """A category bound inside another fact's indicator: 10亿元以上项目6个, 超百亿元的龙头企业4家."""
     nxt = _next_char(text, m.end)
     if m.post in ("以上", "及以上") and _CJK.match(nxt):
         return True
+    if (m.pre in _QUALIFIER_PRE or m.post in ("以上", "及以上")) and _QUALIFIED.match(text, m.end, clause_end):
+        return True  # a condition on whom a measure applies to: 对研发投入超过1000万元且…的企业
     if m.pre in _THRESHOLD_PRE and _CJK.match(nxt) and nxt not in "，。；、":
         if nxt == "的" and _CJK.match(_next_char(text, m.end + 1)):
             return True

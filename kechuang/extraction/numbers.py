@@ -27,6 +27,12 @@ MENTION_RE = re.compile(
     r"(?P<unit>" + _UNIT_ALT + r")?"
     r"(?P<post>及以上|以上|左右|以内|上下|之多|有余)?"
 )
+# 百分之十五 / 百分之3.5 → 15 / 3.5 %; 三成 / 两成半 → 30 / 25 % (not in words such as 一成不变, 成员, 成果)
+PERCENT_WORDS_RE = re.compile(r"(?P<pre>约|近|超过|超|逾|不到)?百分之(?P<num>\d+(?:\.\d+)?|[" + CN_CHARS + r"]+)")
+TENTHS_RE = re.compile(r"(?P<pre>约|近|超过|超|逾|不到|占)?(?<![" + CN_CHARS + r"\d])(?P<num>[一二两三四五六七八九])成(?P<half>半)?"
+                       r"(?![员立为功果交本绩就熟效长型品不分色])")
+
+
 @dataclass(slots=True)
 class Mention:
     """One number with its unit: [start, end) covers the markers around it."""
@@ -119,7 +125,26 @@ def mentions(text: str, start: int, end: int) -> list[Mention]:
             number=number, value=number * factor, unit=unit, surface_unit=surface, pre=pre,
             more=more1 or more2 or "", post=post or "", chinese=bool(raw) and raw[0] in CN_CHARS, scale=scale,
         ))
-    return out
+    out.extend(_percent_words(text, start, end))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _percent_words(text: str, start: int, end: int) -> list[Mention]:
+    found = []
+    for rx, tenths in ((PERCENT_WORDS_RE, False), (TENTHS_RE, True)):
+        for m in rx.finditer(text, start, end):
+            number = parse_number(m.group("num"))
+            if number is None:
+                continue
+            if tenths:
+                number = number * 10 + (5 if m.group("half") else 0)
+            pre = m.group("pre") or ""
+            pre = "" if pre == "占" else pre
+            num_start = m.start("num") if not tenths else m.start("num")
+            found.append(Mention(start=m.start() + (0 if pre else len(m.group("pre") or "")), end=m.end(),
+                                 num_start=num_start, num_end=m.end("num"), number=number, value=number, unit="%",
+                                 surface_unit="%", pre=pre, more="", post="", chinese=True))
+    return found
 
 
 def as_json_number(value: Decimal) -> int | float:

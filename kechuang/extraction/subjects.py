@@ -79,7 +79,15 @@ def doc_regions(text: str, title: tuple[int, int] | None, body: tuple[int, int],
             doc = Regions(None, **regions).token(first.group())
     if doc is None and places.counts:
         doc = places.counts.most_common(1)[0][0]
+    if doc is None:  # the page's own chrome names the publisher: 扬州市人民政府 > …, 来源：某某区科技局
+        chrome = _PUBLISHER.search(text, 0, body[0]) or _PUBLISHER.search(text, body[1])
+        if chrome:
+            doc = chrome.group(1)
     return Regions(doc, **regions)
+
+
+_PUBLISHER = re.compile(r"([\u4e00-\u9fff]{2,3}?[省市县区])(?:人民政府|政府|科学技术局|科技局|委员会|发展和改革委员会|统计局|"
+                        r"工业和信息化局|融媒体中心|新闻网)")
 
 
 @dataclass(slots=True)
