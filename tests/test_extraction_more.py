@@ -41,3 +41,15 @@ def test_the_publisher_in_the_chrome_is_the_documents_region() -> None:
     ex = extract(page, "p.txt")
     assert ex.region == "某某市"
     assert [(f.value, f.subject) for f in ex.facts] == [(860, "某某市"), (12, "某某市")]
+
+
+@pytest.mark.parametrize("sentence", ["全市汽车零部件企业127家。", "零售额增长8%。", "建成零碳园区3个。"])
+def test_ling_in_words_is_not_nought(sentence: str) -> None:
+    found = facts(sentence)
+    assert all(f.value != 0 for f in found) and all(not f.text.startswith(("部", "售", "碳")) for f in found)
+    assert len(found) == 1
+
+
+def test_three_character_place_names_after_a_pause() -> None:
+    found = facts("2025年，哈尔滨市高新技术企业达到3000家；推动扬州市研发投入强度达到2.9%。")
+    assert [f.subject for f in found] == ["哈尔滨市", "扬州市"]

@@ -111,6 +111,8 @@ def mentions(text: str, start: int, end: int) -> list[Mention]:
             continue
         if not raw and not scale_word or surface == "年" and len(raw) == 4:
             continue
+        if raw[:1] in ("零", "〇"):  # 零部件, 零售, 零碳: a word, not the number nought
+            continue
         number = parse_number(raw)
         if number is None:
             continue

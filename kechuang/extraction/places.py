@@ -26,6 +26,8 @@ _BEFORE = {
 # Characters that, written just after the suffix, make a common word (区域, 市场, 省份…).
 _AFTER = {"市": set("场民值容区级委长"), "区": set("域块间分别位委长"), "县": set("域城级委长"), "省": set("份钱力时心级委长")}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# what may stand right before a place name of three characters (punctuation, a line start, a date)
+_BOUNDARY = re.compile(r"^(?:|[\s，。；：、“”‘’（）()《》【】\d年月日>·|｜—-])$")
 _LONG_PROVINCES = frozenset(p for p in PROVINCES if len(p) == 3)
 
 
@@ -82,6 +84,8 @@ def find_places(text: str, spans: list[tuple[int, int]]) -> Places:
                 stem = text[pos - 3:pos]
             elif stem[1] in _BEFORE[suffix] or stem[0] in _BAD or stem[1] in _BAD:
                 continue
+            elif pos >= 3 and text[pos - 3] not in _BAD and _BOUNDARY.match(text[pos - 4:pos - 3] if pos >= 4 else ""):
+                stem = text[pos - 3:pos]  # a three-character name standing after a pause: ，哈尔滨市
             name = stem + suffix
             places.counts[name] += 1
             places.level[name] = LEVELS[suffix]
