@@ -38,6 +38,7 @@ def test_upload_review_accept_and_source_sentence(catalogue, live_server, page, 
     page.set_input_files("#upload-form input[type=file]", str(doc))
     page.select_option("#upload-form select[name=region_code]", "321000")
     page.fill("#upload-form input[name=published_on]", "2026-11-25")
+    page.wait_for_load_state("load")
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#review-queue article.fact-card")
     assert page.locator(".doc-body a.fact").count() >= 5
@@ -47,13 +48,16 @@ def test_upload_review_accept_and_source_sentence(catalogue, live_server, page, 
     assert card.locator("input[name=year]").input_value() == "2026"
     assert card.locator("input[name=month]").input_value() == "10"
     page.screenshot(path=str(ARTIFACTS / "document-review.png"), full_page=True)
+    page.wait_for_load_state("load")  # a submit clicked while the page still loads can be lost
     card.locator("button[value=accept]").click()
     page.wait_for_selector("article.fact-card.status-accepted")
     accepted = page.locator("article.fact-card.status-accepted")
     assert "已采纳" in accepted.inner_text()
     rank = page.locator("article.fact-card").filter(has=page.locator("p.sentence mark", has_text="第6位"))
+    page.wait_for_load_state("load")
     rank.locator("button[value=reject]").click()
     page.wait_for_selector("article.fact-card.status-rejected")
+    page.wait_for_load_state("load")
     page.locator("article.fact-card.status-accepted a:text-is('查看指标数据')").click()
     page.wait_for_selector("#figures")
     row = page.locator("#figures tr", has_text="科技工作会议.txt")

@@ -52,6 +52,7 @@ def test_import_flow_shows_every_error_then_accepts_a_good_file(live_server, pag
     ]))
     live_server.login(page, "admin")
     page.click("nav.mainnav a:text-is('数据导入')")
+    page.wait_for_load_state("load")  # a submit clicked while the page still loads can be lost
     page.set_input_files("input[type=file]", str(bad))
     page.click("button:text-is('上传并检查')")
     try:
@@ -64,8 +65,10 @@ def test_import_flow_shows_every_error_then_accepts_a_good_file(live_server, pag
     good = tmp_path / "企业名单.xlsx"
     good.write_bytes(filled_template("enterprises", [[uscc("F6"), "己公司", None, "广陵区"]]))
     page.click("a:text-is('重新上传')")
+    page.wait_for_load_state("load")
     page.set_input_files("input[type=file]", str(good))
     page.click("button:text-is('上传并检查')")
+    page.wait_for_load_state("load")
     page.click("button:text-is('确认导入')")
     assert "新增 1" in page.locator(".alert.ok").inner_text()
     assert page.console_errors == []
