@@ -21,10 +21,10 @@ from kechuang.chains.document import KIND_LABELS, STAGE_LABELS, SUPPLY_LABELS
 from kechuang.errors import Forbidden, InvalidInput, NotFound
 from kechuang.regions.service import all_regions, region_names
 from kechuang.web.context import Ctx, page_ctx
+from kechuang.web.downloads import attachment
 from kechuang.web.render import render
 
 router = APIRouter(include_in_schema=False)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROLE_LABELS = {"leader": "链主", "key_supporting": "重点配套", "member": "成员"}
 LINK_LABELS = {"carrier": "创新载体", "project": "项目", "talent": "人才"}
 LIGHT_LABELS = {"green": "覆盖较全", "yellow": "部分覆盖", "red": "覆盖不足"}
@@ -44,9 +44,6 @@ def _regions(ctx: Ctx) -> list[Any]:
             (ctx.actor.sees_all or r.code in ctx.actor.region_codes)]
 
 
-def _attachment(content: bytes, filename: str, media: str = XLSX) -> Response:
-    return Response(content, media_type=media,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
 def _chain_rows(result: Analysis, ctx: Ctx) -> dict[int, dict[str, Any]]:
@@ -161,7 +158,7 @@ def gaps_export(code: str, region: str = "", ctx: Ctx = Depends(page_ctx)) -> Re
     book.add_worksheet("说明").write(0, 0, f"{chain.name}产业链 · {where} · {date.today().isoformat()} · kechuang 计算，"
                                           "依据登记库中的企业与节点关联")
     book.close()
-    return _attachment(buf.getvalue(), f"{chain.name}-补链卡脖子延链-{where}.xlsx")
+    return attachment(buf.getvalue(), f"{chain.name}-补链卡脖子延链-{where}.xlsx")
 
 
 COMPARE_COLUMNS = (("nodes", "节点数"), ("coverage", "覆盖率"), ("enterprises", "本地企业"), ("hnte", "高企"),
@@ -201,7 +198,7 @@ def compare_export(region: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
            [[r["chain"].name, r["cluster"].name, *(r.get(k) for k, _ in COMPARE_COLUMNS),
              *(r.get(k) for k, _ in COMPONENTS)] for r in rows])
     book.close()
-    return _attachment(buf.getvalue(), "产业链对比.xlsx")
+    return attachment(buf.getvalue(), "产业链对比.xlsx")
 
 
 # -- maintenance (the city bureau) ---------------------------------------------------------------------
@@ -223,9 +220,9 @@ def atlas_download(fmt: str, ctx: Ctx = Depends(page_ctx)) -> Response:
     service.check_reader(ctx.actor)
     doc = service.export_document(ctx.session)
     if fmt == "json":
-        return _attachment(document.to_json(doc), "产业科创图谱.json", "application/json")
+        return attachment(document.to_json(doc), "产业科创图谱.json", "application/json")
     if fmt == "xlsx":
-        return _attachment(document.to_xlsx(doc), "产业科创图谱.xlsx")
+        return attachment(document.to_xlsx(doc), "产业科创图谱.xlsx")
     raise NotFound("只支持 .json 或 .xlsx")
 
 
@@ -275,7 +272,7 @@ def snapshot_download(year: int, ctx: Ctx = Depends(page_ctx)) -> Response:
     snap = next((s for s in service.snapshots(ctx.session) if s.year == year), None)
     if snap is None:
         raise NotFound(f"{year} 年没有图谱快照")
-    return _attachment(json.dumps(snap.content, ensure_ascii=False, indent=1, default=str).encode(),
+    return attachment(json.dumps(snap.content, ensure_ascii=False, indent=1, default=str).encode(),
                        f"产业科创图谱快照-{year}.json", "application/json")
 
 
@@ -295,7 +292,7 @@ def _link_editor(ctx: Ctx) -> None:
 @router.get("/atlas/links.xlsx")
 def links_download(ctx: Ctx = Depends(page_ctx)) -> Response:
     _link_editor(ctx)
-    return _attachment(links.links_xlsx(ctx.session, actor=ctx.actor), "企业与产业链节点关联.xlsx")
+    return attachment(links.links_xlsx(ctx.session, actor=ctx.actor), "企业与产业链节点关联.xlsx")
 
 
 @router.post("/atlas/links", response_class=HTMLResponse)

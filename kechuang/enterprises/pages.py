@@ -18,10 +18,10 @@ from kechuang.enterprises.models import FIGURE_FIELDS, Title
 from kechuang.errors import Forbidden, InvalidInput, NotFound
 from kechuang.regions.service import all_regions
 from kechuang.web.context import Ctx, page_ctx
+from kechuang.web.downloads import attachment
 from kechuang.web.render import render
 
 router = APIRouter(include_in_schema=False)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _query(q: str, region: str, title: str, industry: str, size: str, sort: str, page: int) -> service.EnterpriseQuery:
@@ -43,11 +43,6 @@ def _can_create(ctx: Ctx) -> bool:
     return ctx.actor.role in (Role.admin, Role.district)
 
 
-def _xlsx(content: bytes, filename: str) -> Response:
-    from urllib.parse import quote
-
-    return Response(content, media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
 @router.get("/enterprises", response_class=HTMLResponse)
@@ -79,7 +74,7 @@ def enterprise_export(dataset_name: str = "enterprises", q: str = "", region: st
     ds = dataset(dataset_name)
     query = _query(q, region, title, industry, size, "name", 1)
     frame = service.export_frame(ctx.session, actor=ctx.actor, dataset_name=ds.name, query=query)
-    return _xlsx(workbook_bytes(ds, frame, _region_names(ctx)), export_filename(ds))
+    return attachment(workbook_bytes(ds, frame, _region_names(ctx)), export_filename(ds))
 
 
 @router.get("/templates/{dataset_name}.xlsx")
@@ -88,7 +83,7 @@ def template_download(dataset_name: str, ctx: Ctx = Depends(page_ctx)) -> Respon
         ds = dataset(dataset_name)
     except ValueError:
         raise NotFound("没有这个模板") from None
-    return _xlsx(workbook_bytes(ds, None, _region_names(ctx)), f"{ds.label}_导入模板.xlsx")
+    return attachment(workbook_bytes(ds, None, _region_names(ctx)), f"{ds.label}_导入模板.xlsx")
 
 
 @router.get("/my-enterprise")

@@ -21,10 +21,10 @@ from kechuang.indicators.progress import LightRule
 from kechuang.projects.status import LIGHT_LABELS
 from kechuang.regions.service import region_names
 from kechuang.web.context import Ctx, page_ctx
+from kechuang.web.downloads import attachment
 from kechuang.web.render import render
 
 router = APIRouter(include_in_schema=False)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period(ctx: Ctx, year: str, month: str) -> tuple[int, int]:
@@ -132,8 +132,7 @@ def targets_export(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)
                             LIGHT_LABELS.get(row["previous_light"] or "grey"), LIGHT_LABELS[row["light"]], row["reason"]])
     al.set_column(0, 4, 18)
     book.close()
-    return Response(buf.getvalue(), media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'目标考核-{y}年{m}月.xlsx')}"})
+    return attachment(buf.getvalue(), f'目标考核-{y}年{m}月.xlsx')
 
 
 def _importer(ctx: Ctx) -> None:
@@ -152,7 +151,7 @@ def import_download(kind: str, ctx: Ctx = Depends(page_ctx)) -> Response:
     _importer(ctx)
     content = sheet.workbook(ctx.session, actor=ctx.actor, empty=kind == "template")
     name = "目标与月度数据模板.xlsx" if kind == "template" else "目标与月度数据.xlsx"
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    return attachment(content, name)
 
 
 @router.post("/targets-import", response_class=HTMLResponse)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 import polars as pl
 from fastapi import APIRouter, Depends, Request
@@ -20,13 +19,13 @@ from kechuang.ladder.transitions import summary, transitions
 from kechuang.ladder.xlsx import next_rung_xlsx, transitions_xlsx
 from kechuang.regions.service import all_regions
 from kechuang.web.context import Ctx, page_ctx
+from kechuang.web.downloads import attachment
 from kechuang.web.render import render
 
 router = APIRouter(include_in_schema=False)
 RUNGS = ("tech_sme", "innovative_sme", "hnte", "specialized_sme", "little_giant", "gazelle")
 YEARS_SHOWN = 4
 SHOWN_MOVES = 200
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(text: str) -> int:
@@ -90,9 +89,6 @@ def ladder(region: str = "", year: str = "", ctx: Ctx = Depends(page_ctx)) -> Re
                          "series": [{"name": p, "data": counts[f"held.{p}"].to_list()} for p in RUNGS]})
 
 
-def _attachment(content: bytes, filename: str) -> Response:
-    return Response(content, media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
 @router.get("/ladder/next-rung.xlsx")
@@ -104,7 +100,7 @@ def next_rung_export(region: str = "", year: str = "", ctx: Ctx = Depends(page_c
                               programmes=("tech_sme", "hnte"))
     rows = service.explain_hnte_gaps(ctx.session, actor=ctx.actor, pool=service.nearest_to_hnte(now),
                                      as_of=fresh.as_of)
-    return _attachment(next_rung_xlsx(rows, fresh.as_of), f"小升高名单-{y}.xlsx")
+    return attachment(next_rung_xlsx(rows, fresh.as_of), f"小升高名单-{y}.xlsx")
 
 
 @router.get("/ladder/transitions.xlsx")
@@ -114,7 +110,7 @@ def transitions_export(region: str = "", year: str = "", ctx: Ctx = Depends(page
     moved, as_of = _moves(ctx, y, region or None)
     who = _names(ctx, moved["enterprise_id"].to_list())
     names = {r.code: r.name for r in all_regions(ctx.session)}
-    return _attachment(transitions_xlsx(moved, who=who, regions=names, programmes=_labels(as_of)[0], year=y),
+    return attachment(transitions_xlsx(moved, who=who, regions=names, programmes=_labels(as_of)[0], year=y),
                        f"梯度变化-{y - 1}至{y}.xlsx")
 
 

@@ -18,10 +18,10 @@ from kechuang.points.catalogue import GROUP_LABELS, GROUPS, MISSING, NORMALISATI
 from kechuang.points.core import norm, raw
 from kechuang.regions.service import region_names
 from kechuang.web.context import Ctx, page_ctx
+from kechuang.web.downloads import attachment
 from kechuang.web.render import render
 
 router = APIRouter(include_in_schema=False)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOP = 50
 
 
@@ -76,9 +76,6 @@ def points_page(year: str = "", stage: str = "", region: str = "", ctx: Ctx = De
                   problems=[], uploaded=ctx.request.query_params.get("uploaded"))
 
 
-def _attachment(content: bytes, filename: str) -> Response:
-    return Response(content, media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
 @router.get("/points/ranking.xlsx")
@@ -102,13 +99,13 @@ def ranking_export(year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
     sheet.write(scored.frame.height + 2, 0, f"{m.name}（{m.stamp}）；{y} 年度数据；排名按未取整总分，同分同名次；"
                                             f"排名区间来自 {scored.result.runs} 次权重扰动（±{scored.result.spread:.0%}）")
     book.close()
-    return _attachment(buf.getvalue(), f"创新积分排名-{y}.xlsx")
+    return attachment(buf.getvalue(), f"创新积分排名-{y}.xlsx")
 
 
 @router.get("/points/methodology.xlsx")
 def methodology_download(ctx: Ctx = Depends(page_ctx)) -> Response:
     m = service.current_methodology(ctx.session)
-    return _attachment(service.methodology_workbook(ctx.session), f"创新积分方法-{m.id}-{m.version}.xlsx")
+    return attachment(service.methodology_workbook(ctx.session), f"创新积分方法-{m.id}-{m.version}.xlsx")
 
 
 @router.post("/points/methodology", response_class=HTMLResponse)

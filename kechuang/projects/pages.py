@@ -21,10 +21,10 @@ from kechuang.projects.models import PROJECT_TYPES
 from kechuang.projects.status import DEFAULT, LIGHT_LABELS
 from kechuang.regions.service import all_regions, region_codes_under, region_names
 from kechuang.web.context import Ctx, page_ctx
+from kechuang.web.downloads import attachment
 from kechuang.web.render import render
 
 router = APIRouter(include_in_schema=False)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 ROLLUPS = (("region_code", "按地区"), ("type", "按类型"), ("chain_name", "按产业链"))
 
@@ -116,8 +116,7 @@ def board_export(light: str = "", type: str = "", region: str = "", chain: str =
            [[str(r["on"]), r["code"], r["name"], names.get(r["region_code"], r["region_code"]), LIGHT_LABELS[r["light"]],
              "；".join(r["reasons"] or [])] for r in alerts.iter_rows(named=True)])
     book.close()
-    return Response(buf.getvalue(), media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'重点项目-{b.today}.xlsx')}"})
+    return attachment(buf.getvalue(), f'重点项目-{b.today}.xlsx')
 
 
 def _detail_page(ctx: Ctx, project_id: int, problems: list[str] | None = None, status: int = 200) -> Response:
@@ -178,7 +177,7 @@ def import_download(kind: str, ctx: Ctx = Depends(page_ctx)) -> Response:
     _importer(ctx)
     content = sheet.workbook(ctx.session, actor=ctx.actor, empty=kind == "template")
     name = "重点项目导入模板.xlsx" if kind == "template" else "重点项目.xlsx"
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    return attachment(content, name)
 
 
 @router.post("/projects-import", response_class=HTMLResponse)
