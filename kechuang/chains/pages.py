@@ -8,7 +8,6 @@ import io
 import json
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 import xlsxwriter
 from fastapi import APIRouter, Depends, Request
@@ -18,11 +17,12 @@ from kechuang.auth.scope import Role
 from kechuang.chains import document, links, service
 from kechuang.chains.analysis import LEVEL_LABELS, STAGES, Analysis
 from kechuang.chains.document import KIND_LABELS, STAGE_LABELS, SUPPLY_LABELS
-from kechuang.errors import Forbidden, InvalidInput, NotFound
+from kechuang.errors import Forbidden, NotFound
 from kechuang.regions.service import all_regions, region_names
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.downloads import attachment
 from kechuang.web.render import render
+from kechuang.web.uploads import import_upload
 
 router = APIRouter(include_in_schema=False)
 ROLE_LABELS = {"leader": "链主", "key_supporting": "重点配套", "member": "成员"}
@@ -229,24 +229,16 @@ def atlas_download(fmt: str, ctx: Ctx = Depends(page_ctx)) -> Response:
 @router.post("/atlas/upload", response_class=HTMLResponse)
 async def atlas_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     _admin(ctx)
-    form = await request.form()
-    upload = form.get("file")
-    problems: list[str]
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        problems = ["请选择要上传的图谱文件（.xlsx 或 .json）"]
-    else:
-        content = await upload.read()
-        try:
-            doc = document.read_document(content, upload.filename)
-            result = service.load_document(ctx.session, actor=ctx.actor, doc=doc, file=upload.filename)
-        except InvalidInput as exc:
-            problems = [p.message for p in exc.problems]
-        else:
-            summary = f"新增 {result.created}、修改 {result.updated}、删除 {result.deleted}、未变 {result.unchanged}"
-            return RedirectResponse(f"/atlas/manage?loaded={quote(summary)}", status_code=303)
-    ctx.session.rollback()
-    return render(ctx.request, "atlas/manage.html", status_code=422, snapshots=service.snapshots(ctx.session),
-                  year=date.today().year, problems=problems, loaded="")
+
+    def run(content: bytes, filename: str) -> service.LoadResult:
+        doc = document.read_document(content, filename)
+        return service.load_document(ctx.session, actor=ctx.actor, doc=doc, file=filename)
+
+    return await import_upload(request, ctx, run=run, done="/atlas/manage",
+                               missing="请选择要上传的图谱文件（.xlsx 或 .json）",
+                               page=lambda problems: render(ctx.request, "atlas/manage.html", status_code=422,
+                                                            snapshots=service.snapshots(ctx.session),
+                                                            year=date.today().year, problems=problems, loaded=""))
 
 
 @router.post("/atlas/snapshots", response_class=HTMLResponse)
@@ -298,20 +290,9 @@ def links_download(ctx: Ctx = Depends(page_ctx)) -> Response:
 @router.post("/atlas/links", response_class=HTMLResponse)
 async def links_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     _link_editor(ctx)
-    form = await request.form()
-    upload = form.get("file")
-    problems: list[str]
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        problems = ["请选择要上传的关联文件（.xlsx）"]
-    else:
-        try:
-            result = links.import_links(ctx.session, actor=ctx.actor, content=await upload.read(),
-                                        filename=upload.filename)
-        except InvalidInput as exc:
-            problems = [p.message for p in exc.problems]
-        else:
-            summary = f"新增 {result.created}、修改 {result.updated}、未变 {result.unchanged}"
-            return RedirectResponse(f"/atlas/links?loaded={quote(summary)}", status_code=303)
-    ctx.session.rollback()
-    return render(ctx.request, "atlas/links.html", status_code=422, problems=problems, loaded="",
-                  count=len(links.visible_links(ctx.session, ctx.actor)))
+    return await import_upload(
+        request, ctx, run=lambda content, filename: links.import_links(ctx.session, actor=ctx.actor, content=content,
+                                                                       filename=filename),
+        done="/atlas/links", missing="请选择要上传的关联文件（.xlsx）",
+        page=lambda problems: render(ctx.request, "atlas/links.html", status_code=422, problems=problems, loaded="",
+                                     count=len(links.visible_links(ctx.session, ctx.actor))))

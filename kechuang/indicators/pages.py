@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from urllib.parse import quote
 
 import polars as pl
 import xlsxwriter
@@ -14,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from kechuang.auth.scope import Role
-from kechuang.errors import Forbidden, InvalidInput, NotFound
+from kechuang.errors import Forbidden, NotFound
 from kechuang.indicators import service, sheet
 from kechuang.indicators.catalogue import MODE_LABELS
 from kechuang.indicators.progress import LightRule
@@ -23,6 +22,7 @@ from kechuang.regions.service import region_names
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.downloads import attachment
 from kechuang.web.render import render
+from kechuang.web.uploads import import_upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -155,24 +155,14 @@ def import_download(kind: str, ctx: Ctx = Depends(page_ctx)) -> Response:
 
 
 @router.post("/targets-import", response_class=HTMLResponse)
-async def import_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
+async def import_upload_page(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     _importer(ctx)
-    form = await request.form()
-    upload = form.get("file")
-    problems: list[str]
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        problems = ["请选择要上传的文件（.xlsx）"]
-    else:
-        try:
-            result = sheet.import_workbook(ctx.session, actor=ctx.actor, content=await upload.read(),
-                                           filename=upload.filename)
-        except InvalidInput as exc:
-            problems = [p.message for p in exc.problems]
-        else:
-            summary = f"新增 {result.created}、修改 {result.updated}、未变 {result.unchanged}"
-            return RedirectResponse(f"/targets-import?loaded={quote(summary)}", status_code=303)
-    ctx.session.rollback()
-    return render(ctx.request, "targets/import.html", status_code=422, problems=problems, loaded="")
+    return await import_upload(
+        request, ctx, run=lambda content, filename: sheet.import_workbook(ctx.session, actor=ctx.actor,
+                                                                          content=content, filename=filename),
+        done="/targets-import", missing="请选择要上传的文件（.xlsx）",
+        page=lambda problems: render(ctx.request, "targets/import.html", status_code=422, problems=problems,
+                                     loaded=""))
 
 
 @router.get("/targets/figures/{figure_id}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import polars as pl
 import xlsxwriter
@@ -23,6 +23,7 @@ from kechuang.regions.service import all_regions, region_codes_under, region_nam
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.downloads import attachment
 from kechuang.web.render import render
+from kechuang.web.uploads import import_upload
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -181,21 +182,11 @@ def import_download(kind: str, ctx: Ctx = Depends(page_ctx)) -> Response:
 
 
 @router.post("/projects-import", response_class=HTMLResponse)
-async def import_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
+async def import_upload_page(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     _importer(ctx)
-    form = await request.form()
-    upload = form.get("file")
-    problems: list[str]
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        problems = ["请选择要上传的项目文件（.xlsx）"]
-    else:
-        try:
-            result = sheet.import_workbook(ctx.session, actor=ctx.actor, content=await upload.read(),
-                                           filename=upload.filename)
-        except InvalidInput as exc:
-            problems = [p.message for p in exc.problems]
-        else:
-            summary = f"新增 {result.created}、修改 {result.updated}、未变 {result.unchanged}"
-            return RedirectResponse(f"/projects-import?loaded={quote(summary)}", status_code=303)
-    ctx.session.rollback()
-    return render(ctx.request, "projects/import.html", status_code=422, problems=problems, loaded="")
+    return await import_upload(
+        request, ctx, run=lambda content, filename: sheet.import_workbook(ctx.session, actor=ctx.actor,
+                                                                          content=content, filename=filename),
+        done="/projects-import", missing="请选择要上传的项目文件（.xlsx）",
+        page=lambda problems: render(ctx.request, "projects/import.html", status_code=422, problems=problems,
+                                     loaded=""))
