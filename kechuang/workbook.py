@@ -9,7 +9,7 @@ from typing import Any
 
 import fastexcel
 
-from kechuang.errors import Problem
+from kechuang.errors import InvalidInput, Problem
 
 AT = "_at"  # where a record came from (a JSON path, or sheet and row)
 DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
@@ -56,3 +56,27 @@ def parse_date(value: str) -> date:
     if not m:
         raise ValueError(value)
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def read_sheets(content: bytes, filename: str, sheets: dict[str, tuple[tuple[str, str], ...]],
+                error: type[InvalidInput]) -> dict[str, list[dict[str, Any]]]:
+    """Every named sheet's rows; an unreadable file, a missing sheet or column raises ``error`` with them all."""
+    try:
+        reader = fastexcel.read_excel(content)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem
+        raise error([Problem("文件", f"{filename}：无法读取为 Excel 文件（{type(exc).__name__}）", filename,
+                             file=filename)]) from None
+    problems: list[Problem] = []
+    rows = {sheet: read_rows(reader, sheet, cols, filename, problems) for sheet, cols in sheets.items()}
+    if problems:
+        raise error(problems)
+    return rows
+
+
+def cell_problem(filename: str, rec: dict[str, Any], cols: tuple[tuple[str, str], ...], field: str,
+                 expected: str) -> Problem:
+    """A cell's problem, named as the user sees it: file, sheet, Excel row, column header, value, expectation."""
+    sheet, row = rec[AT]
+    header = dict(cols)[field]
+    return Problem(header, f"{filename} 工作表“{sheet}”第 {row} 行「{header}」：值“{rec[field]}”，应为{expected}",
+                   rec[field], row=row, file=filename)

@@ -14,11 +14,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-import fastexcel
 import xlsxwriter
 
 from kechuang.errors import InvalidInput, Problem
-from kechuang.workbook import AT, read_rows
+from kechuang.workbook import AT, read_sheets
 from kechuang.workbook import text as _text
 
 STAGE_LABELS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
@@ -299,15 +298,8 @@ def _split(text: str) -> list[str]:
 
 def from_xlsx(content: bytes, file: str) -> dict[str, Any]:
     """Read the workbook into the document form, validate it whole, and return it (or raise AtlasError)."""
-    try:
-        reader = fastexcel.read_excel(content)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem
-        raise AtlasError([Problem("文件", f"{file}：无法读取为 Excel 文件（{type(exc).__name__}）", file,
-                                  file=file)]) from None
+    sheets = read_sheets(content, file, SHEETS, AtlasError)
     problems: list[Problem] = []
-    sheets = {s: read_rows(reader, s, SHEETS[s], file, problems) for s in SHEETS}
-    if problems:
-        raise AtlasError(problems)
     about = {r["key"]: r["value"] for r in sheets["说明"]}
     doc: dict[str, Any] = {key: about.get(header, "") for key, header in ABOUT}
     doc[AT] = "说明"

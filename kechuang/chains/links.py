@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import fastexcel
 import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +23,7 @@ from kechuang.auth.scope import Actor, Role, can_see, scope_clause
 from kechuang.chains.models import Chain, ChainNode, NodeLink
 from kechuang.enterprises.models import Enterprise
 from kechuang.errors import Forbidden, InvalidInput, Problem
-from kechuang.workbook import AT, parse_date, read_rows
+from kechuang.workbook import cell_problem, parse_date, read_sheets
 
 SHEET = "企业关联"
 COLUMNS = (("uscc", "统一社会信用代码"), ("enterprise", "企业名称"), ("node", "节点编号"), ("node_name", "节点名称"),
@@ -89,19 +88,9 @@ def import_links(session: Session, *, actor: Actor, content: bytes, filename: st
     problems: list[Problem] = []
 
     def bad(rec: dict[str, Any], field: str, expected: str) -> None:
-        sheet, row = rec[AT]
-        header = dict(COLUMNS)[field]
-        problems.append(Problem(header, f"{filename} 工作表“{sheet}”第 {row} 行「{header}」：值“{rec[field]}”，应为{expected}",
-                                rec[field], row=row, file=filename))
+        problems.append(cell_problem(filename, rec, COLUMNS, field, expected))
 
-    try:
-        reader = fastexcel.read_excel(content)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem
-        raise LinksError([Problem("文件", f"{filename}：无法读取为 Excel 文件（{type(exc).__name__}）", filename,
-                                  file=filename)]) from None
-    rows = read_rows(reader, SHEET, COLUMNS, filename, problems)
-    if problems:
-        raise LinksError(problems)
+    rows = read_sheets(content, filename, {SHEET: COLUMNS}, LinksError)[SHEET]
     usccs = {r["uscc"].upper() for r in rows}
     ents = {e.uscc: e for e in session.scalars(select(Enterprise).where(Enterprise.uscc.in_(sorted(usccs))))}
     nodes = {n.code: n for n in session.scalars(select(ChainNode).where(ChainNode.code.in_(

@@ -10,7 +10,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import fastexcel
 import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +19,7 @@ from kechuang.auth.scope import Actor, Role, scope_clause
 from kechuang.errors import Forbidden, InvalidInput, Problem
 from kechuang.indicators.models import Figure, IndicatorDef, Target
 from kechuang.regions.models import Region
-from kechuang.workbook import AT, read_rows
+from kechuang.workbook import AT, cell_problem, read_sheets
 
 SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
     "目标": (("region", "地区"), ("indicator", "指标"), ("year", "年度"), ("value", "目标值")),
@@ -82,19 +81,9 @@ def import_workbook(session: Session, *, actor: Actor, content: bytes, filename:
     problems: list[Problem] = []
 
     def bad(rec: dict[str, Any], sheet: str, field: str, expected: str) -> None:
-        header = dict(SHEETS[sheet])[field]
-        row = rec[AT][1]
-        problems.append(Problem(header, f"{filename} 工作表“{sheet}”第 {row} 行「{header}」：值“{rec[field]}”，应为{expected}",
-                                rec[field], row=row, file=filename))
+        problems.append(cell_problem(filename, rec, SHEETS[sheet], field, expected))
 
-    try:
-        reader = fastexcel.read_excel(content)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem
-        raise TargetSheetError([Problem("文件", f"{filename}：无法读取为 Excel 文件（{type(exc).__name__}）", filename,
-                                        file=filename)]) from None
-    sheets = {s: read_rows(reader, s, cols, filename, problems) for s, cols in SHEETS.items()}
-    if problems:
-        raise TargetSheetError(problems)
+    sheets = read_sheets(content, filename, SHEETS, TargetSheetError)
     regions = {r.code: r.code for r in session.scalars(select(Region))} | \
         {r.name: r.code for r in session.scalars(select(Region))}
     inds = {i.code: i.code for i in session.scalars(select(IndicatorDef))} | \

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import fastexcel
 import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +23,7 @@ from kechuang.enterprises.models import Enterprise
 from kechuang.errors import Forbidden, InvalidInput, Problem
 from kechuang.projects.models import PROJECT_TYPES, Fund, Kpi, Milestone, Project, Report
 from kechuang.regions.models import Region
-from kechuang.workbook import AT, parse_date, read_rows
+from kechuang.workbook import cell_problem, parse_date, read_sheets
 
 SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
     "项目": (("code", "项目编号"), ("name", "项目名称"), ("type", "项目类型"), ("owner_uscc", "承担单位统一社会信用代码"),
@@ -127,19 +126,9 @@ def import_workbook(session: Session, *, actor: Actor, content: bytes, filename:
     problems: list[Problem] = []
 
     def bad(rec: dict[str, Any], field: str, expected: str, sheet: str) -> None:
-        header = dict(SHEETS[sheet])[field]
-        row = rec[AT][1]
-        problems.append(Problem(header, f"{filename} 工作表“{sheet}”第 {row} 行「{header}」：值“{rec[field]}”，应为{expected}",
-                                rec[field], row=row, file=filename))
+        problems.append(cell_problem(filename, rec, SHEETS[sheet], field, expected))
 
-    try:
-        reader = fastexcel.read_excel(content)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem
-        raise ProjectSheetError([Problem("文件", f"{filename}：无法读取为 Excel 文件（{type(exc).__name__}）", filename,
-                                         file=filename)]) from None
-    sheets = {s: read_rows(reader, s, cols, filename, problems) for s, cols in SHEETS.items()}
-    if problems:
-        raise ProjectSheetError(problems)
+    sheets = read_sheets(content, filename, SHEETS, ProjectSheetError)
     regions = {r.code: r for r in session.scalars(select(Region))}
     region_by_name = {r.name: r.code for r in regions.values()}
     types = {v: k for k, v in PROJECT_TYPES.items()} | {k: k for k in PROJECT_TYPES}
