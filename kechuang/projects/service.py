@@ -41,24 +41,31 @@ def _frame(session: Session, stmt: Any, schema: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame([tuple(r) for r in session.execute(stmt).all()], schema=schema, orient="row")
 
 
-def project_frame(session: Session, actor: Actor) -> pl.DataFrame:
-    """Every project the actor may see, with its chain (through its node)."""
+def project_frame(session: Session, actor: Actor, project_ids: list[int] | None = None) -> pl.DataFrame:
+    """Every project the actor may see (or those of ``project_ids``), with its chain (through its node)."""
+    only = [Project.id.in_(project_ids)] if project_ids is not None else []
     return _frame(session, select(Project.id, Project.code, Project.name, Project.type, Project.region_code,
                                   Project.owner_enterprise_id, Project.owner_name, Project.node_id, ChainNode.chain_id,
                                   Chain.code, Chain.name, Project.fiscal_budget, Project.self_budget,
                                   Project.start_on, Project.end_on)
                   .outerjoin(ChainNode, ChainNode.id == Project.node_id).outerjoin(Chain, Chain.id == ChainNode.chain_id)
-                  .where(scope_clause(actor, Project)).order_by(Project.code),
+                  .where(scope_clause(actor, Project), *only).order_by(Project.code),
                   {"project_id": pl.Int64, "code": pl.String, "name": pl.String, "type": pl.String,
                    "region_code": pl.String, "owner_enterprise_id": pl.Int64, "owner_name": pl.String,
                    "node_id": pl.Int64, "chain_id": pl.Int64, "chain_code": pl.String, "chain_name": pl.String,
                    "fiscal_budget": pl.Int64, "self_budget": pl.Int64, "start_on": pl.Date, "end_on": pl.Date})
 
 
+IN_LIST_LIMIT = 1000  # beyond this many projects, read the child rows whole and filter them in Polars
+
+
 def frames(session: Session, projects: pl.DataFrame) -> ProjectFrames:
     ids = projects["project_id"].to_list()
 
     def rows(stmt: Any, schema: dict[str, Any]) -> pl.DataFrame:
+        if len(ids) <= IN_LIST_LIMIT:  # a few projects (one project's page, a district): only their rows
+            column = stmt.selected_columns[0]
+            return _frame(session, stmt.where(column.in_(ids)), schema)
         return _frame(session, stmt, schema).filter(pl.col("project_id").is_in(ids))
 
     return ProjectFrames(
@@ -93,13 +100,13 @@ class Board:
 
 
 def board(session: Session, *, actor: Actor, today: date | None = None, thresholds: Thresholds = DEFAULT,
-          record: bool = True) -> Board:
+          record: bool = True, project_ids: list[int] | None = None) -> Board:
     """Every visible project with its computed status and the effective light (an active override wins).
     With ``record``, a change of light since the last history entry is added to the history."""
     if actor.role is Role.expert:
         raise Forbidden("专家账号不查看项目监测")
     day = today or date.today()
-    projects = project_frame(session, actor)
+    projects = project_frame(session, actor, project_ids)
     computed = statuses(frames(session, projects), day, thresholds)
     out = (projects.join(computed, on="project_id", how="left")
            .join(active_overrides(session, day), on="project_id", how="left")
@@ -177,8 +184,7 @@ def get_project(session: Session, *, actor: Actor, project_id: int) -> Project:
 def detail(session: Session, *, actor: Actor, project_id: int, today: date | None = None) -> dict[str, Any]:
     project = get_project(session, actor=actor, project_id=project_id)
     day = today or date.today()
-    b = board(session, actor=actor, today=day)
-    row = b.frame.filter(pl.col("project_id") == project_id).row(0, named=True)
+    row = board(session, actor=actor, today=day, project_ids=[project_id]).frame.row(0, named=True)
     history = list(session.scalars(select(StatusChange).where(StatusChange.project_id == project_id)
                                    .order_by(StatusChange.id)))
     overrides = list(session.scalars(select(Override).where(Override.project_id == project_id)
