@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from kechuang.chains import service
 from kechuang.chains.analysis import STAGES, Analysis
+from kechuang.chains.models import AtlasCluster
 from kechuang.errors import Forbidden
 from kechuang.web.context import Ctx, api_ctx
 
@@ -38,7 +39,7 @@ def list_chains(region: str = REGION, ctx: Ctx = Depends(api_ctx)) -> dict[str, 
     for chain, cluster in service.chains(ctx.session):
         r = rows.get(chain.id, {})
         items.append({"id": chain.code, "name": chain.name, "name_en": chain.name_en,
-                      "aliases": service._split(chain.aliases),
+                      "aliases": service.split_codes(chain.aliases),
                       "cluster": {"id": cluster.code, "name": cluster.name},
                       "nodes": {s: int(r.get(f"nodes_{s}") or 0) for s in STAGES},
                       "coverage": _num(r.get("coverage") or 0.0), "light": r.get("light", "red"),
@@ -51,13 +52,13 @@ def get_chain(chain_id: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     chain = service.get_chain(ctx.session, chain_id)
     s = service.chain_structure(ctx.session, chain)
     code = {n.id: n.code for n in s["nodes"]}
-    cluster = next(cl for c, cl in service.chains(ctx.session) if c.id == chain.id)
+    cluster = ctx.session.get(AtlasCluster, chain.cluster_id)
     return {
-        "id": chain.code, "name": chain.name, "name_en": chain.name_en, "aliases": service._split(chain.aliases),
+        "id": chain.code, "name": chain.name, "name_en": chain.name_en, "aliases": service.split_codes(chain.aliases),
         "cluster": {"id": cluster.code, "name": cluster.name},
         "nodes": [{"id": n.code, "name": n.name, "name_en": n.name_en, "stage": n.stage,
                    "parent": code.get(n.parent_id) if n.parent_id else None,
-                   "industry_codes": service._split(n.industry_codes), "keywords": service._split(n.keywords),
+                   "industry_codes": service.split_codes(n.industry_codes), "keywords": service.split_codes(n.keywords),
                    "items": [{"kind": i.kind, "name": i.name, "chokepoint": i.chokepoint, "supply": i.supply}
                              for i in s["items"].get(n.id, [])]} for n in s["nodes"]],
         "edges": [{"from": code[e.src_id], "to": code[e.dst_id], "weight": e.weight} for e in s["edges"]],

@@ -17,6 +17,7 @@ from kechuang.auth.scope import Role
 from kechuang.chains import document, links, service
 from kechuang.chains.analysis import LEVEL_LABELS, STAGES, Analysis
 from kechuang.chains.document import KIND_LABELS, STAGE_LABELS, SUPPLY_LABELS
+from kechuang.chains.models import AtlasCluster
 from kechuang.errors import Forbidden, NotFound
 from kechuang.regions.service import all_regions, region_names
 from kechuang.web.context import Ctx, page_ctx
@@ -106,16 +107,12 @@ def chain_view(code: str, region: str = "", ctx: Ctx = Depends(page_ctx)) -> Res
     summary = result.chains.row(0, named=True) if result.chains.height else {}
     names = {n.id: n.name for n in structure["nodes"]}
     stage_counts = {s: sum(1 for n in structure["nodes"] if n.stage == s and not n.parent_id) for s in STAGES}
-    return render(ctx.request, "atlas/chain.html", chain=chain, cluster=chain_cluster(ctx, chain), region=region,
+    return render(ctx.request, "atlas/chain.html", chain=chain, cluster=ctx.session.get(AtlasCluster, chain.cluster_id), region=region,
                   regions=_regions(ctx), summary=summary, graph=_graph(structure, metrics), metrics=metrics,
                   nodes=structure["nodes"], items=structure["items"], names=names, stage_counts=stage_counts,
                   fill=result.fill.to_dicts(), chokepoints=result.chokepoints.to_dicts(),
                   extend=result.extend.to_dicts(), stages=STAGE_LABELS, levels=LEVEL_LABELS, kinds=KIND_LABELS,
                   supplies=SUPPLY_LABELS, lights=LIGHT_LABELS, params=result.params)
-
-
-def chain_cluster(ctx: Ctx, chain: Any) -> Any:
-    return next(cluster for c, cluster in service.chains(ctx.session) if c.id == chain.id)
 
 
 @router.get("/atlas/nodes/{node_id}", response_class=HTMLResponse)

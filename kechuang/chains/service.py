@@ -42,7 +42,7 @@ def check_reader(actor: Actor) -> None:
         raise Forbidden("产业科创图谱的分析面向市科技局、区县和只读账号")
 
 
-def _split(text: str) -> list[str]:
+def split_codes(text: str) -> list[str]:
     return [p for p in text.split(SEP) if p]
 
 
@@ -183,13 +183,13 @@ def export_document(session: Session) -> dict[str, Any]:
     return {
         "atlas": "kechuang-atlas", "version": date.today().isoformat(), "name": "产业科创图谱",
         "source": "kechuang 导出", "note": "",
-        "clusters": [{"code": c.code, "name": c.name, "name_en": c.name_en, "aliases": _split(c.aliases)}
+        "clusters": [{"code": c.code, "name": c.name, "name_en": c.name_en, "aliases": split_codes(c.aliases)}
                      for c in clusters],
         "chains": [{"code": ch.code, "name": ch.name, "name_en": ch.name_en, "cluster": cluster_code[ch.cluster_id],
-                    "aliases": _split(ch.aliases),
+                    "aliases": split_codes(ch.aliases),
                     "nodes": [{"code": n.code, "name": n.name, "name_en": n.name_en, "stage": n.stage,
                                "parent": code.get(n.parent_id) if n.parent_id else None,
-                               "industry_codes": _split(n.industry_codes), "keywords": _split(n.keywords),
+                               "industry_codes": split_codes(n.industry_codes), "keywords": split_codes(n.keywords),
                                "items": [{"kind": i.kind, "name": i.name, "chokepoint": i.chokepoint,
                                           "supply": i.supply} for i in items.get(n.id, [])]}
                               for n in nodes if n.chain_id == ch.id],
