@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from kechuang.auth.scope import Actor, Role, can_see, scope_clause
 from kechuang.db import utcnow
 from kechuang.documents.models import Document, DocumentOrg, ExtractedFact
+from kechuang.enterprises import revision
 from kechuang.enterprises.models import Enterprise
 from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
 from kechuang.indicators.models import Figure, IndicatorDef
@@ -89,13 +90,24 @@ def headline(header: str) -> str:
     return ""
 
 
-def gazetteer(session: Session) -> list[str]:
-    """Registry names and aliases, to help find enterprises in texts."""
-    names: list[str] = []
-    for name, aliases in session.execute(select(Enterprise.name, Enterprise.aliases)):
-        names.append(name)
-        names.extend(a for a in (aliases or "").split("|") if a)
-    return names
+_INDEX: dict[tuple[str, str], dict[str, int]] = {}
+
+
+def enterprise_index(session: Session) -> dict[str, int]:
+    """Registry names and aliases → enterprise id: the gazetteer for finding enterprises in texts and for
+    linking them. Read once per registry revision (every registry write changes it)."""
+    key = (str(session.get_bind().url), revision.current(session))
+    index = _INDEX.get(key)
+    if index is None:
+        index = {}
+        for eid, name, aliases in session.execute(select(Enterprise.id, Enterprise.name, Enterprise.aliases)):
+            index.setdefault(name, eid)
+            for a in (aliases or "").split("|"):
+                if a:
+                    index.setdefault(a, eid)
+        _INDEX.clear()
+        _INDEX[key] = index
+    return index
 
 
 def upload(session: Session, *, actor: Actor, content: bytes, filename: str, region_code: str,
@@ -116,7 +128,8 @@ def upload(session: Session, *, actor: Actor, content: bytes, filename: str, reg
     text = read_upload(content, filename)
     if not text.strip():
         raise InvalidInput([Problem("file", f"{filename}：没有可读的文字", filename)])
-    ex = extract(text, doc=filename, published=published_on, gazetteer=gazetteer(session))
+    known = enterprise_index(session)
+    ex = extract(text, doc=filename, published=published_on, gazetteer=tuple(known))
     title = headline(text[:ex.body[0]]) or text[ex.body[0]:ex.body[0] + 40]
     doc = Document(filename=filename, title=title[:500], region_code=region_code, published_on=published_on,
                    text=text, body_start=ex.body[0], body_end=ex.body[1], uploaded_by=actor.username)
@@ -127,22 +140,11 @@ def upload(session: Session, *, actor: Actor, content: bytes, filename: str, reg
                                   sentence_start=f.sentence_start, sentence_end=f.sentence_end, text=f.text[:500],
                                   subject=f.subject, indicator=f.indicator or "", value=float(f.value), unit=f.unit,
                                   kind=f.kind, approx=f.approx, period=f.period))
-    known = _enterprise_index(session)
     for o in ex.orgs:
         session.add(DocumentOrg(document_id=doc.id, region_code=region_code, name=o.name, type=o.type, start=o.start,
                                 end=o.end, enterprise_id=known.get(o.name) if o.type == "enterprise" else None))
     session.flush()
     return doc
-
-
-def _enterprise_index(session: Session) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for eid, name, aliases in session.execute(select(Enterprise.id, Enterprise.name, Enterprise.aliases)):
-        index.setdefault(name, eid)
-        for a in (aliases or "").split("|"):
-            if a:
-                index.setdefault(a, eid)
-    return index
 
 
 def documents(session: Session, *, actor: Actor) -> list[tuple[Document, int, int]]:
