@@ -77,33 +77,31 @@ def validate(doc: Any, file: str) -> list[Problem]:
     if not isinstance(chains, list) or not chains:
         bad(None, "chains", chains, "至少一条产业链的列表")
         chains = []
+    def identity(rec: dict[str, Any], seen: set[str], what: str) -> str:
+        """A cluster's or chain's code (well-formed, not seen before) and name."""
+        code = _text(rec.get("code"))
+        if not CODE.match(code):
+            bad(rec, "code", code, "小写字母、数字或下划线组成的编号")
+        elif code in seen:
+            bad(rec, "code", code, f"不重复的{what}编号")
+        seen.add(code)
+        if not _text(rec.get("name")):
+            bad(rec, "name", rec.get("name"), f"{what}名称")
+        return code
+
     cluster_codes: set[str] = set()
     for c in clusters:
         if not isinstance(c, dict):
             bad(None, "clusters", c, "对象")
             continue
-        code = _text(c.get("code"))
-        if not CODE.match(code):
-            bad(c, "code", code, "小写字母、数字或下划线组成的编号")
-        elif code in cluster_codes:
-            bad(c, "code", code, "不重复的集群编号")
-        cluster_codes.add(code)
-        if not _text(c.get("name")):
-            bad(c, "name", c.get("name"), "集群名称")
+        identity(c, cluster_codes, "集群")
     chain_codes: set[str] = set()
     node_codes: set[str] = set()
     for ch in chains:
         if not isinstance(ch, dict):
             bad(None, "chains", ch, "对象")
             continue
-        code = _text(ch.get("code"))
-        if not CODE.match(code):
-            bad(ch, "code", code, "小写字母、数字或下划线组成的编号")
-        elif code in chain_codes:
-            bad(ch, "code", code, "不重复的产业链编号")
-        chain_codes.add(code)
-        if not _text(ch.get("name")):
-            bad(ch, "name", ch.get("name"), "产业链名称")
+        code = identity(ch, chain_codes, "产业链")
         if _text(ch.get("cluster")) not in cluster_codes:
             bad(ch, "cluster", ch.get("cluster"), "已定义的集群编号（" + "、".join(sorted(cluster_codes)) + "）")
         nodes = ch.get("nodes") if isinstance(ch.get("nodes"), list) else []
