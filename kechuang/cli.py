@@ -113,12 +113,10 @@ def cmd_ladder_refresh(args: argparse.Namespace, settings: Settings) -> int:
 
 def _load_atlas(session, path) -> str:  # type: ignore[no-untyped-def]
     from kechuang.auth.scope import SYSTEM
-    from kechuang.chains.document import read_document
-    from kechuang.chains.service import load_document
+    from kechuang.chains.service import load_file
 
     session.info["actor"] = SYSTEM
-    doc = read_document(path.read_bytes(), path.name)
-    r = load_document(session, actor=SYSTEM, doc=doc, file=path.name)
+    r = load_file(session, actor=SYSTEM, path=path)
     return (f"新增 created {r.created}, 修改 updated {r.updated}, 删除 deleted {r.deleted}, "
             f"未变 unchanged {r.unchanged}")
 

@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 from kechuang.auth.models import AuditEntry
 from kechuang.auth.scope import SYSTEM
 from kechuang.chains.demo import demo_links
-from kechuang.chains.document import from_json
-from kechuang.chains.service import BUILTIN, load_document
+from kechuang.chains.service import load_file
 from kechuang.db import transaction
 from kechuang.demo.city import load_city
 from kechuang.projects import service
@@ -30,7 +29,7 @@ def city(factory):  # type: ignore[no-untyped-def]
     with transaction(factory) as s:
         load_city(s, n=500, seed=8, last_year=TODAY.year - 1)
         s.info["actor"] = SYSTEM
-        load_document(s, actor=SYSTEM, doc=from_json(BUILTIN.read_bytes(), BUILTIN.name), file=BUILTIN.name)
+        load_file(s, actor=SYSTEM)
         demo_links(s, start_year=TODAY.year - 3)
         assert demo_projects(s, today=TODAY) == 300
         assert demo_projects(s, today=TODAY) == 0  # once

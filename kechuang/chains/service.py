@@ -168,6 +168,13 @@ def load_document(session: Session, *, actor: Actor, doc: dict[str, Any], file: 
     return result
 
 
+def load_file(session: Session, *, actor: Actor, path: Path = BUILTIN) -> LoadResult:
+    """Load an atlas file (.json or .xlsx; by default the built-in Yangzhou 613 atlas)."""
+    from kechuang.chains.document import read_document
+
+    return load_document(session, actor=actor, doc=read_document(path.read_bytes(), path.name), file=path.name)
+
+
 def export_document(session: Session) -> dict[str, Any]:
     clusters = list(session.scalars(select(AtlasCluster).order_by(AtlasCluster.position, AtlasCluster.id)))
     chains = list(session.scalars(select(Chain).order_by(Chain.position, Chain.id)))

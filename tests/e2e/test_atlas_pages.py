@@ -9,8 +9,7 @@ import pytest
 
 from kechuang.auth.scope import SYSTEM
 from kechuang.chains.demo import demo_links
-from kechuang.chains.document import from_json
-from kechuang.chains.service import BUILTIN, load_document
+from kechuang.chains.service import load_file
 from kechuang.db import transaction
 from kechuang.demo.city import load_city
 
@@ -23,7 +22,7 @@ def atlas_city(factory) -> None:  # type: ignore[no-untyped-def]
     with transaction(factory) as session:
         load_city(session, n=1500, seed=12, last_year=2025)
         session.info["actor"] = SYSTEM
-        load_document(session, actor=SYSTEM, doc=from_json(BUILTIN.read_bytes(), BUILTIN.name), file=BUILTIN.name)
+        load_file(session, actor=SYSTEM)
         demo_links(session, start_year=2023)
 
 

@@ -10,8 +10,7 @@ import pytest
 
 from kechuang.auth.scope import SYSTEM
 from kechuang.chains.demo import demo_links
-from kechuang.chains.document import from_json
-from kechuang.chains.service import BUILTIN, load_document
+from kechuang.chains.service import load_file
 from kechuang.db import transaction
 from kechuang.demo.city import load_city
 from kechuang.indicators.demo import demo_indicators
@@ -27,7 +26,7 @@ def project_city(factory) -> None:  # type: ignore[no-untyped-def]
     with transaction(factory) as session:
         load_city(session, n=600, seed=12, last_year=today.year - 1)
         session.info["actor"] = SYSTEM
-        load_document(session, actor=SYSTEM, doc=from_json(BUILTIN.read_bytes(), BUILTIN.name), file=BUILTIN.name)
+        load_file(session, actor=SYSTEM)
         demo_links(session, start_year=today.year - 3)
         demo_indicators(session, today=today)
         demo_projects(session, today=today)
