@@ -81,6 +81,7 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     errors: list[str] = []
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("crash", lambda _: errors.append("the page's renderer crashed"))
     pg.console_errors = errors  # type: ignore[attr-defined]
     yield pg
     context.close()

@@ -68,7 +68,10 @@ def test_import_flow_shows_every_error_then_accepts_a_good_file(live_server, pag
     page.wait_for_load_state("load")
     page.set_input_files("input[type=file]", str(good))
     page.click("button:text-is('上传并检查')")
-    page.wait_for_load_state("load")
+    try:
+        page.wait_for_selector("button:text-is('确认导入')")
+    except Exception:  # say what the page showed instead, then fail
+        pytest.fail(f"no confirm button at {page.url}: {page.inner_text('main')[:800]}")
     page.click("button:text-is('确认导入')")
     assert "新增 1" in page.locator(".alert.ok").inner_text()
     assert page.console_errors == []
