@@ -52,11 +52,18 @@ def input_frame(n: int, as_of: date, seed: int = 7, missing: float = 0.1) -> pl.
     cols["registered_on"] = _with_nulls(rng, start, missing)
     revenue = np.exp(rng.normal(16.5, 1.5, n)).astype(np.int64)
     for back in range(5):
-        rev = (revenue / (1.12 ** back) * rng.uniform(0.8, 1.2, n)).astype(np.int64)
-        shares = {"sales_revenue": 1.0, "operating_revenue": 1.02, "main_business_revenue": 0.9,
-                  "rd_expense": rng.uniform(0, 0.1, n), "high_tech_revenue": rng.uniform(0, 1, n),
-                  "total_cost": 0.85, "total_income": 1.03, "total_assets": rng.uniform(0.5, 3, n),
-                  "profit": rng.uniform(-0.05, 0.15, n)}
+        rev = (revenue / (1.12**back) * rng.uniform(0.8, 1.2, n)).astype(np.int64)
+        shares = {
+            "sales_revenue": 1.0,
+            "operating_revenue": 1.02,
+            "main_business_revenue": 0.9,
+            "rd_expense": rng.uniform(0, 0.1, n),
+            "high_tech_revenue": rng.uniform(0, 1, n),
+            "total_cost": 0.85,
+            "total_income": 1.03,
+            "total_assets": rng.uniform(0.5, 3, n),
+            "profit": rng.uniform(-0.05, 0.15, n),
+        }
         for name in YEAR_FIELDS:
             if name == "rd_expense_domestic":
                 values = (rev * shares["rd_expense"] * rng.uniform(0.4, 1, n)).astype(np.int64)
@@ -81,8 +88,10 @@ def main() -> None:
     result = assess_frame(frame, programmes, as_of)
     t2 = time.perf_counter()
     print(f"input: {args.rows:,} enterprise-years x {frame.width} columns built in {t1 - t0:.1f} s")
-    print(f"assessed {len(programmes)} programmes ({result.width - 1} output columns) in {t2 - t1:.2f} s; "
-          f"peak RSS {peak_mb():,.0f} MB")
+    print(
+        f"assessed {len(programmes)} programmes ({result.width - 1} output columns) in {t2 - t1:.2f} s; "
+        f"peak RSS {peak_mb():,.0f} MB"
+    )
     for p in PROGRAMMES:
         counts = dict(result.group_by(f"{p}.status").len().iter_rows())
         print(f"  {p:<18} " + "  ".join(f"{k}={counts.get(k, 0):,}" for k in ("met", "not_met", "unknown")))

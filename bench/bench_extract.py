@@ -15,12 +15,16 @@ import time
 
 from kechuang.extraction import extract
 
-_HEADER = ("当前位置：首页 > 新闻中心 > 科技动态 > 正文\n{place}科技创新工作取得新进展\n"
-           "发布时间：2024-0{month}-1{day} 09:30  来源：{place}科技局  浏览次数：{views}\n"
-           "【字体：大 中 小】 【打印】 【关闭】 分享到：微信 微博\n")
-_FOOTER = ("（责任编辑：王明）\n【打印本页】 【关闭窗口】\n相关文章\n· {place}新增科技型中小企业{n}家\n"
-           "· {place}召开科技工作会议\n联系电话：0514-8765 4321  地址：{place}文昌路1号\n"
-           "Copyright © 2024 {place}人民政府 版权所有 苏ICP备12345678号\n")
+_HEADER = (
+    "当前位置：首页 > 新闻中心 > 科技动态 > 正文\n{place}科技创新工作取得新进展\n"
+    "发布时间：2024-0{month}-1{day} 09:30  来源：{place}科技局  浏览次数：{views}\n"
+    "【字体：大 中 小】 【打印】 【关闭】 分享到：微信 微博\n"
+)
+_FOOTER = (
+    "（责任编辑：王明）\n【打印本页】 【关闭窗口】\n相关文章\n· {place}新增科技型中小企业{n}家\n"
+    "· {place}召开科技工作会议\n联系电话：0514-8765 4321  地址：{place}文昌路1号\n"
+    "Copyright © 2024 {place}人民政府 版权所有 苏ICP备12345678号\n"
+)
 _PARAS = (
     "{year}年，{city}科技系统深入实施创新驱动发展战略，全市高新技术企业总数达到{a}家，净增{b}家，同比增长{p1}%；"
     "入库科技型中小企业{c}家，总数居全省第{r}位。",
@@ -52,22 +56,45 @@ def page(rng: random.Random) -> str:
     city = rng.choice(["扬州市", "泰州市", "镇江市", "南通市"])
     district = rng.choice(["江都区", "邗江区", "广陵区", "仪征市"])
     values = dict(
-        year=rng.choice([2022, 2023, 2024]), city=city, district=district, company=rng.choice(
-            ["扬州晶华新材料科技", "泰州恒力精密机械", "镇江华瑞生物医药"]), uni=rng.choice(["扬州", "江苏", "南京"]),
-        a=rng.randint(200, 3000), b=rng.randint(5, 400), c=rng.randint(300, 5000), c2=rng.randint(10, 2000),
-        c3=rng.randint(5, 90), r=rng.randint(2, 9), m=rng.randint(2, 11), m1=round(rng.uniform(5, 900), 1),
-        m2=round(rng.uniform(5, 900), 1), m3=round(rng.uniform(1, 50), 2), m4=round(rng.uniform(1, 30), 1),
-        p1=round(rng.uniform(1, 40), 1), p2=round(rng.uniform(1, 40), 1), p3=round(rng.uniform(1, 9), 2),
+        year=rng.choice([2022, 2023, 2024]),
+        city=city,
+        district=district,
+        company=rng.choice(["扬州晶华新材料科技", "泰州恒力精密机械", "镇江华瑞生物医药"]),
+        uni=rng.choice(["扬州", "江苏", "南京"]),
+        a=rng.randint(200, 3000),
+        b=rng.randint(5, 400),
+        c=rng.randint(300, 5000),
+        c2=rng.randint(10, 2000),
+        c3=rng.randint(5, 90),
+        r=rng.randint(2, 9),
+        m=rng.randint(2, 11),
+        m1=round(rng.uniform(5, 900), 1),
+        m2=round(rng.uniform(5, 900), 1),
+        m3=round(rng.uniform(1, 50), 2),
+        m4=round(rng.uniform(1, 30), 1),
+        p1=round(rng.uniform(1, 40), 1),
+        p2=round(rng.uniform(1, 40), 1),
+        p3=round(rng.uniform(1, 9), 2),
         pp=round(rng.uniform(0.1, 15), 2),
     )
-    paras = [rng.choice(_PARAS if rng.random() < 0.55 else _PROSE).format(**values)
-             for _ in range(rng.randint(46, 60))]
-    return (_HEADER.format(place=city, month=rng.randint(1, 9), day=rng.randint(0, 9), views=rng.randint(100, 9999))
-            + "\n".join(paras) + "\n" + _FOOTER.format(place=city, n=rng.randint(10, 500)))
+    paras = [
+        rng.choice(_PARAS if rng.random() < 0.55 else _PROSE).format(**values)
+        for _ in range(rng.randint(46, 60))
+    ]
+    return (
+        _HEADER.format(
+            place=city, month=rng.randint(1, 9), day=rng.randint(0, 9), views=rng.randint(100, 9999)
+        )
+        + "\n".join(paras)
+        + "\n"
+        + _FOOTER.format(place=city, n=rng.randint(10, 500))
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--documents", type=int, default=500, help="how many pages (default 500)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     args = parser.parse_args()
@@ -79,8 +106,10 @@ def main() -> None:
     facts = sum(len(extract(d, doc=f"bench_{i}.txt").facts) for i, d in enumerate(docs))
     seconds = time.perf_counter() - started
     print(f"extract: {len(docs)} documents, {chars / len(docs):,.0f} characters each on average")
-    print(f"  {len(docs) / seconds:,.1f} documents/s, {chars / seconds:,.0f} characters/s, "
-          f"{facts / len(docs):.1f} facts per document ({seconds:.2f} s)")
+    print(
+        f"  {len(docs) / seconds:,.1f} documents/s, {chars / seconds:,.0f} characters/s, "
+        f"{facts / len(docs):.1f} facts per document ({seconds:.2f} s)"
+    )
 
 
 if __name__ == "__main__":

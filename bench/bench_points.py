@@ -71,8 +71,10 @@ def main() -> None:
         clock.append(time.perf_counter())
         print(f"  {label:<34} {clock[-1] - clock[-2]:7.2f} s")
 
-    print(f"innovation points: {args.enterprises:,} enterprises, {len(m.indicators)} indicators, "
-          f"{args.runs} Monte-Carlo runs, methodology {m.stamp}")
+    print(
+        f"innovation points: {args.enterprises:,} enterprises, {len(m.indicators)} indicators, "
+        f"{args.runs} Monte-Carlo runs, methodology {m.stamp}"
+    )
     frame = input_frame(args.enterprises)
     lap("synthetic input")
     staged = classify_stage(frame, m.stage_rule)
@@ -88,9 +90,11 @@ def main() -> None:
     total = clock[-1] - clock[1]
     width = (intervals["rank_p95"] - intervals["rank_p05"]).to_numpy()
     print(f"total (without input) {total:.2f} s; peak RSS {peak_mb():,.0f} MB")
-    print(f"stages: {dict(scored.group_by('stage').len().sort('stage').iter_rows())}; "
-          f"{strengths.height:,} strength/weakness rows; median rank interval width {np.median(width):,.0f}, "
-          f"top-50 max width {int(width[np.argsort(scored['rank'].to_numpy())[:50]].max())}")
+    print(
+        f"stages: {dict(scored.group_by('stage').len().sort('stage').iter_rows())}; "
+        f"{strengths.height:,} strength/weakness rows; median rank interval width {np.median(width):,.0f}, "
+        f"top-50 max width {int(width[np.argsort(scored['rank'].to_numpy())[:50]].max())}"
+    )
 
 
 if __name__ == "__main__":

@@ -65,7 +65,11 @@ class TitleType(LabelledEnum):
     potential_unicorn = "potential_unicorn", "潜在独角兽企业", "Potential unicorn"
     unicorn = "unicorn", "独角兽企业", "Unicorn"
     provincial_rd_institution = "provincial_rd_institution", "省级研发机构", "Provincial R&D institution"
-    tech_innovation_demo = "tech_innovation_demo", "技术创新示范企业", "Technology innovation demonstration enterprise"
+    tech_innovation_demo = (
+        "tech_innovation_demo",
+        "技术创新示范企业",
+        "Technology innovation demonstration enterprise",
+    )
     ip_advantage = "ip_advantage", "知识产权优势企业", "IP advantage enterprise"
 
 

@@ -67,8 +67,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     with transaction(factory) as session:
         loaded = load_city(session, n=args.enterprises, seed=args.seed, last_year=args.last_year)
     if loaded:
-        print(f"已生成并载入演示城市 demo city loaded: {args.enterprises:,} 家企业 enterprises "
-              f"({time.perf_counter() - started:.1f} s)")
+        print(
+            f"已生成并载入演示城市 demo city loaded: {args.enterprises:,} 家企业 enterprises "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
     else:
         print("演示城市已在库中 demo city already loaded")
     with transaction(factory) as session:
@@ -96,7 +98,9 @@ def _refresh_years(factory, years: list[int], *, force: bool) -> None:  # type: 
         with transaction(factory) as session:
             done = refresh(session, year, force=force)
         state = f"重新计算 recomputed in {done.seconds:.1f} s" if done.recomputed else "已是最新 up to date"
-        print(f"{year} 年度资质评估 assessment (as of {done.as_of}): {done.enterprises:,} 家企业 enterprises, {state}")
+        print(
+            f"{year} 年度资质评估 assessment (as of {done.as_of}): {done.enterprises:,} 家企业 enterprises, {state}"
+        )
 
 
 def cmd_ladder_refresh(args: argparse.Namespace, settings: Settings) -> int:
@@ -117,8 +121,10 @@ def _load_atlas(session, path) -> str:  # type: ignore[no-untyped-def]
 
     session.info["actor"] = SYSTEM
     r = load_file(session, actor=SYSTEM, path=path)
-    return (f"新增 created {r.created}, 修改 updated {r.updated}, 删除 deleted {r.deleted}, "
-            f"未变 unchanged {r.unchanged}")
+    return (
+        f"新增 created {r.created}, 修改 updated {r.updated}, 删除 deleted {r.deleted}, "
+        f"未变 unchanged {r.unchanged}"
+    )
 
 
 def cmd_atlas_load(args: argparse.Namespace, settings: Settings) -> int:
@@ -369,11 +375,20 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     _, factory = _engine_and_factory(settings)
     with transaction(factory) as session:
         session.info["actor"] = SYSTEM
-        result = import_file(session, actor=SYSTEM, dataset_name=args.dataset, content=content, filename=path.name,
-                             progress=ProgressBar(sys.stderr.isatty() or args.progress), dry_run=args.dry_run)
+        result = import_file(
+            session,
+            actor=SYSTEM,
+            dataset_name=args.dataset,
+            content=content,
+            filename=path.name,
+            progress=ProgressBar(sys.stderr.isatty() or args.progress),
+            dry_run=args.dry_run,
+        )
     verb = "校验通过（未写入）/ checked, not written" if args.dry_run else "导入完成 / imported"
-    print(f"{verb}: {path.name} — {result.rows} 行 rows; 新增 created {result.created}, "
-          f"修改 updated {result.updated}, 未变 unchanged {result.unchanged}")
+    print(
+        f"{verb}: {path.name} — {result.rows} 行 rows; 新增 created {result.created}, "
+        f"修改 updated {result.updated}, 未变 unchanged {result.unchanged}"
+    )
     return 0
 
 
@@ -396,11 +411,21 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def _demo_size_args(parser: argparse.ArgumentParser) -> None:
     from datetime import date
 
-    parser.add_argument("--enterprises", type=int, default=12_000,
-                        help="how many enterprises the demo city has (default 12000; e.g. 1000000 for benchmarks)")
-    parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026): same seed, same city")
-    parser.add_argument("--last-year", type=int, default=date.today().year - 1,
-                        help="the last fiscal year with figures (default: last year)")
+    parser.add_argument(
+        "--enterprises",
+        type=int,
+        default=12_000,
+        help="how many enterprises the demo city has (default 12000; e.g. 1000000 for benchmarks)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=2026, help="random seed (default 2026): same seed, same city"
+    )
+    parser.add_argument(
+        "--last-year",
+        type=int,
+        default=date.today().year - 1,
+        help="the last fiscal year with figures (default: last year)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -424,9 +449,12 @@ def build_parser() -> argparse.ArgumentParser:
     _demo_size_args(demo)
     demo.set_defaults(func=cmd_demo)
 
-    data = sub.add_parser("demo-data", help="write the demo city as Excel files (to try the import)",
-                          description="Generate the demo city (deterministic: same seed, same data) and write it as "
-                          "enterprises.xlsx, figures.xlsx, titles.xlsx and ip.xlsx in the import layout.")
+    data = sub.add_parser(
+        "demo-data",
+        help="write the demo city as Excel files (to try the import)",
+        description="Generate the demo city (deterministic: same seed, same data) and write it as "
+        "enterprises.xlsx, figures.xlsx, titles.xlsx and ip.xlsx in the import layout.",
+    )
     data.add_argument("out", help="folder to write the files into")
     _demo_size_args(data)
     data.set_defaults(func=cmd_demo_data)
@@ -509,76 +537,111 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_user_set_password)
     datasets = ["enterprises", "figures", "titles", "ip"]
     ds_help = "enterprises (企业名单), figures (年度经营数据), titles (资质称号), ip (知识产权)"
-    tpl = sub.add_parser("template", help="write an empty Excel template to fill in",
-                         description="Write an Excel template with Chinese headers, a help row and drop-down lists.")
+    tpl = sub.add_parser(
+        "template",
+        help="write an empty Excel template to fill in",
+        description="Write an Excel template with Chinese headers, a help row and drop-down lists.",
+    )
     tpl.add_argument("dataset", choices=datasets, help=ds_help)
     tpl.add_argument("out", help="the .xlsx file to write")
     tpl.set_defaults(func=cmd_template)
-    imp = sub.add_parser("import", help="import an Excel or CSV file (all or nothing)",
-                         description="Check every row of FILE (.xlsx or .csv, UTF-8 or GBK) and list every problem "
-                         "(row, column, value, what was expected). One problem refuses the whole file and nothing is "
-                         "written; a clean file is added or updated by unified social credit code (and year/type).")
+    imp = sub.add_parser(
+        "import",
+        help="import an Excel or CSV file (all or nothing)",
+        description="Check every row of FILE (.xlsx or .csv, UTF-8 or GBK) and list every problem "
+        "(row, column, value, what was expected). One problem refuses the whole file and nothing is "
+        "written; a clean file is added or updated by unified social credit code (and year/type).",
+    )
     imp.add_argument("dataset", choices=datasets, help=ds_help)
     imp.add_argument("file", help="the .xlsx or .csv file")
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-    imp.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    imp.add_argument(
+        "--progress", action="store_true", help="show the progress bar even when not on a terminal"
+    )
     imp.set_defaults(func=cmd_import)
-    exp = sub.add_parser("export", help="export to Excel (imports back unchanged)",
-                         description="Export every record to an .xlsx file in the template's layout; importing it "
-                         "back reports zero changes.")
+    exp = sub.add_parser(
+        "export",
+        help="export to Excel (imports back unchanged)",
+        description="Export every record to an .xlsx file in the template's layout; importing it "
+        "back reports zero changes.",
+    )
     exp.add_argument("dataset", choices=datasets, help=ds_help)
     exp.add_argument("out", help="the .xlsx file to write")
     exp.set_defaults(func=cmd_export)
     atl = sub.add_parser("atlas", help="the industry-chain atlas: load, export, snapshot")
     atlsub = atl.add_subparsers(dest="atlas_command", required=True, metavar="COMMAND")
     al = atlsub.add_parser(
-        "load", help="load an atlas file (.json or .xlsx); without FILE, the built-in Yangzhou 613 atlas",
+        "load",
+        help="load an atlas file (.json or .xlsx); without FILE, the built-in Yangzhou 613 atlas",
         description="Make the stored atlas (clusters, chains, nodes, supply edges, key items) equal to the file: "
-                    "entries are matched by code, new ones added, changed ones updated, missing ones removed. The "
-                    "whole file is checked first; any problem (listed all at once) leaves the atlas unchanged. A "
-                    "node that still has links cannot be removed.")
-    al.add_argument("file", nargs="?", help="the .json or .xlsx file (default: the built-in Yangzhou 613 atlas)")
+        "entries are matched by code, new ones added, changed ones updated, missing ones removed. The "
+        "whole file is checked first; any problem (listed all at once) leaves the atlas unchanged. A "
+        "node that still has links cannot be removed.",
+    )
+    al.add_argument(
+        "file", nargs="?", help="the .json or .xlsx file (default: the built-in Yangzhou 613 atlas)"
+    )
     al.set_defaults(func=cmd_atlas_load)
-    ae = atlsub.add_parser("export", help="write the stored atlas to a .json or .xlsx file (loads back unchanged)")
+    ae = atlsub.add_parser(
+        "export", help="write the stored atlas to a .json or .xlsx file (loads back unchanged)"
+    )
     ae.add_argument("out", help="the .json or .xlsx file to write")
     ae.set_defaults(func=cmd_atlas_export)
-    asn = atlsub.add_parser("snapshot", help="save the atlas and its analysis as the snapshot of a year",
-                            description="Store the structure, every chain's and node's figures and the 补链 / "
-                                        "chokepoint / 延链 lists as they stand today as the year's snapshot "
-                                        "(replacing an earlier one of the same year).")
+    asn = atlsub.add_parser(
+        "snapshot",
+        help="save the atlas and its analysis as the snapshot of a year",
+        description="Store the structure, every chain's and node's figures and the 补链 / "
+        "chokepoint / 延链 lists as they stand today as the year's snapshot "
+        "(replacing an earlier one of the same year).",
+    )
     asn.add_argument("--year", type=int, required=True, help="the year the snapshot stands for")
     asn.set_defaults(func=cmd_atlas_snapshot)
     lad = sub.add_parser("ladder", help="the cultivation ladder: stored yearly assessments of the registry")
     ladsub = lad.add_subparsers(dest="ladder_command", required=True, metavar="COMMAND")
     ref = ladsub.add_parser(
-        "refresh", help="assess every enterprise for the given years and store the results",
+        "refresh",
+        help="assess every enterprise for the given years and store the results",
         description="Assess every enterprise in the database against every programme for each year "
-                    "(as of 31 December, or today for the current year) and store the results with the rule "
-                    "versions used. A year whose stored results are still fresh (same rules, no registry change "
-                    "since) is skipped unless --force. Pages recompute stale years on their own; run this after "
-                    "large imports so the first page view is fast.")
-    ref.add_argument("--year", type=int, action="append", help="a year to assess (repeatable; default: last and this)")
+        "(as of 31 December, or today for the current year) and store the results with the rule "
+        "versions used. A year whose stored results are still fresh (same rules, no registry change "
+        "since) is skipped unless --force. Pages recompute stale years on their own; run this after "
+        "large imports so the first page view is fast.",
+    )
+    ref.add_argument(
+        "--year", type=int, action="append", help="a year to assess (repeatable; default: last and this)"
+    )
     ref.add_argument("--force", action="store_true", help="recompute even when the stored results are fresh")
     ref.set_defaults(func=cmd_ladder_refresh)
     ass = sub.add_parser(
-        "assess", help="assess enterprise records against every qualification rule (JSON in, JSON out)",
+        "assess",
+        help="assess enterprise records against every qualification rule (JSON in, JSON out)",
         description="Read a JSON array (or JSON Lines) of enterprise records (see contracts/ASSESS.md) and write "
         "one result per record to stdout, in the same order: each programme's status (met / not_met / unknown), "
         "score, criteria with actual vs required, gaps in plain Chinese and the rule document and version used. "
-        "Exit 0 when every record was assessed; exit 2 listing every problem when the input is not valid.")
+        "Exit 0 when every record was assessed; exit 2 listing every problem when the input is not valid.",
+    )
     ass.add_argument("--input", required=True, help="the .json or .jsonl file ('-' reads stdin)")
-    ass.add_argument("--as-of", help="assess as on this day, YYYY-MM-DD (default today); the rules in force "
-                     "that day apply and 'last year' is the year before it")
+    ass.add_argument(
+        "--as-of",
+        help="assess as on this day, YYYY-MM-DD (default today); the rules in force "
+        "that day apply and 'last year' is the year before it",
+    )
     ass.set_defaults(func=cmd_assess)
     ext = sub.add_parser(
-        "extract", help="extract quantitative facts and organisations from plain-text documents (JSON Lines)",
+        "extract",
+        help="extract quantitative facts and organisations from plain-text documents (JSON Lines)",
         description="Read each FILE (UTF-8 plain text: a scraped page, a report, news) and write JSON Lines to "
         "stdout (see contracts/EXTRACT.md): one body line, one line per quantitative fact and one per distinct "
         "organisation. Uses no database and no network. Exit 1 when a file cannot be read or decoded (the others "
-        "are still processed).")
+        "are still processed).",
+    )
     ext.add_argument("files", nargs="+", metavar="FILE", help="plain-text documents (UTF-8)")
-    ext.add_argument("--published", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                     help="publication date, for 今年/去年 when the page header carries none")
+    ext.add_argument(
+        "--published",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="publication date, for 今年/去年 when the page header carries none",
+    )
     ext.set_defaults(func=cmd_extract)
     return parser
 
@@ -594,8 +657,11 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
     try:
         results = assess_text(text, args.as_of, source=args.input)
     except AssessInputError as exc:
-        print(f"错误 error: {args.input}: {len(exc.lines)} 处问题，未评估 / {len(exc.lines)} problem(s), nothing "
-              "assessed", file=sys.stderr)
+        print(
+            f"错误 error: {args.input}: {len(exc.lines)} 处问题，未评估 / {len(exc.lines)} problem(s), nothing "
+            "assessed",
+            file=sys.stderr,
+        )
         for line in exc.lines:
             print(f"  - {line}", file=sys.stderr)
         return 2
@@ -646,8 +712,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        print(f"数据库错误 database error: {reason}\n请检查 KECHUANG_DATABASE_URL 与数据库状态 / check the "
-              "database URL and state", file=sys.stderr)
+        print(
+            f"数据库错误 database error: {reason}\n请检查 KECHUANG_DATABASE_URL 与数据库状态 / check the "
+            "database URL and state",
+            file=sys.stderr,
+        )
         return 3
     except KeyboardInterrupt:
         return 130

@@ -46,8 +46,9 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     """Create an engine; SQLite connections get WAL mode, enforced foreign keys and real transactions
     (the driver's own transaction handling is switched off, so DDL is transactional too)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "isolation_level": None},
-                               **kwargs)  # type: ignore[arg-type]
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "isolation_level": None}, **kwargs
+        )  # type: ignore[arg-type]
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -79,9 +80,13 @@ def bulk_insert(session: Session, table: Table, frame: pl.DataFrame, chunk: int 
     if session.get_bind().dialect.name == "postgresql":
         nested = [c for c, t in frame.schema.items() if isinstance(t, pl.List | pl.Struct)]
         if nested:  # JSON columns travel through COPY as JSON text
-            frame = frame.with_columns(pl.col(c).map_elements(lambda v: json.dumps(list(v) if isinstance(v, pl.Series)
-                                                                                   else v, ensure_ascii=False),
-                                                              return_dtype=pl.String) for c in nested)
+            frame = frame.with_columns(
+                pl.col(c).map_elements(
+                    lambda v: json.dumps(list(v) if isinstance(v, pl.Series) else v, ensure_ascii=False),
+                    return_dtype=pl.String,
+                )
+                for c in nested
+            )
         cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
         columns = ", ".join(f'"{c}"' for c in frame.columns)
         with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
@@ -112,16 +117,21 @@ def bulk_update(session: Session, table: Table, frame: pl.DataFrame, key: str = 
     if session.get_bind().dialect.name == "postgresql":
         temp = f"_kc_update_{table.name}"
         cols = ", ".join(f'"{c}"' for c in frame.columns)
-        session.execute(text(f'CREATE TEMP TABLE "{temp}" ON COMMIT DROP AS SELECT {cols} FROM "{table.name}" '
-                             "WITH NO DATA"))
+        session.execute(
+            text(
+                f'CREATE TEMP TABLE "{temp}" ON COMMIT DROP AS SELECT {cols} FROM "{table.name}" WITH NO DATA'
+            )
+        )
         bulk_insert(session, Table(temp, MetaData()), frame)
         assignments = ", ".join(f'"{c}" = u."{c}"' for c in columns)
-        session.execute(text(f'UPDATE "{table.name}" AS t SET {assignments} FROM "{temp}" AS u '
-                             f'WHERE t."{key}" = u."{key}"'))
+        session.execute(
+            text(
+                f'UPDATE "{table.name}" AS t SET {assignments} FROM "{temp}" AS u WHERE t."{key}" = u."{key}"'
+            )
+        )
         session.execute(text(f'DROP TABLE "{temp}"'))
         return
-    stmt = table.update().where(table.c[key] == bindparam("_key")).values(
-        {c: bindparam(c) for c in columns})
+    stmt = table.update().where(table.c[key] == bindparam("_key")).values({c: bindparam(c) for c in columns})
     rows = frame.rename({key: "_key"}).to_dicts()
     for start in range(0, len(rows), 5000):
         session.execute(stmt, rows[start : start + 5000])

@@ -24,8 +24,11 @@ def format_cn_number(value: int | float | Decimal | Fraction | None, places: int
     """12345 → '1.23万'; 198_4000_0000 → '198.4亿'; below 1万 the plain number with separators."""
     if value is None:
         return "—"
-    d = (Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction)
-         else Decimal(str(value)))
+    d = (
+        Decimal(value.numerator) / Decimal(value.denominator)
+        if isinstance(value, Fraction)
+        else Decimal(str(value))
+    )
     sign = "-" if d < 0 else ""
     d = abs(d)
     if d >= YI:

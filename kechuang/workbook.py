@@ -23,8 +23,13 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_rows(reader: fastexcel.ExcelReader, sheet: str, cols: tuple[tuple[str, str], ...], file: str,
-              problems: list[Problem]) -> list[dict[str, Any]]:
+def read_rows(
+    reader: fastexcel.ExcelReader,
+    sheet: str,
+    cols: tuple[tuple[str, str], ...],
+    file: str,
+    problems: list[Problem],
+) -> list[dict[str, Any]]:
     """A sheet's non-blank rows as {field: text} with their location; missing sheet or headers are problems."""
     if sheet not in reader.sheet_names:
         problems.append(Problem("工作表", f"{file}：缺少工作表“{sheet}”", sheet, file=file))
@@ -58,14 +63,23 @@ def parse_date(value: str) -> date:
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
-def read_sheets(content: bytes, filename: str, sheets: dict[str, tuple[tuple[str, str], ...]],
-                error: type[InvalidInput]) -> dict[str, list[dict[str, Any]]]:
+def read_sheets(
+    content: bytes, filename: str, sheets: dict[str, tuple[tuple[str, str], ...]], error: type[InvalidInput]
+) -> dict[str, list[dict[str, Any]]]:
     """Every named sheet's rows; an unreadable file, a missing sheet or column raises ``error`` with them all."""
     try:
         reader = fastexcel.read_excel(content)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem
-        raise error([Problem("文件", f"{filename}：无法读取为 Excel 文件（{type(exc).__name__}）", filename,
-                             file=filename)]) from None
+        raise error(
+            [
+                Problem(
+                    "文件",
+                    f"{filename}：无法读取为 Excel 文件（{type(exc).__name__}）",
+                    filename,
+                    file=filename,
+                )
+            ]
+        ) from None
     problems: list[Problem] = []
     rows = {sheet: read_rows(reader, sheet, cols, filename, problems) for sheet, cols in sheets.items()}
     if problems:
@@ -73,10 +87,16 @@ def read_sheets(content: bytes, filename: str, sheets: dict[str, tuple[tuple[str
     return rows
 
 
-def cell_problem(filename: str, rec: dict[str, Any], cols: tuple[tuple[str, str], ...], field: str,
-                 expected: str) -> Problem:
+def cell_problem(
+    filename: str, rec: dict[str, Any], cols: tuple[tuple[str, str], ...], field: str, expected: str
+) -> Problem:
     """A cell's problem, named as the user sees it: file, sheet, Excel row, column header, value, expectation."""
     sheet, row = rec[AT]
     header = dict(cols)[field]
-    return Problem(header, f"{filename} 工作表“{sheet}”第 {row} 行「{header}」：值“{rec[field]}”，应为{expected}",
-                   rec[field], row=row, file=filename)
+    return Problem(
+        header,
+        f"{filename} 工作表“{sheet}”第 {row} 行「{header}」：值“{rec[field]}”，应为{expected}",
+        rec[field],
+        row=row,
+        file=filename,
+    )

@@ -10,31 +10,77 @@ from kechuang.chains.analysis import AtlasFrames, analyse, ancestors, downstream
 U1, U2, M1, D1, D2, D1A = 1, 2, 3, 4, 5, 6
 
 
-def atlas(links: list[tuple[int, int, str, float | None]], others: list[tuple[int, str, int | None]] = (),
-          with_sub: bool = False) -> AtlasFrames:  # type: ignore[assignment]
-    nodes = [(U1, 10, "upstream", None, "材料"), (U2, 10, "upstream", None, "设备"), (M1, 10, "midstream", None, "制造"),
-             (D1, 10, "downstream", None, "整机"), (D2, 10, "downstream", None, "应用")]
+def atlas(
+    links: list[tuple[int, int, str, float | None]],
+    others: list[tuple[int, str, int | None]] = (),
+    with_sub: bool = False,
+) -> AtlasFrames:  # type: ignore[assignment]
+    nodes = [
+        (U1, 10, "upstream", None, "材料"),
+        (U2, 10, "upstream", None, "设备"),
+        (M1, 10, "midstream", None, "制造"),
+        (D1, 10, "downstream", None, "整机"),
+        (D2, 10, "downstream", None, "应用"),
+    ]
     if with_sub:
         nodes.append((D1A, 10, "downstream", D1, "整机-细分"))
     return AtlasFrames(
-        nodes=pl.DataFrame(nodes, schema={"node_id": pl.Int64, "chain_id": pl.Int64, "stage": pl.String,
-                                          "parent_id": pl.Int64, "name": pl.String}, orient="row"),
-        edges=pl.DataFrame([(10, U1, M1, 0.5), (10, U2, M1, 0.3), (10, M1, D1, 0.6), (10, M1, D2, 0.2)],
-                           schema={"chain_id": pl.Int64, "src": pl.Int64, "dst": pl.Int64, "weight": pl.Float64},
-                           orient="row"),
-        items=pl.DataFrame([(100, M1, "technology", "X工艺", False, "imported"),
-                            (101, U1, "material", "Y材料", True, "domestic"),
-                            (102, D1, "pain_point", "Z痛点", False, "imported"),
-                            (103, D2, "technology", "W技术", False, "domestic")],
-                           schema={"item_id": pl.Int64, "node_id": pl.Int64, "kind": pl.String, "name": pl.String,
-                                   "chokepoint": pl.Boolean, "supply": pl.String}, orient="row"),
-        enterprise_links=pl.DataFrame(links, schema={"node_id": pl.Int64, "enterprise_id": pl.Int64, "role": pl.String,
-                                                     "revenue_share": pl.Float64}, orient="row"),
-        enterprises=pl.DataFrame([(1, 100, 5, False), (2, 50, 1, False), (3, 10, 1, True), (4, 20, 2, True)],
-                                 schema={"enterprise_id": pl.Int64, "revenue": pl.Int64, "rd_expense": pl.Int64,
-                                         "hnte": pl.Boolean}, orient="row"),
-        other_links=pl.DataFrame(list(others), schema={"node_id": pl.Int64, "kind": pl.String, "item_id": pl.Int64},
-                                 orient="row"),
+        nodes=pl.DataFrame(
+            nodes,
+            schema={
+                "node_id": pl.Int64,
+                "chain_id": pl.Int64,
+                "stage": pl.String,
+                "parent_id": pl.Int64,
+                "name": pl.String,
+            },
+            orient="row",
+        ),
+        edges=pl.DataFrame(
+            [(10, U1, M1, 0.5), (10, U2, M1, 0.3), (10, M1, D1, 0.6), (10, M1, D2, 0.2)],
+            schema={"chain_id": pl.Int64, "src": pl.Int64, "dst": pl.Int64, "weight": pl.Float64},
+            orient="row",
+        ),
+        items=pl.DataFrame(
+            [
+                (100, M1, "technology", "X工艺", False, "imported"),
+                (101, U1, "material", "Y材料", True, "domestic"),
+                (102, D1, "pain_point", "Z痛点", False, "imported"),
+                (103, D2, "technology", "W技术", False, "domestic"),
+            ],
+            schema={
+                "item_id": pl.Int64,
+                "node_id": pl.Int64,
+                "kind": pl.String,
+                "name": pl.String,
+                "chokepoint": pl.Boolean,
+                "supply": pl.String,
+            },
+            orient="row",
+        ),
+        enterprise_links=pl.DataFrame(
+            links,
+            schema={
+                "node_id": pl.Int64,
+                "enterprise_id": pl.Int64,
+                "role": pl.String,
+                "revenue_share": pl.Float64,
+            },
+            orient="row",
+        ),
+        enterprises=pl.DataFrame(
+            [(1, 100, 5, False), (2, 50, 1, False), (3, 10, 1, True), (4, 20, 2, True)],
+            schema={
+                "enterprise_id": pl.Int64,
+                "revenue": pl.Int64,
+                "rd_expense": pl.Int64,
+                "hnte": pl.Boolean,
+            },
+            orient="row",
+        ),
+        other_links=pl.DataFrame(
+            list(others), schema={"node_id": pl.Int64, "kind": pl.String, "item_id": pl.Int64}, orient="row"
+        ),
     )
 
 
@@ -129,8 +175,9 @@ def test_revenue_shares_attribute_revenue() -> None:
 
 
 def test_ancestors_walk_every_level() -> None:
-    nodes = pl.DataFrame({"node_id": [1, 2, 3], "parent_id": [None, 1, 2]}, schema={"node_id": pl.Int64,
-                                                                                 "parent_id": pl.Int64})
+    nodes = pl.DataFrame(
+        {"node_id": [1, 2, 3], "parent_id": [None, 1, 2]}, schema={"node_id": pl.Int64, "parent_id": pl.Int64}
+    )
     pairs = set(ancestors(nodes).iter_rows())
     assert pairs == {(1, 1), (2, 2), (3, 3), (2, 1), (3, 2), (3, 1)}
 

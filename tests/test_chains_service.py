@@ -24,28 +24,82 @@ from tests.conftest import bearer, login
 
 def small_doc() -> dict[str, Any]:
     return {
-        "atlas": "test", "version": "1", "name": "测试图谱", "source": "测试", "note": "",
+        "atlas": "test",
+        "version": "1",
+        "name": "测试图谱",
+        "source": "测试",
+        "note": "",
         "clusters": [{"code": "energy", "name": "新能源", "name_en": "New energy", "aliases": []}],
-        "chains": [{
-            "code": "pv", "name": "晶硅光伏", "name_en": "PV", "cluster": "energy", "aliases": ["光伏"],
-            "nodes": [
-                {"code": "pv.silicon", "name": "多晶硅", "stage": "upstream", "parent": None,
-                 "industry_codes": ["C3825"], "keywords": ["多晶硅"],
-                 "items": [{"kind": "technology", "name": "改良西门子法", "chokepoint": False, "supply": "domestic"}]},
-                {"code": "pv.glass", "name": "光伏玻璃", "stage": "upstream", "parent": None, "industry_codes": [],
-                 "keywords": [], "items": [{"kind": "material", "name": "POE粒子", "chokepoint": True,
-                                            "supply": "imported"}]},
-                {"code": "pv.cell", "name": "电池片", "stage": "midstream", "parent": None, "industry_codes": [],
-                 "keywords": [], "items": []},
-                {"code": "pv.topcon", "name": "TOPCon电池", "stage": "midstream", "parent": "pv.cell",
-                 "industry_codes": [], "keywords": [], "items": []},
-                {"code": "pv.module", "name": "组件", "stage": "downstream", "parent": None, "industry_codes": [],
-                 "keywords": [], "items": []},
-            ],
-            "edges": [{"from": "pv.silicon", "to": "pv.cell", "weight": 0.5},
-                      {"from": "pv.cell", "to": "pv.module", "weight": 0.6},
-                      {"from": "pv.glass", "to": "pv.module", "weight": 0.2}],
-        }],
+        "chains": [
+            {
+                "code": "pv",
+                "name": "晶硅光伏",
+                "name_en": "PV",
+                "cluster": "energy",
+                "aliases": ["光伏"],
+                "nodes": [
+                    {
+                        "code": "pv.silicon",
+                        "name": "多晶硅",
+                        "stage": "upstream",
+                        "parent": None,
+                        "industry_codes": ["C3825"],
+                        "keywords": ["多晶硅"],
+                        "items": [
+                            {
+                                "kind": "technology",
+                                "name": "改良西门子法",
+                                "chokepoint": False,
+                                "supply": "domestic",
+                            }
+                        ],
+                    },
+                    {
+                        "code": "pv.glass",
+                        "name": "光伏玻璃",
+                        "stage": "upstream",
+                        "parent": None,
+                        "industry_codes": [],
+                        "keywords": [],
+                        "items": [
+                            {"kind": "material", "name": "POE粒子", "chokepoint": True, "supply": "imported"}
+                        ],
+                    },
+                    {
+                        "code": "pv.cell",
+                        "name": "电池片",
+                        "stage": "midstream",
+                        "parent": None,
+                        "industry_codes": [],
+                        "keywords": [],
+                        "items": [],
+                    },
+                    {
+                        "code": "pv.topcon",
+                        "name": "TOPCon电池",
+                        "stage": "midstream",
+                        "parent": "pv.cell",
+                        "industry_codes": [],
+                        "keywords": [],
+                        "items": [],
+                    },
+                    {
+                        "code": "pv.module",
+                        "name": "组件",
+                        "stage": "downstream",
+                        "parent": None,
+                        "industry_codes": [],
+                        "keywords": [],
+                        "items": [],
+                    },
+                ],
+                "edges": [
+                    {"from": "pv.silicon", "to": "pv.cell", "weight": 0.5},
+                    {"from": "pv.cell", "to": "pv.module", "weight": 0.6},
+                    {"from": "pv.glass", "to": "pv.module", "weight": 0.2},
+                ],
+            }
+        ],
     }
 
 
@@ -75,8 +129,11 @@ def test_load_reload_update_and_remove_by_code(factory) -> None:  # type: ignore
         topcon = s.scalar(select(ChainNode).where(ChainNode.code == "pv.topcon"))
         cell = s.scalar(select(ChainNode).where(ChainNode.code == "pv.cell"))
         assert topcon.parent_id == cell.id
-        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "atlas_nodes")) >= 6
-    assert service.export_document(factory()) ["chains"][0]["nodes"][0]["name"] == "高纯多晶硅"
+        assert (
+            s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "atlas_nodes"))
+            >= 6
+        )
+    assert service.export_document(factory())["chains"][0]["nodes"][0]["name"] == "高纯多晶硅"
 
 
 def test_a_linked_node_cannot_silently_disappear(factory, made) -> None:  # type: ignore[no-untyped-def]
@@ -125,7 +182,12 @@ def test_excel_round_trip_and_every_problem_named_by_sheet_row_and_header(factor
     exported = document.to_xlsx(service.export_document(factory()))
     again = load(factory, document.from_xlsx(exported, "图谱.xlsx"))
     assert again.created == again.updated == again.deleted == 0
-    assert document.from_json(document.to_json(service.export_document(factory())), "a.json")["chains"][0]["code"] == "pv"
+    assert (
+        document.from_json(document.to_json(service.export_document(factory())), "a.json")["chains"][0][
+            "code"
+        ]
+        == "pv"
+    )
     book = load_workbook(io.BytesIO(exported))
     book["节点"].cell(row=2, column=5, value="上上游")
     book["关键环节"].cell(row=3, column=4, value="也许")
@@ -145,21 +207,45 @@ def test_excel_round_trip_and_every_problem_named_by_sheet_row_and_header(factor
 
 def _with_links(factory, made) -> dict[str, int]:  # type: ignore[no-untyped-def]
     load(factory, small_doc())
-    ids = {"hj": made.enterprise("邗江光伏组件公司", "321003"), "gy": made.enterprise("高邮硅材料公司", "321084")}
+    ids = {
+        "hj": made.enterprise("邗江光伏组件公司", "321003"),
+        "gy": made.enterprise("高邮硅材料公司", "321084"),
+    }
     with transaction(factory) as s:
         node = {n.code: n.id for n in s.scalars(select(ChainNode))}
-        s.add(NodeLink(node_id=node["pv.module"], kind="enterprise", enterprise_id=ids["hj"], region_code="321003",
-                       role="leader", main_product="组件"))
-        s.add(NodeLink(node_id=node["pv.silicon"], kind="enterprise", enterprise_id=ids["gy"], region_code="321084"))
+        s.add(
+            NodeLink(
+                node_id=node["pv.module"],
+                kind="enterprise",
+                enterprise_id=ids["hj"],
+                region_code="321003",
+                role="leader",
+                main_product="组件",
+            )
+        )
+        s.add(
+            NodeLink(
+                node_id=node["pv.silicon"], kind="enterprise", enterprise_id=ids["gy"], region_code="321084"
+            )
+        )
         item = s.scalar(select(NodeItem.id).where(NodeItem.name == "POE粒子"))
-        s.add(NodeLink(node_id=node["pv.glass"], kind="project", name="POE攻关", item_id=item, region_code="321084"))
+        s.add(
+            NodeLink(
+                node_id=node["pv.glass"], kind="project", name="POE攻关", item_id=item, region_code="321084"
+            )
+        )
     return ids
 
 
 def test_analysis_is_scoped_to_the_actor_and_region(factory, made) -> None:  # type: ignore[no-untyped-def]
     _with_links(factory, made)
-    hanjiang = Actor(user_id=1, username="hj", role=Role.district, region_code="321003",
-                     region_codes=frozenset({"321003", "321071", "321091", "321092"}))
+    hanjiang = Actor(
+        user_id=1,
+        username="hj",
+        role=Role.district,
+        region_code="321003",
+        region_codes=frozenset({"321003", "321071", "321091", "321092"}),
+    )
     with transaction(factory) as s:
         city = service.analyse(s, actor=SYSTEM).chains.row(0, named=True)
         assert city["enterprises"] == 2 and city["coverage"] == pytest.approx(2 / 4)
@@ -195,16 +281,27 @@ def test_pages_api_and_scope(factory, made, client) -> None:  # type: ignore[no-
     gaps = client.get("/atlas/chains/pv/gaps.xlsx")
     assert gaps.status_code == 200 and gaps.content[:2] == b"PK"
     api = client.get("/api/v1/chains").json()
-    assert api["items"][0]["id"] == "pv" and api["items"][0]["nodes"] == {"upstream": 2, "midstream": 1,
-                                                                          "downstream": 1}
-    assert api["items"][0]["coverage"] == pytest.approx(0.5) and api["items"][0]["cluster"]["name"] == "新能源"
+    assert api["items"][0]["id"] == "pv" and api["items"][0]["nodes"] == {
+        "upstream": 2,
+        "midstream": 1,
+        "downstream": 1,
+    }
+    assert (
+        api["items"][0]["coverage"] == pytest.approx(0.5) and api["items"][0]["cluster"]["name"] == "新能源"
+    )
     detail = client.get("/api/v1/chains/pv").json()
     assert {n["stage"] for n in detail["nodes"]} == {"upstream", "midstream", "downstream"}
     assert {"from": "pv.cell", "to": "pv.module", "weight": 0.6} in detail["edges"]
     analysis = client.get("/api/v1/chains/pv/analysis").json()
     assert analysis["coverage"] == pytest.approx(0.5)
-    assert {g["node"] for g in analysis["gaps"] if g["level"] == "missing"} == {"pv.cell", "pv.topcon", "pv.glass"}
-    assert [c["name"] for c in analysis["chokepoints"]] == ["POE粒子"] and analysis["chokepoints"][0]["open"] is False
+    assert {g["node"] for g in analysis["gaps"] if g["level"] == "missing"} == {
+        "pv.cell",
+        "pv.topcon",
+        "pv.glass",
+    }
+    assert [c["name"] for c in analysis["chokepoints"]] == ["POE粒子"] and analysis["chokepoints"][0][
+        "open"
+    ] is False
     assert client.get("/api/v1/chains/nope").status_code == 404
     client.cookies.clear()
     login(client, "hj")
@@ -236,19 +333,34 @@ def test_upload_and_snapshot_by_the_bureau_only(factory, made, client) -> None: 
     bad["chains"][0]["nodes"][0]["stage"] = "上上游"
     bad["chains"][0]["edges"][0]["weight"] = 0
     token = _csrf(client, "/atlas/manage")
-    refused = client.post("/atlas/upload", data={"csrf_token": token},
-                          files={"file": ("坏.json", json.dumps(bad, ensure_ascii=False).encode(), "application/json")})
+    refused = client.post(
+        "/atlas/upload",
+        data={"csrf_token": token},
+        files={"file": ("坏.json", json.dumps(bad, ensure_ascii=False).encode(), "application/json")},
+    )
     assert refused.status_code == 422 and "2 处错误，图谱未更改" in refused.text and "坏.json" in refused.text
     with transaction(factory) as s:
         assert not service.has_atlas(s)
-    ok = client.post("/atlas/upload", data={"csrf_token": token}, follow_redirects=False,
-                     files={"file": ("图谱.xlsx", document.to_xlsx(small_doc()), "application/octet-stream")})
+    ok = client.post(
+        "/atlas/upload",
+        data={"csrf_token": token},
+        follow_redirects=False,
+        files={"file": ("图谱.xlsx", document.to_xlsx(small_doc()), "application/octet-stream")},
+    )
     assert ok.status_code == 303 and "atlas/manage?loaded=" in ok.headers["location"]
     assert "晶硅光伏" in client.get("/atlas").text
-    assert client.post("/atlas/snapshots", data={"csrf_token": token, "year": "2025"},
-                       follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            "/atlas/snapshots", data={"csrf_token": token, "year": "2025"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     snap = client.get("/atlas/snapshots/2025.json").json()
-    assert snap["year"] == 2025 and snap["chains"][0]["chain"] == "pv" and snap["atlas"]["chains"][0]["code"] == "pv"
+    assert (
+        snap["year"] == 2025
+        and snap["chains"][0]["chain"] == "pv"
+        and snap["atlas"]["chains"][0]["code"] == "pv"
+    )
     assert client.post("/atlas/snapshots", data={"csrf_token": token, "year": "abc"}).status_code == 422
     with transaction(factory) as s:
         assert s.scalar(select(func.count()).select_from(AtlasSnapshot)) == 1
@@ -258,8 +370,14 @@ def test_upload_and_snapshot_by_the_bureau_only(factory, made, client) -> None: 
     login(client, "view")
     assert client.get("/atlas").status_code == 200
     assert client.get("/atlas/snapshots/2025.json").status_code == 200
-    assert client.post("/atlas/upload", data={"csrf_token": _csrf(client, "/atlas")},
-                       files={"file": ("图谱.xlsx", document.to_xlsx(small_doc()), "x")}).status_code == 403
+    assert (
+        client.post(
+            "/atlas/upload",
+            data={"csrf_token": _csrf(client, "/atlas")},
+            files={"file": ("图谱.xlsx", document.to_xlsx(small_doc()), "x")},
+        ).status_code
+        == 403
+    )
 
 
 def test_the_profile_shows_the_enterprise_on_its_chain(factory, made, client) -> None:  # type: ignore[no-untyped-def]
@@ -268,18 +386,28 @@ def test_the_profile_shows_the_enterprise_on_its_chain(factory, made, client) ->
     made.user("firm", "enterprise", enterprise_id=ids["hj"])
     login(client, "boss")
     page = client.get(f"/enterprises/{ids['hj']}")
-    assert page.status_code == 200 and 'href="/atlas/chains/pv">晶硅光伏</a> › 组件' in page.text and "链主" in page.text
+    assert (
+        page.status_code == 200
+        and 'href="/atlas/chains/pv">晶硅光伏</a> › 组件' in page.text
+        and "链主" in page.text
+    )
     assert "尚未关联产业链节点" not in client.get(f"/enterprises/{ids['gy']}").text
     assert "尚未关联产业链节点" in client.get(f"/enterprises/{made.enterprise('无关公司', '321003')}").text
     client.cookies.clear()
     login(client, "firm")
     own = client.get(f"/enterprises/{ids['hj']}")
-    assert own.status_code == 200 and "晶硅光伏 › 组件" in own.text and 'href="/atlas/chains/pv"' not in own.text
+    assert (
+        own.status_code == 200 and "晶硅光伏 › 组件" in own.text and 'href="/atlas/chains/pv"' not in own.text
+    )
 
 
 def _links_upload(client, content: bytes, name: str = "关联.xlsx"):  # type: ignore[no-untyped-def]
-    return client.post("/atlas/links", data={"csrf_token": _csrf(client, "/atlas/links")}, follow_redirects=False,
-                       files={"file": (name, content, "application/octet-stream")})
+    return client.post(
+        "/atlas/links",
+        data={"csrf_token": _csrf(client, "/atlas/links")},
+        follow_redirects=False,
+        files={"file": (name, content, "application/octet-stream")},
+    )
 
 
 def test_enterprise_links_in_excel_scoped_and_all_or_nothing(factory, made, client) -> None:  # type: ignore[no-untyped-def]
@@ -311,7 +439,9 @@ def test_enterprise_links_in_excel_scoped_and_all_or_nothing(factory, made, clie
     assert "第 5 行「节点编号」：值“pv.nothing”" in text and "第 5 行「角色」：值“老大”" in text
     assert "第 5 行「收入占比」：值“1.5”" in text and "第 5 行「有效期起」：值“昨天”" in text
     with transaction(factory) as s:
-        assert s.scalar(select(func.count()).select_from(NodeLink).where(NodeLink.enterprise_id == extra)) == 0
+        assert (
+            s.scalar(select(func.count()).select_from(NodeLink).where(NodeLink.enterprise_id == extra)) == 0
+        )
     for _ in range(2):
         sheet.delete_rows(4)
     buf = io.BytesIO()
@@ -322,7 +452,10 @@ def test_enterprise_links_in_excel_scoped_and_all_or_nothing(factory, made, clie
         link = s.scalar(select(NodeLink).where(NodeLink.enterprise_id == extra))
         assert link.role == "key_supporting" and link.revenue_share == pytest.approx(0.6)
         assert link.region_code == "321003" and str(link.valid_from) == "2024-01-01"
-        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "atlas_links")) >= 2
+        assert (
+            s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "atlas_links"))
+            >= 2
+        )
     client.cookies.clear()
     made.user("view", "viewer")
     login(client, "view")

@@ -129,7 +129,9 @@ def test_atlas_load_export_snapshot(tmp_path, database_url) -> None:  # type: ig
     again = run(["atlas", "load", str(out)], tmp_path, env)
     assert again.returncode == 0 and "新增 created 0, 修改 updated 0, 删除 deleted 0" in again.stdout
     bad = tmp_path / "bad.json"
-    bad.write_text('{"atlas": "x", "version": "1", "name": "x", "clusters": [], "chains": []}', encoding="utf-8")
+    bad.write_text(
+        '{"atlas": "x", "version": "1", "name": "x", "clusters": [], "chains": []}', encoding="utf-8"
+    )
     refused = run(["atlas", "load", str(bad)], tmp_path, env)
     assert refused.returncode == 2 and "bad.json" in refused.stderr and "Traceback" not in refused.stderr
     snap = run(["atlas", "snapshot", "--year", "2025"], tmp_path, env)

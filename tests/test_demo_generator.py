@@ -256,7 +256,10 @@ def test_title_counts_with_the_default_city(default_city: DemoCity) -> None:
     assert counts["unicorn"] == 1
     assert 280 <= counts["provincial_rd_institution"] <= 420
     # some expired HNTE certificates and earlier tech-SME years exist too
-    assert t.filter((pl.col("type") == "hnte") & (pl.col("valid_until") < pl.date(LAST + 1, 12, 31))).height > 200
+    assert (
+        t.filter((pl.col("type") == "hnte") & (pl.col("valid_until") < pl.date(LAST + 1, 12, 31))).height
+        > 200
+    )
     assert t.filter((pl.col("type") == "tech_sme") & (pl.col("year_granted") < LAST + 1)).height > 2000
 
 
@@ -304,7 +307,9 @@ def test_title_fields(city: DemoCity) -> None:
 def test_titles_go_mostly_to_plausible_firms(default_city: DemoCity) -> None:
     c = default_city
     last = c.figures.filter(pl.col("year") == LAST)
-    holders = c.titles.filter((pl.col("type") == "hnte") & (pl.col("valid_until") >= pl.date(LAST + 1, 12, 31)))
+    holders = c.titles.filter(
+        (pl.col("type") == "hnte") & (pl.col("valid_until") >= pl.date(LAST + 1, 12, 31))
+    )
     h = holders.join(_rd_band(c), on="uscc").join(last, on="uscc")
     assert (h["ratio"] >= h["threshold"]).mean() >= 0.8
     assert ((h["tech_staff"] * 10 >= h["employees"]).fill_null(True)).mean() >= 0.8
@@ -343,7 +348,9 @@ def test_scales_up_and_down() -> None:
     assert big.enterprises["name"].n_unique() == 100_000
     assert 300_000 <= big.figures.height <= 500_000
     assert big.figures.select(pl.struct("uscc", "year").is_unique().all()).item()
-    hnte = big.titles.filter((pl.col("type") == "hnte") & (pl.col("valid_until") >= pl.date(LAST + 1, 12, 31)))
+    hnte = big.titles.filter(
+        (pl.col("type") == "hnte") & (pl.col("valid_until") >= pl.date(LAST + 1, 12, 31))
+    )
     assert 13_000 <= hnte.height <= 17_000
     assert big.ip.height > 100_000
     for n in (1, 10):

@@ -37,7 +37,7 @@ def test_the_body_runs_from_the_first_to_the_last_sentence() -> None:
 
 def test_the_headline_is_found_and_its_numbers_are_no_facts() -> None:
     layout = find_layout(PAGE)
-    assert layout.title and PAGE[layout.title[0]:layout.title[1]].startswith("北岸区召开科技创新推进会")
+    assert layout.title and PAGE[layout.title[0] : layout.title[1]].startswith("北岸区召开科技创新推进会")
     ex = extract(PAGE, "p.txt")
     assert 50 * 10**8 not in [f.value for f in ex.facts]
     assert all(ex.body[0] <= f.start and f.end <= ex.body[1] for f in ex.facts)
@@ -59,9 +59,11 @@ def test_section_headings_inside_are_part_of_the_body() -> None:
 
 
 def test_html_to_text_drops_markup_scripts_and_styles() -> None:
-    html = ("<html><head><title>标题</title><style>p{color:red}</style><script>var x = '1亿元';</script></head>"
-            "<body><div class='nav'>首页 &gt; 新闻</div><p>全区新增企业<b>12</b>家，&nbsp;增长5%。</p>"
-            "<p>第二段<br>换行</p><!-- 注释 --></body></html>")
+    html = (
+        "<html><head><title>标题</title><style>p{color:red}</style><script>var x = '1亿元';</script></head>"
+        "<body><div class='nav'>首页 &gt; 新闻</div><p>全区新增企业<b>12</b>家，&nbsp;增长5%。</p>"
+        "<p>第二段<br>换行</p><!-- 注释 --></body></html>"
+    )
     text = html_to_text(html)
     assert "var x" not in text and "color" not in text and "注释" not in text
     assert text.splitlines() == ["首页 > 新闻", "全区新增企业12家， 增长5%。", "第二段", "换行"]

@@ -19,8 +19,14 @@ DOC = """首页 > 动态
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KECHUANG_")}
     env["PYTHONPATH"] = str(Path(__file__).parents[1])
-    return subprocess.run([sys.executable, "-m", "kechuang.cli", "extract", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kechuang.cli", "extract", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_extract_writes_json_lines(tmp_path: Path) -> None:
@@ -31,8 +37,11 @@ def test_extract_writes_json_lines(tmp_path: Path) -> None:
     assert lines[0]["record"] == "body" and lines[0]["doc"] == "a.txt"
     facts = [line for line in lines if line["record"] == "fact"]
     assert [(f["value"], f["unit"], f["period"]) for f in facts] == [
-        (64, "家", "2023"), (1_850_000_000, "元", "2023"), (12, "%", "2023")]
-    assert all(DOC[f["start"]:f["end"]] == f["text"] for f in facts)
+        (64, "家", "2023"),
+        (1_850_000_000, "元", "2023"),
+        (12, "%", "2023"),
+    ]
+    assert all(DOC[f["start"] : f["end"]] == f["text"] for f in facts)
     orgs = {line["name"]: line["type"] for line in lines if line["record"] == "org"}
     assert orgs == {"南湖区科技局": "government"}
     assert "南湖区" in result.stdout and "\\u" not in result.stdout  # ensure_ascii=False
@@ -55,6 +64,11 @@ def test_a_bad_file_is_reported_and_the_others_still_processed(tmp_path: Path) -
 
 
 def test_help(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "kechuang.cli", "extract", "--help"], cwd=tmp_path,
-                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    result = subprocess.run(
+        [sys.executable, "-m", "kechuang.cli", "extract", "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
     assert result.returncode == 0 and "usage: kechuang extract" in result.stdout

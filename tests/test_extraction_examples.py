@@ -24,8 +24,12 @@ def _summary(tmp_path: Path) -> dict:  # type: ignore[type-arg]
             ex = extract(path.read_text(encoding="utf-8"), path.name)
             for line in to_lines(ex):
                 fh.write(json.dumps(line, ensure_ascii=False) + "\n")
-    out = subprocess.run([sys.executable, str(EXAMPLES / "score.py"), str(pred), "--json"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "score.py"), str(pred), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 

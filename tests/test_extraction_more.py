@@ -9,12 +9,15 @@ from kechuang.extraction import extract
 from tests.extraction_helpers import facts, values
 
 
-@pytest.mark.parametrize(("sentence", "value"), [
-    ("全年技术合同成交额比上年增长百分之十五。", 15),
-    ("研发人员数量同比增长百分之3.5。", 3.5),
-    ("外资研发机构数量约占全市总数的三成。", 30),
-    ("新增专利中发明专利占两成半。", 25),
-])
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("全年技术合同成交额比上年增长百分之十五。", 15),
+        ("研发人员数量同比增长百分之3.5。", 3.5),
+        ("外资研发机构数量约占全市总数的三成。", 30),
+        ("新增专利中发明专利占两成半。", 25),
+    ],
+)
 def test_percentages_written_in_words(sentence: str, value: float) -> None:
     assert values(sentence) == [(pytest.approx(value), "%")]
 
@@ -36,8 +39,10 @@ def test_an_eligibility_condition_is_not_a_fact() -> None:
 
 
 def test_the_publisher_in_the_chrome_is_the_documents_region() -> None:
-    page = ("某某市人民政府 > 政务动态\n我市出台科技新政\n来源：某某市科技局\n"
-            "今年，我市高新技术企业达到860家，同比增长12%。\n责任编辑：张三\n")
+    page = (
+        "某某市人民政府 > 政务动态\n我市出台科技新政\n来源：某某市科技局\n"
+        "今年，我市高新技术企业达到860家，同比增长12%。\n责任编辑：张三\n"
+    )
     ex = extract(page, "p.txt")
     assert ex.region == "某某市"
     assert [(f.value, f.subject) for f in ex.facts] == [(860, "某某市"), (12, "某某市")]

@@ -42,16 +42,21 @@ def test_refresh_stores_every_programme_with_its_rules_and_skips_when_fresh(fact
         assert first.enterprises == 200
         assert first.rules["hnte"]["document"].startswith("国科发火〔2016〕32号")
         assert first.rules["specialized_sme"]["version"] == "2026"  # 2026 text in force on 2026-11-24
-        rows = s.scalar(select(func.count()).select_from(AssessmentResult).where(AssessmentResult.year == 2026))
+        rows = s.scalar(
+            select(func.count()).select_from(AssessmentResult).where(AssessmentResult.year == 2026)
+        )
         assert rows == 200 * len(first.rules)
         # the stored verdicts are the batch's verdicts
         stored = store.results_frame(s, actor=SYSTEM, year=2026)
         batch = service.assess_registry(s, actor=SYSTEM, as_of=TODAY)
         for pid in first.rules:
             joined = stored.filter(pl.col("programme") == pid).join(
-                batch.select("enterprise_id", pl.col(f"{pid}.status").alias("batch")), on="enterprise_id")
+                batch.select("enterprise_id", pl.col(f"{pid}.status").alias("batch")), on="enterprise_id"
+            )
             assert joined.height == 200 and (joined["status"] == joined["batch"]).all(), pid
-            assert stored.filter(pl.col("programme") == pid)["rule"].unique().to_list() == [first.rules[pid]["file"]]
+            assert stored.filter(pl.col("programme") == pid)["rule"].unique().to_list() == [
+                first.rules[pid]["file"]
+            ]
         # the next day the current year is stale (assessed as of today); a past year is not
         assert store.refresh(s, 2026, today=date(2026, 11, 25)).recomputed
         store.refresh(s, 2025, today=TODAY)
@@ -70,8 +75,13 @@ def test_a_figure_change_makes_the_stored_year_stale_and_changes_the_verdict(fac
         before = revision.current(s)
     admin = Actor(user_id=None, username="t", role=Role.admin)
     with transaction(factory) as s:
-        save_figures(s, actor=admin, enterprise_id=target, year=2025,
-                     values={"employees": 900, "sales_revenue": 900_000_000, "operating_revenue": 900_000_000})
+        save_figures(
+            s,
+            actor=admin,
+            enterprise_id=target,
+            year=2025,
+            values={"employees": 900, "sales_revenue": 900_000_000, "operating_revenue": 900_000_000},
+        )
     with transaction(factory) as s:
         assert revision.current(s) != before
         assert store.refresh(s, 2026, today=TODAY).recomputed
@@ -84,8 +94,13 @@ def test_stored_results_are_scoped(factory) -> None:  # type: ignore[no-untyped-
     _city(factory)
     with transaction(factory) as s:
         store.refresh(s, 2026, today=TODAY)
-        district = Actor(user_id=1, username="hj", role=Role.district, region_code="321003",
-                         region_codes=frozenset({"321003", "32100301", "32100302", "32100303"}))
+        district = Actor(
+            user_id=1,
+            username="hj",
+            role=Role.district,
+            region_code="321003",
+            region_codes=frozenset({"321003", "32100301", "32100302", "32100303"}),
+        )
         own = store.results_frame(s, actor=district, year=2026)
         assert own.height and set(own["region_code"]) <= district.region_codes
         counts = store.rung_counts(s, actor=district, year=2026)
@@ -98,26 +113,47 @@ def test_stored_results_are_scoped(factory) -> None:  # type: ignore[no-untyped-
         assert store.results_frame(s, actor=expert, year=2026).height == 0
 
 
-def _res(eid: int, programme: str, status: str, held: bool = False, failed: str = "", unknown: str = "") -> dict:
-    return {"enterprise_id": eid, "region_code": "321003", "programme": programme, "status": status, "held": held,
-            "score_low": None, "score_high": None, "gap": 0.0, "failed": failed, "unknown": unknown, "rule": "x"}
+def _res(
+    eid: int, programme: str, status: str, held: bool = False, failed: str = "", unknown: str = ""
+) -> dict:
+    return {
+        "enterprise_id": eid,
+        "region_code": "321003",
+        "programme": programme,
+        "status": status,
+        "held": held,
+        "score_low": None,
+        "score_high": None,
+        "gap": 0.0,
+        "failed": failed,
+        "unknown": unknown,
+        "rule": "x",
+    }
 
 
 def test_transitions_name_who_moved_and_why() -> None:
-    prev = pl.DataFrame([
-        _res(1, "hnte", "not_met", failed="rd_ratio_3y"),  # meets R&D this year → up
-        _res(2, "hnte", "met", held=True),  # title lapsed and now fails → down
-        _res(3, "hnte", "met"),  # stays
-        _res(4, "hnte", "unknown", unknown="clean_record"),  # data now complete → up
-    ])
-    now = pl.DataFrame([
-        _res(1, "hnte", "met"),
-        _res(2, "hnte", "not_met", failed="tech_staff_ratio"),
-        _res(3, "hnte", "met"),
-        _res(4, "hnte", "met"),
-        _res(5, "hnte", "met", held=True),  # new in the registry, holds the title
-    ])
-    labels = {"hnte.rd_ratio_3y": "研发费用占比", "hnte.tech_staff_ratio": "科技人员占比", "hnte.clean_record": "无违法记录"}
+    prev = pl.DataFrame(
+        [
+            _res(1, "hnte", "not_met", failed="rd_ratio_3y"),  # meets R&D this year → up
+            _res(2, "hnte", "met", held=True),  # title lapsed and now fails → down
+            _res(3, "hnte", "met"),  # stays
+            _res(4, "hnte", "unknown", unknown="clean_record"),  # data now complete → up
+        ]
+    )
+    now = pl.DataFrame(
+        [
+            _res(1, "hnte", "met"),
+            _res(2, "hnte", "not_met", failed="tech_staff_ratio"),
+            _res(3, "hnte", "met"),
+            _res(4, "hnte", "met"),
+            _res(5, "hnte", "met", held=True),  # new in the registry, holds the title
+        ]
+    )
+    labels = {
+        "hnte.rd_ratio_3y": "研发费用占比",
+        "hnte.tech_staff_ratio": "科技人员占比",
+        "hnte.clean_record": "无违法记录",
+    }
     moved = {r["enterprise_id"]: r for r in transitions(prev, now, labels).iter_rows(named=True)}
     assert set(moved) == {1, 2, 4, 5}
     assert moved[1]["movement"] == "up" and "本年度满足：研发费用占比" in moved[1]["reasons"]
@@ -146,7 +182,9 @@ def test_ladder_page_shows_transitions_and_exports_them_scoped(client, factory, 
     login(client, "boss")
     page = client.get("/ladder?year=2026")
     assert page.status_code == 200
-    assert 'id="transitions"' in page.text and "2025 → 2026" in page.text and "国科发火〔2016〕32号" in page.text
+    assert (
+        'id="transitions"' in page.text and "2025 → 2026" in page.text and "国科发火〔2016〕32号" in page.text
+    )
     export = client.get("/ladder/transitions.xlsx?year=2026")
     assert export.status_code == 200
     moved = pl.read_excel(export.content)
@@ -175,9 +213,11 @@ def test_self_check_evaluates_edited_figures_without_saving_them(client, factory
         other_id = s.scalar(select(Enterprise.id).where(Enterprise.region_code != "321003").limit(1))
         assert own is not None
         own_id = own.id
-        figures_before = s.execute(select(EnterpriseFigures.rd_expense, EnterpriseFigures.tech_staff)
-                                   .where(EnterpriseFigures.enterprise_id == own_id)
-                                   .order_by(EnterpriseFigures.year)).all()
+        figures_before = s.execute(
+            select(EnterpriseFigures.rd_expense, EnterpriseFigures.tech_staff)
+            .where(EnterpriseFigures.enterprise_id == own_id)
+            .order_by(EnterpriseFigures.year)
+        ).all()
         rev_before = revision.current(s)
     made.user("firm", "enterprise", enterprise_id=own_id)
     csrf_of(client)
@@ -192,21 +232,42 @@ def test_self_check_evaluates_edited_figures_without_saving_them(client, factory
     incoherent = _form(client, url, {"employees": "10", "tech_staff": "50"})
     assert incoherent.status_code == 422 and "不能大于“职工总数”" in incoherent.text
     # a big R&D budget with all of it domestic: the HNTE R&D criterion is met in the scenario
-    good = _form(client, url, {"y0.rd_expense": "900000000", "y0.rd_expense_domestic": "900000000",
-                               "y1.rd_expense": "900000000", "y2.rd_expense": "900000000"})
+    good = _form(
+        client,
+        url,
+        {
+            "y0.rd_expense": "900000000",
+            "y0.rd_expense_domestic": "900000000",
+            "y1.rd_expense": "900000000",
+            "y2.rd_expense": "900000000",
+        },
+    )
     assert good.status_code == 200
     cards = service.profile_cards
     with transaction(factory) as s:
         actor = Actor(user_id=None, username="t", role=Role.admin)
-        after = {c.programme: c.result for c in cards(
-            s, actor=actor, enterprise_id=own_id, as_of=date.today(),
-            overrides={"y0.rd_expense": 900000000, "y0.rd_expense_domestic": 900000000,
-                       "y1.rd_expense": 900000000, "y2.rd_expense": 900000000})}
+        after = {
+            c.programme: c.result
+            for c in cards(
+                s,
+                actor=actor,
+                enterprise_id=own_id,
+                as_of=date.today(),
+                overrides={
+                    "y0.rd_expense": 900000000,
+                    "y0.rd_expense_domestic": 900000000,
+                    "y1.rd_expense": 900000000,
+                    "y2.rd_expense": 900000000,
+                },
+            )
+        }
         rd = next(c for c in after["hnte"]["criteria"] if c["key"] == "rd_ratio_3y")
         assert rd["status"] == "met"
-        figures_after = s.execute(select(EnterpriseFigures.rd_expense, EnterpriseFigures.tech_staff)
-                                  .where(EnterpriseFigures.enterprise_id == own_id)
-                                  .order_by(EnterpriseFigures.year)).all()
+        figures_after = s.execute(
+            select(EnterpriseFigures.rd_expense, EnterpriseFigures.tech_staff)
+            .where(EnterpriseFigures.enterprise_id == own_id)
+            .order_by(EnterpriseFigures.year)
+        ).all()
         assert figures_after == figures_before and revision.current(s) == rev_before
     assert f'data-status="{after["hnte"]["status"]}"' in good.text
     # another enterprise's self-check is not found for this user

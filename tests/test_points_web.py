@@ -37,8 +37,16 @@ def _edited(changes: dict[tuple[str, int, int], object]) -> bytes:
 
 
 def test_every_problem_of_a_bad_sheet_is_reported_at_once() -> None:
-    content = _edited({("指标", 2, 4): "创新", ("指标", 3, 7): -5, ("指标", 4, 12): "magic",
-                       ("指标", 5, 10): "0:0;abc", ("指标", 6, 1): "rd_intensity", ("说明", 5, 2): "中位数"})
+    content = _edited(
+        {
+            ("指标", 2, 4): "创新",
+            ("指标", 3, 7): -5,
+            ("指标", 4, 12): "magic",
+            ("指标", 5, 10): "0:0;abc",
+            ("指标", 6, 1): "rd_intensity",
+            ("说明", 5, 2): "中位数",
+        }
+    )
     with pytest.raises(MethodologyError) as err:
         methodology_from_xlsx(content, "方法.xlsx")
     text = "\n".join(p.message for p in err.value.problems)
@@ -80,7 +88,12 @@ def test_points_page_export_and_scope(city, client, factory, made) -> None:  # t
     assert len(re.findall(r'<tr data-enterprise="', page.text)) == 50
     assert "本地默认值，并非官方权重" in page.text
     full = pl.read_excel(client.get("/points/ranking.xlsx?year=2025").content)
-    assert full.height == 300 and full.columns[:4] == ["排名", "排名区间（5%–95%）", "统一社会信用代码", "企业名称"]
+    assert full.height == 300 and full.columns[:4] == [
+        "排名",
+        "排名区间（5%–95%）",
+        "统一社会信用代码",
+        "企业名称",
+    ]
     startup = client.get("/points?year=2025&stage=startup")
     assert startup.status_code == 200 and "初创期" in startup.text
     client.cookies.clear()
@@ -88,8 +101,12 @@ def test_points_page_export_and_scope(city, client, factory, made) -> None:  # t
     page = client.get("/points?year=2025")
     assert page.status_code == 200 and other not in page.text
     mine = pl.read_excel(client.get("/points/ranking.xlsx?year=2025").content)
-    assert 0 < mine.height < 300 and set(mine["地区"]) <= {"邗江区", "扬州国家高新区", "扬州经济技术开发区",
-                                                             "蜀冈—瘦西湖风景名胜区"}
+    assert 0 < mine.height < 300 and set(mine["地区"]) <= {
+        "邗江区",
+        "扬州国家高新区",
+        "扬州经济技术开发区",
+        "蜀冈—瘦西湖风景名胜区",
+    }
     client.cookies.clear()
     login(client, "firm")
     page = client.get("/points?year=2025")
@@ -102,8 +119,11 @@ def test_points_page_export_and_scope(city, client, factory, made) -> None:  # t
 def _upload(client, content: bytes, name: str = "方法.xlsx"):  # type: ignore[no-untyped-def]
     page = client.get("/points?year=2025")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    return client.post("/points/methodology", data={"csrf_token": token.group(1) if token else ""},
-                       files={"file": (name, content, "application/octet-stream")})
+    return client.post(
+        "/points/methodology",
+        data={"csrf_token": token.group(1) if token else ""},
+        files={"file": (name, content, "application/octet-stream")},
+    )
 
 
 def test_methodology_upload_is_validated_versioned_and_audited(city, client, factory, made) -> None:  # type: ignore[no-untyped-def]
@@ -123,8 +143,14 @@ def test_methodology_upload_is_validated_versioned_and_audited(city, client, fac
     assert again.status_code == 422 and "版本 2026.2 已存在" in again.text
     with transaction(factory) as s:
         assert points.current_methodology(s).version == "2026.2"
-        assert s.scalar(select(func.count()).select_from(AuditEntry)
-                        .where(AuditEntry.entity == "points_methodologies")) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.entity == "points_methodologies")
+            )
+            == 1
+        )
     client.cookies.clear()
     login(client, "hj")
     refused = _upload(client, _edited({("说明", 2, 2): "2026.3"}))

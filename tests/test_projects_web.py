@@ -41,7 +41,15 @@ def test_demo_projects_show_every_colour_for_real_reasons(city, factory) -> None
         lights = dict(b.frame.group_by("light").len().iter_rows())
         assert set(lights) == {"green", "yellow", "red", "grey"} and sum(lights.values()) == 300
         reasons = " ".join(r for rs in b.frame["reasons"].to_list() for r in rs)
-        for words in ("里程碑进度", "资金支出滞后", "资金支出超计划", "逾期未完成", "报告逾期未交", "尚未到考核节点", "正常："):
+        for words in (
+            "里程碑进度",
+            "资金支出滞后",
+            "资金支出超计划",
+            "逾期未完成",
+            "报告逾期未交",
+            "尚未到考核节点",
+            "正常：",
+        ):
             assert words in reasons, words
         assert s.scalar(select(func.count()).select_from(StatusChange)) >= 300  # a year of history
         assert b.frame["chain_code"].drop_nulls().len() > 100
@@ -73,14 +81,25 @@ def test_override_is_validated_audited_and_expires(city, factory, made, client) 
     made.user("boss", "admin")
     login(client, "boss")
     token = _csrf(client, f"/projects/{pid}")
-    bad = client.post(f"/projects/{pid}/override", data={"csrf_token": token, "light": "purple", "note": "x",
-                                                         "expires_on": "soon"})
+    bad = client.post(
+        f"/projects/{pid}/override",
+        data={"csrf_token": token, "light": "purple", "note": "x", "expires_on": "soon"},
+    )
     assert bad.status_code == 422
-    assert "灯色“purple”无效" in bad.text and "请写明调整理由" in bad.text and "有效期“soon”不是日期" in bad.text
+    assert (
+        "灯色“purple”无效" in bad.text and "请写明调整理由" in bad.text and "有效期“soon”不是日期" in bad.text
+    )
     expiry = (TODAY + timedelta(days=30)).isoformat()
-    ok = client.post(f"/projects/{pid}/override", data={"csrf_token": token, "light": "yellow",
-                                                        "note": "已召开调度会，承担单位承诺月底前补齐", "expires_on": expiry},
-                     follow_redirects=False)
+    ok = client.post(
+        f"/projects/{pid}/override",
+        data={
+            "csrf_token": token,
+            "light": "yellow",
+            "note": "已召开调度会，承担单位承诺月底前补齐",
+            "expires_on": expiry,
+        },
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     page = client.get(f"/projects/{pid}")
     assert "人工调整" in page.text and "已召开调度会" in page.text
@@ -89,14 +108,26 @@ def test_override_is_validated_audited_and_expires(city, factory, made, client) 
     assert api["status"]["computed_light"] == "red" and "已召开调度会" in api["status"]["reasons"][0]
     with transaction(factory) as s:
         entries = list(s.scalars(select(AuditEntry).where(AuditEntry.entity == "project_overrides")))
-        assert len(entries) == 1 and entries[0].actor_username == "boss" and "已召开调度会" in str(entries[0].after)
+        assert (
+            len(entries) == 1
+            and entries[0].actor_username == "boss"
+            and "已召开调度会" in str(entries[0].after)
+        )
         later = service.board(s, actor=SYSTEM, today=TODAY + timedelta(days=31), record=False)
         row = later.frame.filter(pl.col("project_id") == pid).row(0, named=True)
         assert row["overridden"] is False  # expired
-        assert s.scalar(select(StatusChange.overridden).where(StatusChange.project_id == pid)
-                        .order_by(StatusChange.id.desc()).limit(1)) is True
-    revoked = client.post(f"/projects/{pid}/override", data={"csrf_token": token, "action": "revoke"},
-                          follow_redirects=False)
+        assert (
+            s.scalar(
+                select(StatusChange.overridden)
+                .where(StatusChange.project_id == pid)
+                .order_by(StatusChange.id.desc())
+                .limit(1)
+            )
+            is True
+        )
+    revoked = client.post(
+        f"/projects/{pid}/override", data={"csrf_token": token, "action": "revoke"}, follow_redirects=False
+    )
     assert revoked.status_code == 303
     assert client.get(f"/api/v1/projects/{pid}").json()["status"]["overridden"] is False
     # a district operator of another district cannot override it
@@ -112,9 +143,15 @@ def test_board_api_filters_pagination_and_scope(city, factory, made, client) -> 
     made.user("hj", "district", region_code="321003")
     made.user("ex", "expert")
     with transaction(factory) as s:
-        owner = s.scalar(select(Project.owner_enterprise_id).where(Project.owner_enterprise_id.is_not(None)).limit(1))
-        owned = s.scalar(select(func.count()).select_from(Project).where(Project.owner_enterprise_id == owner))
-        hanjiang = s.scalar(select(func.count()).select_from(Project).where(Project.region_code.like("321003%")))
+        owner = s.scalar(
+            select(Project.owner_enterprise_id).where(Project.owner_enterprise_id.is_not(None)).limit(1)
+        )
+        owned = s.scalar(
+            select(func.count()).select_from(Project).where(Project.owner_enterprise_id == owner)
+        )
+        hanjiang = s.scalar(
+            select(func.count()).select_from(Project).where(Project.region_code.like("321003%"))
+        )
     made.user("firm", "enterprise", enterprise_id=owner)
     login(client, "boss")
     page = client.get("/projects")
@@ -129,9 +166,15 @@ def test_board_api_filters_pagination_and_scope(city, factory, made, client) -> 
     assert api["total"] == 300 and api["page"] == 2 and len(api["items"]) == 20
     item = api["items"][0]
     assert set(item["status"]) >= {"light", "reasons", "overridden"} and item["status"]["light"] in (
-        "green", "yellow", "red", "grey")
+        "green",
+        "yellow",
+        "red",
+        "grey",
+    )
     reds = client.get("/api/v1/projects?light=red&page_size=500").json()
-    assert reds["total"] == sum(1 for _ in reds["items"]) and {i["status"]["light"] for i in reds["items"]} == {"red"}
+    assert reds["total"] == sum(1 for _ in reds["items"]) and {
+        i["status"]["light"] for i in reds["items"]
+    } == {"red"}
     typed = client.get("/api/v1/projects?type=agri_rd&page_size=500").json()
     assert typed["total"] > 0 and {i["type"] for i in typed["items"]} == {"agri_rd"}
     chain = client.get("/api/v1/projects?chain=integrated_circuits&page_size=500").json()
@@ -154,8 +197,12 @@ def test_board_api_filters_pagination_and_scope(city, factory, made, client) -> 
 
 
 def _upload(client, content: bytes, name: str = "项目.xlsx"):  # type: ignore[no-untyped-def]
-    return client.post("/projects-import", data={"csrf_token": _csrf(client, "/projects-import")},
-                       files={"file": (name, content, "application/octet-stream")}, follow_redirects=False)
+    return client.post(
+        "/projects-import",
+        data={"csrf_token": _csrf(client, "/projects-import")},
+        files={"file": (name, content, "application/octet-stream")},
+        follow_redirects=False,
+    )
 
 
 def test_projects_excel_round_trip_errors_and_scope(city, factory, made, client) -> None:  # type: ignore[no-untyped-def]
@@ -168,11 +215,27 @@ def test_projects_excel_round_trip_errors_and_scope(city, factory, made, client)
     login(client, "boss")
     current = client.get("/projects-import/current.xlsx").content
     again = _upload(client, current)
-    assert again.status_code == 303 and "新增 0、修改 0、未变 300" in client.get(again.headers["location"]).text
+    assert (
+        again.status_code == 303 and "新增 0、修改 0、未变 300" in client.get(again.headers["location"]).text
+    )
     book = load_workbook(io.BytesIO(client.get("/projects-import/template.xlsx").content))
-    book["项目"].append(["YZ2026GJ901", "高纯石英砂提纯关键核心技术攻关", "关键核心技术攻关", "", "扬州示例新材料有限公司",
-                       "扬州大学、江苏大学", "仪征市", "crystalline_pv.quartz_thermal", "坩埚内层用高纯石英砂",
-                       "3000000", "6000000", "2026-01-01", "2027-12-31"])
+    book["项目"].append(
+        [
+            "YZ2026GJ901",
+            "高纯石英砂提纯关键核心技术攻关",
+            "关键核心技术攻关",
+            "",
+            "扬州示例新材料有限公司",
+            "扬州大学、江苏大学",
+            "仪征市",
+            "crystalline_pv.quartz_thermal",
+            "坩埚内层用高纯石英砂",
+            "3000000",
+            "6000000",
+            "2026-01-01",
+            "2027-12-31",
+        ]
+    )
     book["里程碑"].append(["YZ2026GJ901", "中试线建成", "2026-06-30", "2026-07-10", "1", "验收报告"])
     book["资金"].append(["YZ2026GJ901", "计划", "财政", "2026-03-31", "1500000"])
     book["绩效指标"].append(["YZ2026GJ901", "纯度", "%", "99.998", "", "2027-12-31", "不低于"])
@@ -180,8 +243,23 @@ def test_projects_excel_round_trip_errors_and_scope(city, factory, made, client)
     good = io.BytesIO()
     book.save(good)
     broken = load_workbook(io.BytesIO(good.getvalue()))
-    broken["项目"].append(["YZ2026GJ902", "", "挖矿", "91000000000000000X", "某单位", "", "火星区", "pv.nothing", "",
-                         "-5", "abc", "2026-13-01", ""])
+    broken["项目"].append(
+        [
+            "YZ2026GJ902",
+            "",
+            "挖矿",
+            "91000000000000000X",
+            "某单位",
+            "",
+            "火星区",
+            "pv.nothing",
+            "",
+            "-5",
+            "abc",
+            "2026-13-01",
+            "",
+        ]
+    )
     broken["资金"].append(["YZ2099XX001", "计划", "财政", "2026-03-31", "100"])
     broken["资金"].append(["YZ2026GJ901", "预算", "银行", "2026-03-31", "12.5"])
     bad = io.BytesIO()
@@ -189,11 +267,21 @@ def test_projects_excel_round_trip_errors_and_scope(city, factory, made, client)
     refused = _upload(client, bad.getvalue(), "坏项目.xlsx")
     assert refused.status_code == 422
     text = refused.text
-    for expected in ("工作表“项目”第 3 行「项目名称」", "「项目类型」：值“挖矿”", "「承担单位统一社会信用代码」",
-                     "「地区」：值“火星区”", "「产业链节点编号」：值“pv.nothing”", "「财政资金（元）」：值“-5”",
-                     "「自筹资金（元）」：值“abc”", "「开始日期」：值“2026-13-01”", "「结束日期」：值“”",
-                     "工作表“资金”第 3 行「项目编号」：值“YZ2099XX001”", "工作表“资金”第 4 行「类别」：值“预算”",
-                     "第 4 行「资金来源」：值“银行”", "第 4 行「金额（元）」：值“12.5”"):
+    for expected in (
+        "工作表“项目”第 3 行「项目名称」",
+        "「项目类型」：值“挖矿”",
+        "「承担单位统一社会信用代码」",
+        "「地区」：值“火星区”",
+        "「产业链节点编号」：值“pv.nothing”",
+        "「财政资金（元）」：值“-5”",
+        "「自筹资金（元）」：值“abc”",
+        "「开始日期」：值“2026-13-01”",
+        "「结束日期」：值“”",
+        "工作表“资金”第 3 行「项目编号」：值“YZ2099XX001”",
+        "工作表“资金”第 4 行「类别」：值“预算”",
+        "第 4 行「资金来源」：值“银行”",
+        "第 4 行「金额（元）」：值“12.5”",
+    ):
         assert expected in text, expected
     with transaction(factory) as s:
         assert s.scalar(select(func.count()).select_from(Project)) == 300  # nothing written

@@ -39,14 +39,17 @@ def count(factory, model) -> int:  # type: ignore[no-untyped-def]
 def test_five_different_errors_are_all_listed_and_nothing_is_written(factory) -> None:  # type: ignore[no-untyped-def]
     run(factory, "enterprises", filled_template("enterprises", GOOD_ENTERPRISES[:1]))
     before = count(factory, Enterprise)
-    bad = filled_template("enterprises", [
-        GOOD_ENTERPRISES[1],                                                            # row 3: fine
-        [A[:17] + ("0" if A[17] != "0" else "1"), "校验位错", None, "邗江区"],            # row 4: checksum
-        [uscc("D4"), None, None, "江都区"],                                               # row 5: name missing
-        [uscc("E5"), "戊公司", None, "火星区"],                                            # row 6: unknown region
-        [uscc("F6"), "己公司", None, "广陵区", None, "2020-02-30"],                        # row 7: bad date
-        [uscc("G7"), "庚公司", None, "广陵区", None, None, None, "巨型"],                  # row 8: bad enum
-    ])
+    bad = filled_template(
+        "enterprises",
+        [
+            GOOD_ENTERPRISES[1],  # row 3: fine
+            [A[:17] + ("0" if A[17] != "0" else "1"), "校验位错", None, "邗江区"],  # row 4: checksum
+            [uscc("D4"), None, None, "江都区"],  # row 5: name missing
+            [uscc("E5"), "戊公司", None, "火星区"],  # row 6: unknown region
+            [uscc("F6"), "己公司", None, "广陵区", None, "2020-02-30"],  # row 7: bad date
+            [uscc("G7"), "庚公司", None, "广陵区", None, None, None, "巨型"],  # row 8: bad enum
+        ],
+    )
     with pytest.raises(InvalidInput) as info:
         run(factory, "enterprises", bad, filename="有错的企业名单.xlsx")
     found = [(p.row, p.field, p.value) for p in info.value.problems]
@@ -76,23 +79,72 @@ def test_clean_file_upserts_and_reports_counts(factory) -> None:  # type: ignore
         assert ent.address == "邗江路2号" and ent.aliases == "甲乙|甲乙科技" and ent.region_code == "321003"
         assert ent.source == "import:企业.xlsx#3"
         audit = s.scalars(select(AuditEntry).where(AuditEntry.entity == "enterprises")).all()
-        assert any(a.action == "update" and a.after == {"address": "邗江路2号", "founded_on": "2019-04-13"}
-                   and a.before == {"address": "邗江路1号", "founded_on": "2019-04-12"} for a in audit)
+        assert any(
+            a.action == "update"
+            and a.after == {"address": "邗江路2号", "founded_on": "2019-04-13"}
+            and a.before == {"address": "邗江路1号", "founded_on": "2019-04-12"}
+            for a in audit
+        )
         assert any(a.action == "import" and "修改 1" in a.summary for a in audit)
 
 
 def test_figures_titles_and_ip_import_and_round_trip(factory) -> None:  # type: ignore[no-untyped-def]
     run(factory, "enterprises", filled_template("enterprises", GOOD_ENTERPRISES))
-    figures = filled_template("figures", [
-        [A, "扬州甲乙科技有限公司", 2023, 100, 20, 10, 40_000_000, 42_000_000, 40_000_000, 2_000_000, 1_900_000,
-         30_000_000, 35_000_000, 43_000_000, 60_000_000, 20_000_000, -1_500_000.4, 800_000, 0, 0],
-        [A, None, 2024, 110, 25, 12, "48,000,000", 50_000_000, 45_000_000, 2_600_000, 2_600_000, 33_000_000,
-         41_000_000, 51_000_000, 80_000_000, 30_000_000, 3_000_000, 900_000, None, 1_000_000],
-    ])
+    figures = filled_template(
+        "figures",
+        [
+            [
+                A,
+                "扬州甲乙科技有限公司",
+                2023,
+                100,
+                20,
+                10,
+                40_000_000,
+                42_000_000,
+                40_000_000,
+                2_000_000,
+                1_900_000,
+                30_000_000,
+                35_000_000,
+                43_000_000,
+                60_000_000,
+                20_000_000,
+                -1_500_000.4,
+                800_000,
+                0,
+                0,
+            ],
+            [
+                A,
+                None,
+                2024,
+                110,
+                25,
+                12,
+                "48,000,000",
+                50_000_000,
+                45_000_000,
+                2_600_000,
+                2_600_000,
+                33_000_000,
+                41_000_000,
+                51_000_000,
+                80_000_000,
+                30_000_000,
+                3_000_000,
+                900_000,
+                None,
+                1_000_000,
+            ],
+        ],
+    )
     result = run(factory, "figures", figures, filename="年度数据.xlsx")
     assert (result.created, result.updated) == (2, 0)
-    titles = filled_template("titles", [[A, None, "高新技术企业", "国家级", 2023, "GR202332001234", "2026-12-31",
-                                         "江苏省2023年第一批"]])
+    titles = filled_template(
+        "titles",
+        [[A, None, "高新技术企业", "国家级", 2023, "GR202332001234", "2026-12-31", "江苏省2023年第一批"]],
+    )
     assert run(factory, "titles", titles).created == 1
     ip = filled_template("ip", [[A, None, 2024, "发明专利", 2], [A, None, 2024, "实用新型专利", 5]])
     assert run(factory, "ip", ip).created == 2
@@ -114,18 +166,26 @@ def test_figures_titles_and_ip_import_and_round_trip(factory) -> None:  # type: 
 
 def test_cross_field_duplicate_and_reference_errors(factory) -> None:  # type: ignore[no-untyped-def]
     run(factory, "enterprises", filled_template("enterprises", GOOD_ENTERPRISES[:1]))
-    bad = filled_template("figures", [
-        [A, None, 2024, 10, 20],                      # row 3: tech staff > employees
-        [A, None, 2024, 10, 5],                       # row 4: duplicate of row 3
-        [uscc("X9"), None, 2024, 10, 5],              # row 5: unknown enterprise
-        [A, None, 2031, 10, 5],                       # row 6: future year
-        [A, None, 2023, -3],                          # row 7: negative count
-    ])
+    bad = filled_template(
+        "figures",
+        [
+            [A, None, 2024, 10, 20],  # row 3: tech staff > employees
+            [A, None, 2024, 10, 5],  # row 4: duplicate of row 3
+            [uscc("X9"), None, 2024, 10, 5],  # row 5: unknown enterprise
+            [A, None, 2031, 10, 5],  # row 6: future year
+            [A, None, 2023, -3],  # row 7: negative count
+        ],
+    )
     with pytest.raises(InvalidInput) as info:
         run(factory, "figures", bad)
     rows = {(p.row, p.field) for p in info.value.problems}
-    assert rows == {(3, "科技人员数（人）"), (4, "统一社会信用代码 + 年度"), (5, "统一社会信用代码"),
-                    (6, "年度"), (7, "职工总数（人）")}
+    assert rows == {
+        (3, "科技人员数（人）"),
+        (4, "统一社会信用代码 + 年度"),
+        (5, "统一社会信用代码"),
+        (6, "年度"),
+        (7, "职工总数（人）"),
+    }
     assert count(factory, EnterpriseFigures) == 0
 
 
@@ -147,8 +207,13 @@ def test_gbk_csv_from_excel_is_read(factory) -> None:  # type: ignore[no-untyped
 
 def test_district_operator_imports_only_into_its_regions(factory, made) -> None:  # type: ignore[no-untyped-def]
     made.user("gl", "district", region_code="321002")
-    actor = Actor(user_id=None, username="gl", role=Role.district, region_code="321002",
-                  region_codes=frozenset({"321002", "32100201"}))
+    actor = Actor(
+        user_id=None,
+        username="gl",
+        role=Role.district,
+        region_code="321002",
+        region_codes=frozenset({"321002", "32100201"}),
+    )
     with pytest.raises(InvalidInput) as info:
         run(factory, "enterprises", filled_template("enterprises", GOOD_ENTERPRISES[:1]), actor=actor)
     assert info.value.problems[0].field == "所属地区" and "管辖" in info.value.problems[0].message

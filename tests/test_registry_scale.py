@@ -25,8 +25,13 @@ def test_demo_city_exports_and_imports_back_with_zero_changes(factory) -> None: 
             frame = export_frame(s, actor=SYSTEM, dataset_name=name)
         assert frame.height > 0, name
         with transaction(factory) as s:
-            result = import_file(s, actor=SYSTEM, dataset_name=name, content=workbook_bytes(ds, frame, names),
-                                 filename=f"{name}.xlsx")
+            result = import_file(
+                s,
+                actor=SYSTEM,
+                dataset_name=name,
+                content=workbook_bytes(ds, frame, names),
+                filename=f"{name}.xlsx",
+            )
         assert (result.created, result.updated, result.unchanged) == (0, 0, frame.height), name
 
 
@@ -49,10 +54,12 @@ def test_list_query_count_does_not_grow_with_page_size(client, engine, factory, 
         load_city(s, n=200, seed=5, last_year=2025)
     made.user("boss", "admin")
     headers = bearer(client, "boss")
-    small = _count_queries(engine, lambda: client.get("/api/v1/enterprises", headers=headers,
-                                                      params={"page_size": 5}))
-    large = _count_queries(engine, lambda: client.get("/api/v1/enterprises", headers=headers,
-                                                      params={"page_size": 100}))
+    small = _count_queries(
+        engine, lambda: client.get("/api/v1/enterprises", headers=headers, params={"page_size": 5})
+    )
+    large = _count_queries(
+        engine, lambda: client.get("/api/v1/enterprises", headers=headers, params={"page_size": 100})
+    )
     assert small == large
     login(client, "boss")
     small = _count_queries(engine, lambda: client.get("/enterprises", params={"title": "hnte", "page": 1}))
@@ -68,8 +75,13 @@ def test_capped_lists_page_exactly_like_exact_ones(factory, monkeypatch) -> None
 
     with transaction(factory) as s:
         load_city(s, n=300, seed=9, last_year=2025)
-    district = Actor(user_id=None, username="d", role=Role.district, region_code="321003",
-                     region_codes=frozenset({"321003", "32100301", "32100302", "32100303"}))
+    district = Actor(
+        user_id=None,
+        username="d",
+        role=Role.district,
+        region_code="321003",
+        region_codes=frozenset({"321003", "32100301", "32100302", "32100303"}),
+    )
     queries = [{}, {"title": "hnte"}, {"q": "科技"}, {"region_code": "321003"}, {"size_class": "small"}]
 
     def pages(actor) -> list[list[int]]:  # type: ignore[no-untyped-def]
@@ -78,8 +90,11 @@ def test_capped_lists_page_exactly_like_exact_ones(factory, monkeypatch) -> None
             for sort in ("name", "revenue"):
                 for page in (1, 2, 4):
                     with transaction(factory) as s:
-                        result = service.list_enterprises(s, actor=actor, query=service.EnterpriseQuery(
-                            **filters, sort=sort, page=page, page_size=7))
+                        result = service.list_enterprises(
+                            s,
+                            actor=actor,
+                            query=service.EnterpriseQuery(**filters, sort=sort, page=page, page_size=7),
+                        )
                     out.append([e.id for e in result.items])
         return out
 
@@ -112,7 +127,9 @@ def test_search_matches_name_alias_and_uscc_prefix(factory) -> None:  # type: ig
     }
     for q, matches in probes.items():
         with transaction(factory) as s:
-            found = service.list_enterprises(s, actor=SYSTEM, query=service.EnterpriseQuery(q=q, page_size=500))
+            found = service.list_enterprises(
+                s, actor=SYSTEM, query=service.EnterpriseQuery(q=q, page_size=500)
+            )
         expected = {i for i, n, a, u in everyone if matches(n, a, u)}
         assert {e.id for e in found.items} == expected, q
         assert expected, q

@@ -35,8 +35,13 @@ def test_batch_equals_per_record(as_of: date, missing: float) -> None:
             for c in one["criteria"]:
                 assert row[f"{pid}.{c['key']}"] == c["status"], (pid, c["key"], rec)
     # the random data reaches every verdict of the main programmes, so agreement means something
-    expected = {"tech_sme": {"met", "not_met"}, "innovative_sme": {"met", "not_met"}, "hnte": {"not_met"},
-                "specialized_sme": {"not_met"}, "little_giant": {"not_met"}}
+    expected = {
+        "tech_sme": {"met", "not_met"},
+        "innovative_sme": {"met", "not_met"},
+        "hnte": {"not_met"},
+        "specialized_sme": {"not_met"},
+        "little_giant": {"not_met"},
+    }
     if missing:
         expected = {pid: verdicts | {"unknown"} for pid, verdicts in expected.items()}
     else:

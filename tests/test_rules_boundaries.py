@@ -39,23 +39,28 @@ def y(**figures: int) -> dict[str, Any]:
 
 # ---- 科技型中小企业: parts by band, lower bounds inclusive (含) -----------------------------
 
-@pytest.mark.parametrize(("tech", "points"), [(30, 20), (29, 16), (25, 16), (24, 12), (20, 12), (19, 8), (15, 8),
-                                              (14, 4), (10, 4), (9, 0), (0, 0)])
+
+@pytest.mark.parametrize(
+    ("tech", "points"),
+    [(30, 20), (29, 16), (25, 16), (24, 12), (20, 12), (19, 8), (15, 8), (14, 4), (10, 4), (9, 0), (0, 0)],
+)
 def test_tech_sme_tech_staff_bands(tech: int, points: int) -> None:
     r = run("tech_sme", {"employees": 100, "tech_staff": tech})
     assert r["parts"]["tech_staff"] == points
     assert crit(r, "tech_staff_score") == ("met" if points else "not_met")
 
 
-@pytest.mark.parametrize(("rd", "points"), [(600, 50), (599, 40), (500, 40), (499, 30), (400, 30), (300, 20),
-                                            (200, 10), (199, 0)])
+@pytest.mark.parametrize(
+    ("rd", "points"), [(600, 50), (599, 40), (500, 40), (499, 30), (400, 30), (300, 20), (200, 10), (199, 0)]
+)
 def test_tech_sme_rd_sales_bands(rd: int, points: int) -> None:
     r = run("tech_sme", y(sales_revenue=10_000 * WAN, rd_expense=rd * WAN, total_cost=10**12))
     assert r["parts"]["rd"] == points
 
 
-@pytest.mark.parametrize(("rd", "points"), [(3000, 50), (2999, 40), (2500, 40), (2000, 30), (1500, 20),
-                                            (1000, 10), (999, 0)])
+@pytest.mark.parametrize(
+    ("rd", "points"), [(3000, 50), (2999, 40), (2500, 40), (2000, 30), (1500, 20), (1000, 10), (999, 0)]
+)
 def test_tech_sme_rd_cost_bands_and_best_basis(rd: int, points: int) -> None:
     r = run("tech_sme", y(sales_revenue=10**12, rd_expense=rd * WAN, total_cost=10_000 * WAN))
     assert r["parts"]["rd"] == points
@@ -68,26 +73,43 @@ def test_tech_sme_rd_part_unknown_basis_gives_a_range_not_a_guess() -> None:
     assert r["parts"]["rd"] == 50
 
 
-@pytest.mark.parametrize(("class_i", "class_ii", "points"), [(1, 0, 30), (0, 5, 24), (0, 4, 24), (0, 3, 18),
-                                                             (0, 2, 12), (0, 1, 6), (0, 0, 0)])
+@pytest.mark.parametrize(
+    ("class_i", "class_ii", "points"),
+    [(1, 0, 30), (0, 5, 24), (0, 4, 24), (0, 3, 18), (0, 2, 12), (0, 1, 6), (0, 0, 0)],
+)
 def test_tech_sme_ip_bands(class_i: int, class_ii: int, points: int) -> None:
     assert run("tech_sme", {"ip": {"class_i": class_i, "class_ii": class_ii}})["parts"]["ip"] == points
 
 
-@pytest.mark.parametrize(("key", "record", "status"), [
-    ("employees_max", {"employees": 500}, "met"), ("employees_max", {"employees": 501}, "not_met"),
-    ("revenue_max", y(sales_revenue=20_000 * WAN), "met"), ("revenue_max", y(sales_revenue=20_000 * WAN + 1), "not_met"),
-    ("assets_max", y(total_assets=20_000 * WAN), "met"), ("assets_max", y(total_assets=20_000 * WAN + 1), "not_met"),
-])
+@pytest.mark.parametrize(
+    ("key", "record", "status"),
+    [
+        ("employees_max", {"employees": 500}, "met"),
+        ("employees_max", {"employees": 501}, "not_met"),
+        ("revenue_max", y(sales_revenue=20_000 * WAN), "met"),
+        ("revenue_max", y(sales_revenue=20_000 * WAN + 1), "not_met"),
+        ("assets_max", y(total_assets=20_000 * WAN), "met"),
+        ("assets_max", y(total_assets=20_000 * WAN + 1), "not_met"),
+    ],
+)
 def test_tech_sme_size_limits_inclusive(key: str, record: dict[str, Any], status: str) -> None:
     assert crit(run("tech_sme", record), key) == status
 
 
 def full_tech_sme(**over: Any) -> dict[str, Any]:
-    rec = {"employees": 100, "tech_staff": 20, "clean_record": True, "ip": {"class_i": 0, "class_ii": 3},
-           "hnte_valid": False, "direct": {"national_award_top3_5y": False, "ministerial_rd_institution": False,
-                                           "led_standard_5y": False},
-           **y(sales_revenue=10_000 * WAN, rd_expense=300 * WAN, total_cost=10_000 * WAN, total_assets=WAN)}
+    rec = {
+        "employees": 100,
+        "tech_staff": 20,
+        "clean_record": True,
+        "ip": {"class_i": 0, "class_ii": 3},
+        "hnte_valid": False,
+        "direct": {
+            "national_award_top3_5y": False,
+            "ministerial_rd_institution": False,
+            "led_standard_5y": False,
+        },
+        **y(sales_revenue=10_000 * WAN, rd_expense=300 * WAN, total_cost=10_000 * WAN, total_assets=WAN),
+    }
     rec.update(over)
     return rec
 
@@ -102,42 +124,59 @@ def test_tech_sme_score_60_inclusive_and_direct_route() -> None:
     assert (r["score"], r["status"], r["route"]) == (60, "met", "score")
     r = run("tech_sme", full_tech_sme(hnte_valid=True))
     assert (r["status"], r["route"]) == ("met", "direct:hnte_valid")
-    r = run("tech_sme", full_tech_sme(hnte_valid=True, employees=501))  # direct still needs 第六条（一）–（四）
+    r = run(
+        "tech_sme", full_tech_sme(hnte_valid=True, employees=501)
+    )  # direct still needs 第六条（一）–（四）
     assert r["status"] == "not_met"
 
 
 # ---- 高新技术企业 --------------------------------------------------------------------------
 
+
 def three_years(sales: int, rd: int) -> dict[str, Any]:
     return {"years": {str(year): {"sales_revenue": sales, "rd_expense": rd} for year in (2022, 2023, 2024)}}
 
 
-@pytest.mark.parametrize(("sales", "rd", "status"), [
-    (5_000 * WAN, 250 * WAN, "met"),          # ≤5000万 (含) needs 5%: exactly 5%
-    (5_000 * WAN, 250 * WAN - 1, "not_met"),
-    (5_000 * WAN + 1, 200 * WAN, "met"),      # above 5000万 needs 4%: 200万/5000万 is just under 4% … of sales+1
-    (20_000 * WAN, 800 * WAN, "met"),         # ≤2亿 (含) needs 4%
-    (20_000 * WAN, 800 * WAN - 1, "not_met"),
-    (20_000 * WAN + 1, 600 * WAN + 1, "met"),  # above 2亿 needs 3%
-    (30_000 * WAN, 900 * WAN - 1, "not_met"),
-])
+@pytest.mark.parametrize(
+    ("sales", "rd", "status"),
+    [
+        (5_000 * WAN, 250 * WAN, "met"),  # ≤5000万 (含) needs 5%: exactly 5%
+        (5_000 * WAN, 250 * WAN - 1, "not_met"),
+        (
+            5_000 * WAN + 1,
+            200 * WAN,
+            "met",
+        ),  # above 5000万 needs 4%: 200万/5000万 is just under 4% … of sales+1
+        (20_000 * WAN, 800 * WAN, "met"),  # ≤2亿 (含) needs 4%
+        (20_000 * WAN, 800 * WAN - 1, "not_met"),
+        (20_000 * WAN + 1, 600 * WAN + 1, "met"),  # above 2亿 needs 3%
+        (30_000 * WAN, 900 * WAN - 1, "not_met"),
+    ],
+)
 def test_hnte_rd_ratio_tiers(sales: int, rd: int, status: str) -> None:
     if status == "met" and sales == 5_000 * WAN + 1:
         rd = (sales * 4 + 99) // 100
     assert crit(run("hnte", three_years(sales, rd)), "rd_ratio_3y") == status
 
 
-@pytest.mark.parametrize(("key", "record", "status"), [
-    ("tech_staff_ratio", {"employees": 100, "tech_staff": 10}, "met"),
-    ("tech_staff_ratio", {"employees": 100, "tech_staff": 9}, "not_met"),
-    ("high_tech_revenue_share", y(high_tech_revenue=60, total_income=100), "met"),
-    ("high_tech_revenue_share", y(high_tech_revenue=59, total_income=100), "not_met"),
-    ("high_tech_revenue_share", y(high_tech_revenue=60, operating_revenue=100), "met"),  # 总收入 falls back
-    ("ip_owned", {"ip": {"class_i": 0, "class_ii": 1}}, "met"),
-    ("ip_owned", {"ip": {"class_i": 0, "class_ii": 0}}, "not_met"),
-    ("registered_1y", {"registered_on": "2024-06-01"}, "met"),
-    ("registered_1y", {"registered_on": "2024-06-02"}, "not_met"),
-])
+@pytest.mark.parametrize(
+    ("key", "record", "status"),
+    [
+        ("tech_staff_ratio", {"employees": 100, "tech_staff": 10}, "met"),
+        ("tech_staff_ratio", {"employees": 100, "tech_staff": 9}, "not_met"),
+        ("high_tech_revenue_share", y(high_tech_revenue=60, total_income=100), "met"),
+        ("high_tech_revenue_share", y(high_tech_revenue=59, total_income=100), "not_met"),
+        (
+            "high_tech_revenue_share",
+            y(high_tech_revenue=60, operating_revenue=100),
+            "met",
+        ),  # 总收入 falls back
+        ("ip_owned", {"ip": {"class_i": 0, "class_ii": 1}}, "met"),
+        ("ip_owned", {"ip": {"class_i": 0, "class_ii": 0}}, "not_met"),
+        ("registered_1y", {"registered_on": "2024-06-01"}, "met"),
+        ("registered_1y", {"registered_on": "2024-06-02"}, "not_met"),
+    ],
+)
 def test_hnte_thresholds(key: str, record: dict[str, Any], status: str) -> None:
     assert crit(run("hnte", record), key) == status
 
@@ -150,23 +189,30 @@ def test_hnte_domestic_share_60_inclusive() -> None:
 
 
 def growth_years(a: int, b: int, c: int) -> dict[str, Any]:
-    return {"years": {"2022": {"sales_revenue": a, "total_assets": a, "total_liabilities": 0},
-                      "2023": {"sales_revenue": b, "total_assets": b, "total_liabilities": 0},
-                      "2024": {"sales_revenue": c, "total_assets": c, "total_liabilities": 0}},
-            "hnte_expert_scores": {"ip": 30, "conversion": 30, "rd_management": 20}}
+    return {
+        "years": {
+            "2022": {"sales_revenue": a, "total_assets": a, "total_liabilities": 0},
+            "2023": {"sales_revenue": b, "total_assets": b, "total_liabilities": 0},
+            "2024": {"sales_revenue": c, "total_assets": c, "total_liabilities": 0},
+        },
+        "hnte_expert_scores": {"ip": 30, "conversion": 30, "rd_management": 20},
+    }
 
 
-@pytest.mark.parametrize(("a", "b", "c", "band"), [
-    (100, 135, 182, (9, 10)),   # ½(1.35 + 182/135) − 1 = 0.349… → B
-    (100, 100, 170, (9, 10)),   # ½(1 + 1.7) − 1 = 0.35 exactly → A (≥35%)
-    (100, 100, 150, (7, 8)),    # 0.25 exactly → B
-    (100, 100, 130, (5, 6)),    # 0.15 → C
-    (100, 100, 110, (3, 4)),    # 0.05 → D
-    (100, 100, 101, (1, 2)),    # 0.005 > 0 → E
-    (100, 100, 100, (0, 0)),    # 0 → F
-    (0, 100, 170, (9, 10)),     # first year 0: last two years, 0.7
-    (100, 0, 170, (0, 0)),      # second year 0: 0 points
-])
+@pytest.mark.parametrize(
+    ("a", "b", "c", "band"),
+    [
+        (100, 135, 182, (9, 10)),  # ½(1.35 + 182/135) − 1 = 0.349… → B
+        (100, 100, 170, (9, 10)),  # ½(1 + 1.7) − 1 = 0.35 exactly → A (≥35%)
+        (100, 100, 150, (7, 8)),  # 0.25 exactly → B
+        (100, 100, 130, (5, 6)),  # 0.15 → C
+        (100, 100, 110, (3, 4)),  # 0.05 → D
+        (100, 100, 101, (1, 2)),  # 0.005 > 0 → E
+        (100, 100, 100, (0, 0)),  # 0 → F
+        (0, 100, 170, (9, 10)),  # first year 0: last two years, 0.7
+        (100, 0, 170, (0, 0)),  # second year 0: 0 points
+    ],
+)
 def test_hnte_growth_bands(a: int, b: int, c: int, band: tuple[int, int]) -> None:
     r = run("hnte", growth_years(a, b, c))
     if (a, b, c) == (100, 135, 182):
@@ -186,6 +232,7 @@ def test_hnte_innovation_score_over_70_exclusive() -> None:
 
 
 # ---- 创新型中小企业 (2022 bands) -----------------------------------------------------------
+
 
 @pytest.mark.parametrize(("liabilities", "points"), [(55, 10), (56, 5), (75, 5), (76, 0)])
 def test_innovative_sme_debt_ratio_upper_bounds_inclusive(liabilities: int, points: int) -> None:
@@ -212,10 +259,15 @@ def test_innovative_sme_main_business_bands(main: int, points: int) -> None:
 
 # ---- 专精特新 / 小巨人 -------------------------------------------------------------------------
 
+
 def test_specialized_2026_each_year_rd_and_thresholds() -> None:
     as_of = date(2026, 6, 1)
-    rec = {"years": {"2024": {"rd_expense": 100 * WAN, "operating_revenue": 3_000 * WAN},
-                     "2025": {"rd_expense": 100 * WAN, "operating_revenue": 3_334 * WAN}}}
+    rec = {
+        "years": {
+            "2024": {"rd_expense": 100 * WAN, "operating_revenue": 3_000 * WAN},
+            "2025": {"rd_expense": 100 * WAN, "operating_revenue": 3_334 * WAN},
+        }
+    }
     r = run("specialized_sme", rec, as_of)
     assert crit(r, "rd_expense_min") == "met"
     assert crit(r, "rd_ratio_min") == "not_met"  # 100/3334 < 3%
@@ -223,8 +275,9 @@ def test_specialized_2026_each_year_rd_and_thresholds() -> None:
     assert next(c for c in r["criteria"] if c["key"] == "market_position")["review"] is True
 
 
-@pytest.mark.parametrize(("share", "rank", "status"), [("0.1", 9, "met"), ("0.0999", 4, "not_met"),
-                                                       ("0.05", 3, "met")])
+@pytest.mark.parametrize(
+    ("share", "rank", "status"), [("0.1", 9, "met"), ("0.0999", 4, "not_met"), ("0.05", 3, "met")]
+)
 def test_little_giant_2026_market_position(share: str, rank: int, status: str) -> None:
     r = run("little_giant", {"market_share": share, "market_rank": rank}, date(2026, 6, 1))
     assert crit(r, "market_position") == status

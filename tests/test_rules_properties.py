@@ -24,14 +24,32 @@ def _run(programme: str, record: dict) -> dict:  # type: ignore[type-arg]
 
 @st.composite
 def records(draw) -> dict:  # type: ignore[no-untyped-def, type-arg]
-    years = {str(y): {k: draw(st.none() | money) for k in ("sales_revenue", "operating_revenue", "rd_expense",
-                                                           "total_cost", "main_business_revenue", "total_assets",
-                                                           "total_liabilities", "rd_expense_domestic")}
-             for y in (2022, 2023, 2024)}
-    return {"employees": draw(st.none() | staff), "tech_staff": draw(st.none() | staff),
-            "ip": {"class_i": draw(st.none() | st.integers(0, 20)), "class_ii": draw(st.none() | st.integers(0, 20))},
-            "years": {y: {k: v for k, v in f.items() if v is not None} for y, f in years.items()},
-            "strategic_emerging": draw(st.none() | st.booleans())}
+    years = {
+        str(y): {
+            k: draw(st.none() | money)
+            for k in (
+                "sales_revenue",
+                "operating_revenue",
+                "rd_expense",
+                "total_cost",
+                "main_business_revenue",
+                "total_assets",
+                "total_liabilities",
+                "rd_expense_domestic",
+            )
+        }
+        for y in (2022, 2023, 2024)
+    }
+    return {
+        "employees": draw(st.none() | staff),
+        "tech_staff": draw(st.none() | staff),
+        "ip": {
+            "class_i": draw(st.none() | st.integers(0, 20)),
+            "class_ii": draw(st.none() | st.integers(0, 20)),
+        },
+        "years": {y: {k: v for k, v in f.items() if v is not None} for y, f in years.items()},
+        "strategic_emerging": draw(st.none() | st.booleans()),
+    }
 
 
 MAXIMA = {"tech_sme": 100, "innovative_sme": 100, "hnte": 100}
@@ -64,12 +82,28 @@ def test_more_rd_never_lowers_the_rd_part(record: dict, extra: int) -> None:  # 
 @settings(max_examples=100, deadline=None)
 @given(st.sampled_from(["employees", "tech_staff"]), st.sampled_from(PROGRAMMES[:2]))
 def test_missing_needed_field_gives_unknown_never_a_guess(field: str, programme: str) -> None:
-    record = {"employees": 100, "tech_staff": 50, "clean_record": True, "in_priority_field": True,
-              "registered_on": "2015-01-01", "ip": {"class_i": 1, "class_ii": 0},
-              "hnte_expert_scores": {"ip": 30, "conversion": 30, "rd_management": 20},
-              "years": {str(y): {"sales_revenue": 10**7, "rd_expense": 10**6, "rd_expense_domestic": 10**6,
-                                 "high_tech_revenue": 9 * 10**6, "total_income": 10**7, "total_cost": 10**7,
-                                 "total_assets": 10**7, "total_liabilities": 0} for y in (2022, 2023, 2024)}}
+    record = {
+        "employees": 100,
+        "tech_staff": 50,
+        "clean_record": True,
+        "in_priority_field": True,
+        "registered_on": "2015-01-01",
+        "ip": {"class_i": 1, "class_ii": 0},
+        "hnte_expert_scores": {"ip": 30, "conversion": 30, "rd_management": 20},
+        "years": {
+            str(y): {
+                "sales_revenue": 10**7,
+                "rd_expense": 10**6,
+                "rd_expense_domestic": 10**6,
+                "high_tech_revenue": 9 * 10**6,
+                "total_income": 10**7,
+                "total_cost": 10**7,
+                "total_assets": 10**7,
+                "total_liabilities": 0,
+            }
+            for y in (2022, 2023, 2024)
+        },
+    }
     assert _run(programme, record)["status"] == "met"
     del record[field]
     result = _run(programme, record)

@@ -45,7 +45,14 @@ def test_demo_has_two_years_for_every_district_and_indicator(figures, factory) -
         d = service.dashboard(s, actor=SYSTEM, year=2026, month=11)
         assert d.frame.height == len(DISTRICTS) * 9
         assert {"green", "yellow", "red"} <= set(d.frame["light"])
-        assert d.frame.filter(pl.col("indicator") == "hnte_count")["rank"].sort().to_list() == [1, 2, 3, 4, 5, 6]
+        assert d.frame.filter(pl.col("indicator") == "hnte_count")["rank"].sort().to_list() == [
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+        ]
 
 
 def test_dashboard_district_page_export_and_scope(figures, made, client) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +68,11 @@ def test_dashboard_district_page_export_and_scope(figures, made, client) -> None
     old = client.get("/targets?year=2025&month=6")
     assert "2025 年 1–6 月" in old.text
     district = client.get("/targets/region/321003?indicator=rd_spending")
-    assert district.status_code == 200 and 'id="chart-progress"' in district.text and "全社会研发投入" in district.text
+    assert (
+        district.status_code == 200
+        and 'id="chart-progress"' in district.text
+        and "全社会研发投入" in district.text
+    )
     assert district.text.count('<tr data-light="') == 9
     export = client.get("/targets.xlsx")
     sheet = pl.read_excel(export.content, sheet_name="目标进度")
@@ -85,8 +96,12 @@ def _csrf(client, path: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _upload(client, content: bytes, name: str = "目标.xlsx"):  # type: ignore[no-untyped-def]
-    return client.post("/targets-import", data={"csrf_token": _csrf(client, "/targets-import")},
-                       files={"file": (name, content, "application/octet-stream")}, follow_redirects=False)
+    return client.post(
+        "/targets-import",
+        data={"csrf_token": _csrf(client, "/targets-import")},
+        files={"file": (name, content, "application/octet-stream")},
+        follow_redirects=False,
+    )
 
 
 def test_targets_and_figures_in_excel(figures, factory, made, client) -> None:  # type: ignore[no-untyped-def]
@@ -108,8 +123,12 @@ def test_targets_and_figures_in_excel(figures, factory, made, client) -> None:  
     book.save(bad)
     refused = _upload(client, bad.getvalue(), "坏数据.xlsx")
     assert refused.status_code == 422
-    for expected in ("工作表“月度数据”第 3 行「地区」：值“火星区”", "第 3 行「指标」：值“研发投入”", "第 3 行「月份」：值“13”",
-                     "第 3 行「数值」：值“很多”"):
+    for expected in (
+        "工作表“月度数据”第 3 行「地区」：值“火星区”",
+        "第 3 行「指标」：值“研发投入”",
+        "第 3 行「月份」：值“13”",
+        "第 3 行「数值」：值“很多”",
+    ):
         assert expected in refused.text, expected
     book["月度数据"].delete_rows(3)
     good = io.BytesIO()
@@ -117,8 +136,14 @@ def test_targets_and_figures_in_excel(figures, factory, made, client) -> None:  
     ok = _upload(client, good.getvalue())
     assert ok.status_code == 303 and "新增 2" in client.get(ok.headers["location"]).text
     with transaction(factory) as s:
-        f = s.scalar(select(Figure).where(Figure.region_code == "321003", Figure.year == 2026, Figure.month == 12,
-                                          Figure.indicator == "high_tech_output_share"))
+        f = s.scalar(
+            select(Figure).where(
+                Figure.region_code == "321003",
+                Figure.year == 2026,
+                Figure.month == 12,
+                Figure.indicator == "high_tech_output_share",
+            )
+        )
         assert f.value == pytest.approx(0.512) and f.source == "邗江区统计快报"
     client.cookies.clear()
     login(client, "hj")
@@ -129,4 +154,6 @@ def test_targets_and_figures_in_excel(figures, factory, made, client) -> None:  
     mine.save(buf)
     refused = _upload(client, buf.getvalue())
     assert refused.status_code == 422 and "应为本辖区的地区" in refused.text
-    assert "年度目标由市科技局下达" in refused.text  # its file carries its targets, which districts cannot set
+    assert (
+        "年度目标由市科技局下达" in refused.text
+    )  # its file carries its targets, which districts cannot set

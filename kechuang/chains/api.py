@@ -14,7 +14,9 @@ from kechuang.errors import Forbidden
 from kechuang.web.context import Ctx, api_ctx
 
 router = APIRouter(prefix="/api/v1", tags=["atlas"])
-REGION = Query("", description="a region code: only links in that region and below (default: all the caller may see)")
+REGION = Query(
+    "", description="a region code: only links in that region and below (default: all the caller may see)"
+)
 
 
 def _region(ctx: Ctx, region: str) -> str | None:
@@ -38,12 +40,20 @@ def list_chains(region: str = REGION, ctx: Ctx = Depends(api_ctx)) -> dict[str, 
     items = []
     for chain, cluster in service.chains(ctx.session):
         r = rows.get(chain.id, {})
-        items.append({"id": chain.code, "name": chain.name, "name_en": chain.name_en,
-                      "aliases": service.split_codes(chain.aliases),
-                      "cluster": {"id": cluster.code, "name": cluster.name},
-                      "nodes": {s: int(r.get(f"nodes_{s}") or 0) for s in STAGES},
-                      "coverage": _num(r.get("coverage") or 0.0), "light": r.get("light", "red"),
-                      "enterprises": int(r.get("enterprises") or 0), "strength": _num(r.get("strength") or 0.0)})
+        items.append(
+            {
+                "id": chain.code,
+                "name": chain.name,
+                "name_en": chain.name_en,
+                "aliases": service.split_codes(chain.aliases),
+                "cluster": {"id": cluster.code, "name": cluster.name},
+                "nodes": {s: int(r.get(f"nodes_{s}") or 0) for s in STAGES},
+                "coverage": _num(r.get("coverage") or 0.0),
+                "light": r.get("light", "red"),
+                "enterprises": int(r.get("enterprises") or 0),
+                "strength": _num(r.get("strength") or 0.0),
+            }
+        )
     return {"items": items, "total": len(items), "region": region or None}
 
 
@@ -54,13 +64,27 @@ def get_chain(chain_id: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     code = {n.id: n.code for n in s["nodes"]}
     cluster = ctx.session.get(AtlasCluster, chain.cluster_id)
     return {
-        "id": chain.code, "name": chain.name, "name_en": chain.name_en, "aliases": service.split_codes(chain.aliases),
+        "id": chain.code,
+        "name": chain.name,
+        "name_en": chain.name_en,
+        "aliases": service.split_codes(chain.aliases),
         "cluster": {"id": cluster.code, "name": cluster.name},
-        "nodes": [{"id": n.code, "name": n.name, "name_en": n.name_en, "stage": n.stage,
-                   "parent": code.get(n.parent_id) if n.parent_id else None,
-                   "industry_codes": service.split_codes(n.industry_codes), "keywords": service.split_codes(n.keywords),
-                   "items": [{"kind": i.kind, "name": i.name, "chokepoint": i.chokepoint, "supply": i.supply}
-                             for i in s["items"].get(n.id, [])]} for n in s["nodes"]],
+        "nodes": [
+            {
+                "id": n.code,
+                "name": n.name,
+                "name_en": n.name_en,
+                "stage": n.stage,
+                "parent": code.get(n.parent_id) if n.parent_id else None,
+                "industry_codes": service.split_codes(n.industry_codes),
+                "keywords": service.split_codes(n.keywords),
+                "items": [
+                    {"kind": i.kind, "name": i.name, "chokepoint": i.chokepoint, "supply": i.supply}
+                    for i in s["items"].get(n.id, [])
+                ],
+            }
+            for n in s["nodes"]
+        ],
         "edges": [{"from": code[e.src_id], "to": code[e.dst_id], "weight": e.weight} for e in s["edges"]],
     }
 
@@ -72,27 +96,47 @@ def analysis_body(result: Analysis, codes: dict[int, str]) -> dict[str, Any]:
     return {
         "coverage": _num(chain.get("coverage", 0.0)),
         "light": chain.get("light", "red"),
-        "strength": {"score": _num(chain.get("strength", 0.0)),
-                     "components": {k[2:]: _num(chain.get(k, 0.0)) for k in ("s_coverage", "s_scale", "s_innovation",
-                                                                              "s_leadership")}},
+        "strength": {
+            "score": _num(chain.get("strength", 0.0)),
+            "components": {
+                k[2:]: _num(chain.get(k, 0.0))
+                for k in ("s_coverage", "s_scale", "s_innovation", "s_leadership")
+            },
+        },
         "concentration": {"hhi": _num(chain.get("hhi")), "cr3": _num(chain.get("cr3"))},
-        "enterprises": int(chain.get("enterprises", 0)), "hnte": int(chain.get("hnte", 0)),
-        "leaders": int(chain.get("leaders", 0)), "revenue": _num(chain.get("revenue", 0.0)),
+        "enterprises": int(chain.get("enterprises", 0)),
+        "hnte": int(chain.get("hnte", 0)),
+        "leaders": int(chain.get("leaders", 0)),
+        "revenue": _num(chain.get("revenue", 0.0)),
         "rd_intensity": _num(chain.get("rd_intensity", 0.0)),
         "nodes": _records(metrics.drop("parent_id", "chain_id"), ("node_id",)),
-        "gaps": _records(result.fill.with_columns(node_code).select(
-            "rank", "node", "name", "stage", "level", "enterprises", "hnte", "demand")),
-        "chokepoints": _records(result.chokepoints.with_columns(node_code).select(
-            "node", "node_name", "kind", "name", "chokepoint", "supply", "projects", "open")),
-        "extend": _records(result.extend.with_columns(node_code).select("node", "name", "stage", "from", "weight")),
-        "params": {"weak_enterprises": result.params.weak_enterprises,
-                   "strong_enterprises": result.params.strong_enterprises},
+        "gaps": _records(
+            result.fill.with_columns(node_code).select(
+                "rank", "node", "name", "stage", "level", "enterprises", "hnte", "demand"
+            )
+        ),
+        "chokepoints": _records(
+            result.chokepoints.with_columns(node_code).select(
+                "node", "node_name", "kind", "name", "chokepoint", "supply", "projects", "open"
+            )
+        ),
+        "extend": _records(
+            result.extend.with_columns(node_code).select("node", "name", "stage", "from", "weight")
+        ),
+        "params": {
+            "weak_enterprises": result.params.weak_enterprises,
+            "strong_enterprises": result.params.strong_enterprises,
+        },
     }
 
 
-@router.get("/chains/{chain_id}/analysis", summary="One chain's analysis: coverage, strength, gaps, chokepoints")
+@router.get(
+    "/chains/{chain_id}/analysis", summary="One chain's analysis: coverage, strength, gaps, chokepoints"
+)
 def chain_analysis(chain_id: str, region: str = REGION, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     chain = service.get_chain(ctx.session, chain_id)
-    result = service.analyse(ctx.session, actor=ctx.actor, region_code=_region(ctx, region), chain_id=chain.id)
+    result = service.analyse(
+        ctx.session, actor=ctx.actor, region_code=_region(ctx, region), chain_id=chain.id
+    )
     codes = {n.id: n.code for n in service.chain_structure(ctx.session, chain)["nodes"]}
     return {"id": chain.code, "name": chain.name, "region": region or None, **analysis_body(result, codes)}

@@ -36,62 +36,145 @@ def demo_links(session: Session, *, start_year: int) -> int:
     """Insert the demo links (once: nothing happens when demo links exist). Returns the number inserted."""
     if session.scalar(select(NodeLink.id).where(NodeLink.source == SOURCE).limit(1)) is not None:
         return 0
-    nodes = _read(session, select(ChainNode.id, ChainNode.code, ChainNode.chain_id, ChainNode.name,
-                                  ChainNode.industry_codes, ChainNode.keywords, ChainNode.parent_id),
-                  {"node_id": pl.Int64, "code": pl.String, "chain_id": pl.Int64, "name": pl.String,
-                   "industry_codes": pl.String, "keywords": pl.String, "parent_id": pl.Int64})
+    nodes = _read(
+        session,
+        select(
+            ChainNode.id,
+            ChainNode.code,
+            ChainNode.chain_id,
+            ChainNode.name,
+            ChainNode.industry_codes,
+            ChainNode.keywords,
+            ChainNode.parent_id,
+        ),
+        {
+            "node_id": pl.Int64,
+            "code": pl.String,
+            "chain_id": pl.Int64,
+            "name": pl.String,
+            "industry_codes": pl.String,
+            "keywords": pl.String,
+            "parent_id": pl.Int64,
+        },
+    )
     if nodes.is_empty():
         return 0
-    firms = _read(session, select(Enterprise.id, Enterprise.industry_code, Enterprise.region_code,
-                                  Enterprise.sort_revenue, Enterprise.name),
-                  {"enterprise_id": pl.Int64, "industry_code": pl.String, "region_code": pl.String,
-                   "revenue": pl.Int64, "ename": pl.String})
-    hnte = _read(session, select(Title.enterprise_id, Title.type).where(
-        Title.type.in_([TitleType.hnte.value, TitleType.provincial_rd_institution.value])).distinct(),
-        {"enterprise_id": pl.Int64, "type": pl.String})
+    firms = _read(
+        session,
+        select(
+            Enterprise.id,
+            Enterprise.industry_code,
+            Enterprise.region_code,
+            Enterprise.sort_revenue,
+            Enterprise.name,
+        ),
+        {
+            "enterprise_id": pl.Int64,
+            "industry_code": pl.String,
+            "region_code": pl.String,
+            "revenue": pl.Int64,
+            "ename": pl.String,
+        },
+    )
+    hnte = _read(
+        session,
+        select(Title.enterprise_id, Title.type)
+        .where(Title.type.in_([TitleType.hnte.value, TitleType.provincial_rd_institution.value]))
+        .distinct(),
+        {"enterprise_id": pl.Int64, "type": pl.String},
+    )
     open_nodes = nodes.filter(_unit(pl.col("code"), 11) >= EMPTY_SHARE)
-    codes = (open_nodes.with_columns(pl.col("industry_codes").str.split("|")).explode("industry_codes")
-             .filter(pl.col("industry_codes") != "").rename({"industry_codes": "industry_code"}))
+    codes = (
+        open_nodes.with_columns(pl.col("industry_codes").str.split("|"))
+        .explode("industry_codes")
+        .filter(pl.col("industry_codes") != "")
+        .rename({"industry_codes": "industry_code"})
+    )
     # each enterprise takes one matching node: an exponential race weighted by a per-node popularity
     popularity = 0.2 + _unit(pl.col("code"), 12)
-    race = -(1 - _unit(pl.concat_str(pl.col("enterprise_id").cast(pl.String), pl.col("code")), 13)).log() / popularity
-    placed = (firms.join(codes, on="industry_code").with_columns(race.alias("race"))
-              .sort("race").group_by("enterprise_id", maintain_order=True).first()
-              .filter(_unit(pl.col("enterprise_id").cast(pl.String), 14) < 0.85))  # some are on no chain
-    held = hnte.filter(pl.col("type") == TitleType.hnte.value).select("enterprise_id", pl.lit(True).alias("hnte"))
+    race = (
+        -(1 - _unit(pl.concat_str(pl.col("enterprise_id").cast(pl.String), pl.col("code")), 13)).log()
+        / popularity
+    )
+    placed = (
+        firms.join(codes, on="industry_code")
+        .with_columns(race.alias("race"))
+        .sort("race")
+        .group_by("enterprise_id", maintain_order=True)
+        .first()
+        .filter(_unit(pl.col("enterprise_id").cast(pl.String), 14) < 0.85)
+    )  # some are on no chain
+    held = hnte.filter(pl.col("type") == TitleType.hnte.value).select(
+        "enterprise_id", pl.lit(True).alias("hnte")
+    )
     placed = placed.join(held, on="enterprise_id", how="left").with_columns(pl.col("hnte").fill_null(False))
     order = pl.col("revenue").rank("ordinal", descending=True)
     hnte_order = pl.when(pl.col("hnte")).then(pl.col("revenue")).rank("ordinal", descending=True)
     chain_top = (hnte_order.over("chain_id") == 1) & pl.col("hnte") & (pl.col("revenue") >= 100_000_000)
     leader = chain_top & (_unit(pl.col("chain_id").cast(pl.String), 15) < 0.6)
-    role = (pl.when(leader).then(pl.lit("leader")).when(order.over("node_id") <= 3).then(pl.lit("key_supporting"))
-            .otherwise(pl.lit("member")))
+    role = (
+        pl.when(leader)
+        .then(pl.lit("leader"))
+        .when(order.over("node_id") <= 3)
+        .then(pl.lit("key_supporting"))
+        .otherwise(pl.lit("member"))
+    )
     share = (0.6 + 0.4 * _unit(pl.col("enterprise_id").cast(pl.String), 16)).round(2)
     valid_from = date(start_year, 1, 1)
     now = utcnow()
     ent_links = placed.select(
-        "node_id", pl.lit("enterprise").alias("kind"), "enterprise_id", pl.lit("").alias("name"), role.alias("role"),
+        "node_id",
+        pl.lit("enterprise").alias("kind"),
+        "enterprise_id",
+        pl.lit("").alias("name"),
+        role.alias("role"),
         pl.col("keywords").str.split("|").list.first().fill_null("").alias("main_product"),
-        share.alias("revenue_share"), "region_code")
-    carriers = (placed.join(hnte.filter(pl.col("type") == TitleType.provincial_rd_institution.value)
-                            .select("enterprise_id"), on="enterprise_id")
-                .select("node_id", pl.lit("carrier").alias("kind"), "enterprise_id",
-                        (pl.col("ename") + "省级研发机构").alias("name"), pl.lit("provincial").alias("role"),
-                        pl.lit("").alias("main_product"), pl.lit(None, dtype=pl.Float64).alias("revenue_share"),
-                        "region_code"))
+        share.alias("revenue_share"),
+        "region_code",
+    )
+    carriers = placed.join(
+        hnte.filter(pl.col("type") == TitleType.provincial_rd_institution.value).select("enterprise_id"),
+        on="enterprise_id",
+    ).select(
+        "node_id",
+        pl.lit("carrier").alias("kind"),
+        "enterprise_id",
+        (pl.col("ename") + "省级研发机构").alias("name"),
+        pl.lit("provincial").alias("role"),
+        pl.lit("").alias("main_product"),
+        pl.lit(None, dtype=pl.Float64).alias("revenue_share"),
+        "region_code",
+    )
     region = placed.group_by("node_id").agg(pl.col("region_code").sort().first())
-    talent = (nodes.join(region, on="node_id").filter(_unit(pl.col("code"), 18) < 0.3)
-              .select("node_id", pl.lit("talent").alias("kind"), pl.lit(None, dtype=pl.Int64).alias("enterprise_id"),
-                      (pl.lit("绿扬金凤计划创新人才团队（") + pl.col("name") + pl.lit("方向）")).alias("name"),
-                      pl.lit("团队").alias("role"), pl.lit("").alias("main_product"),
-                      pl.lit(None, dtype=pl.Float64).alias("revenue_share"), "region_code"))
+    talent = (
+        nodes.join(region, on="node_id")
+        .filter(_unit(pl.col("code"), 18) < 0.3)
+        .select(
+            "node_id",
+            pl.lit("talent").alias("kind"),
+            pl.lit(None, dtype=pl.Int64).alias("enterprise_id"),
+            (pl.lit("绿扬金凤计划创新人才团队（") + pl.col("name") + pl.lit("方向）")).alias("name"),
+            pl.lit("团队").alias("role"),
+            pl.lit("").alias("main_product"),
+            pl.lit(None, dtype=pl.Float64).alias("revenue_share"),
+            "region_code",
+        )
+    )
     links = pl.concat([ent_links, carriers, talent], how="vertical_relaxed").with_columns(
         pl.lit(None, dtype=pl.Int64).alias("item_id"),
-        pl.lit(valid_from).alias("valid_from"), pl.lit(None, dtype=pl.Date).alias("valid_until"),
-        pl.lit(SOURCE).alias("source"), pl.lit(now).alias("updated_at"))
+        pl.lit(valid_from).alias("valid_from"),
+        pl.lit(None, dtype=pl.Date).alias("valid_until"),
+        pl.lit(SOURCE).alias("source"),
+        pl.lit(now).alias("updated_at"),
+    )
     bulk_insert(session, NodeLink.__table__, links)
     analyze(session, NodeLink.__table__)
-    audit.record(session, SYSTEM, entity="atlas_links", action="import",
-                 summary=f"演示数据：企业与产业链节点关联 {ent_links.height} 条、载体 {carriers.height} 条、"
-                         f"人才 {talent.height} 条")
+    audit.record(
+        session,
+        SYSTEM,
+        entity="atlas_links",
+        action="import",
+        summary=f"演示数据：企业与产业链节点关联 {ent_links.height} 条、载体 {carriers.height} 条、"
+        f"人才 {talent.height} 条",
+    )
     return links.height

@@ -21,7 +21,12 @@ from kechuang.workbook import AT, read_sheets
 from kechuang.workbook import text as _text
 
 STAGE_LABELS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
-KIND_LABELS = {"technology": "关键核心技术", "material": "先进材料", "process": "关键工艺", "pain_point": "痛点"}
+KIND_LABELS = {
+    "technology": "关键核心技术",
+    "material": "先进材料",
+    "process": "关键工艺",
+    "pain_point": "痛点",
+}
 SUPPLY_LABELS = {"local": "本地", "domestic": "国内", "imported": "进口"}
 CODE = re.compile(r"^[a-z0-9_]+$")
 NODE_CODE = re.compile(r"^[a-z0-9_]+\.[a-z0-9_.]+$")
@@ -31,12 +36,36 @@ INDUSTRY = re.compile(r"^[A-T]\d{4}$")
 SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
     "说明": (("key", "项目"), ("value", "内容")),
     "集群": (("code", "集群编号"), ("name", "集群名称"), ("name_en", "英文名称"), ("aliases", "别名")),
-    "产业链": (("code", "产业链编号"), ("name", "产业链名称"), ("name_en", "英文名称"), ("cluster", "所属集群编号"),
-            ("aliases", "别名")),
-    "节点": (("code", "节点编号"), ("chain", "产业链编号"), ("name", "节点名称"), ("name_en", "英文名称"),
-           ("stage", "环节"), ("parent", "上级节点编号"), ("industry_codes", "行业代码"), ("keywords", "关键词")),
-    "供应关系": (("chain", "产业链编号"), ("from", "供应节点编号"), ("to", "需求节点编号"), ("weight", "权重")),
-    "关键环节": (("node", "节点编号"), ("kind", "类型"), ("name", "名称"), ("chokepoint", "卡脖子"), ("supply", "供应来源")),
+    "产业链": (
+        ("code", "产业链编号"),
+        ("name", "产业链名称"),
+        ("name_en", "英文名称"),
+        ("cluster", "所属集群编号"),
+        ("aliases", "别名"),
+    ),
+    "节点": (
+        ("code", "节点编号"),
+        ("chain", "产业链编号"),
+        ("name", "节点名称"),
+        ("name_en", "英文名称"),
+        ("stage", "环节"),
+        ("parent", "上级节点编号"),
+        ("industry_codes", "行业代码"),
+        ("keywords", "关键词"),
+    ),
+    "供应关系": (
+        ("chain", "产业链编号"),
+        ("from", "供应节点编号"),
+        ("to", "需求节点编号"),
+        ("weight", "权重"),
+    ),
+    "关键环节": (
+        ("node", "节点编号"),
+        ("kind", "类型"),
+        ("name", "名称"),
+        ("chokepoint", "卡脖子"),
+        ("supply", "供应来源"),
+    ),
 }
 ABOUT = (("atlas", "图谱编号"), ("version", "版本"), ("name", "名称"), ("source", "来源"), ("note", "说明"))
 SEP = "|"
@@ -60,12 +89,25 @@ def validate(doc: Any, file: str) -> list[Problem]:
         at = rec.get(AT) if rec else None
         if isinstance(at, tuple):  # a workbook row: name the column as the user sees it
             field = dict(SHEETS[at[0]]).get(field, field)
-        shown = _text(value) if not isinstance(value, list | dict) else json.dumps(value, ensure_ascii=False)[:60]
-        problems.append(Problem(field, f"{_where(file, at)}「{field}」：值“{shown}”，应为{expected}", shown,
-                                row=at[1] if isinstance(at, tuple) else None, file=file))
+        shown = (
+            _text(value) if not isinstance(value, list | dict) else json.dumps(value, ensure_ascii=False)[:60]
+        )
+        problems.append(
+            Problem(
+                field,
+                f"{_where(file, at)}「{field}」：值“{shown}”，应为{expected}",
+                shown,
+                row=at[1] if isinstance(at, tuple) else None,
+                file=file,
+            )
+        )
 
     if not isinstance(doc, dict):
-        return [Problem("文件", f"{file}：应为一个 JSON 对象（含 clusters 和 chains）", type(doc).__name__, file=file)]
+        return [
+            Problem(
+                "文件", f"{file}：应为一个 JSON 对象（含 clusters 和 chains）", type(doc).__name__, file=file
+            )
+        ]
     for key in ("atlas", "version", "name"):
         if not _text(doc.get(key)):
             bad({AT: "说明"}, key, doc.get(key), "非空文字")
@@ -77,6 +119,7 @@ def validate(doc: Any, file: str) -> list[Problem]:
     if not isinstance(chains, list) or not chains:
         bad(None, "chains", chains, "至少一条产业链的列表")
         chains = []
+
     def identity(rec: dict[str, Any], seen: set[str], what: str) -> str:
         """A cluster's or chain's code (well-formed, not seen before) and name."""
         code = _text(rec.get("code"))
@@ -103,7 +146,12 @@ def validate(doc: Any, file: str) -> list[Problem]:
             continue
         code = identity(ch, chain_codes, "产业链")
         if _text(ch.get("cluster")) not in cluster_codes:
-            bad(ch, "cluster", ch.get("cluster"), "已定义的集群编号（" + "、".join(sorted(cluster_codes)) + "）")
+            bad(
+                ch,
+                "cluster",
+                ch.get("cluster"),
+                "已定义的集群编号（" + "、".join(sorted(cluster_codes)) + "）",
+            )
         nodes = ch.get("nodes") if isinstance(ch.get("nodes"), list) else []
         if not nodes:
             bad(ch, "nodes", ch.get("nodes"), "至少一个节点")
@@ -132,11 +180,21 @@ def validate(doc: Any, file: str) -> list[Problem]:
                     bad(n, "items", item, "对象")
                     continue
                 if _text(item.get("kind")) not in KIND_LABELS:
-                    bad(item, "kind", item.get("kind"), "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items()) + " 之一")
+                    bad(
+                        item,
+                        "kind",
+                        item.get("kind"),
+                        "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items()) + " 之一",
+                    )
                 if not _text(item.get("name")):
                     bad(item, "name", item.get("name"), "名称")
                 if _text(item.get("supply")) not in SUPPLY_LABELS:
-                    bad(item, "supply", item.get("supply"), "local / domestic / imported（本地 / 国内 / 进口）之一")
+                    bad(
+                        item,
+                        "supply",
+                        item.get("supply"),
+                        "local / domestic / imported（本地 / 国内 / 进口）之一",
+                    )
                 if not isinstance(item.get("chokepoint"), bool):
                     bad(item, "chokepoint", item.get("chokepoint"), "是或否")
                 elif item["chokepoint"] and item.get("supply") == "local":
@@ -201,12 +259,14 @@ def _check_edges(ch: dict[str, Any], nodes: dict[str, str], bad: Callable[..., N
 
 def clean(doc: dict[str, Any]) -> dict[str, Any]:
     """The document without location markers, normalised (lists for codes and aliases, defaults)."""
+
     def strip(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: strip(v) for k, v in value.items() if k != AT}
         if isinstance(value, list):
             return [strip(v) for v in value]
         return value
+
     return strip(doc)  # type: ignore[no-any-return]
 
 
@@ -237,7 +297,9 @@ def from_json(content: bytes, file: str) -> dict[str, Any]:
     try:
         doc = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AtlasError([Problem("文件", f"{file}：不是有效的 UTF-8 JSON（{exc}）", file, file=file)]) from None
+        raise AtlasError(
+            [Problem("文件", f"{file}：不是有效的 UTF-8 JSON（{exc}）", file, file=file)]
+        ) from None
     problems = validate(_mark(doc), file)
     if problems:
         raise AtlasError(problems)
@@ -250,30 +312,57 @@ def to_json(doc: dict[str, Any]) -> bytes:
 
 # -- Excel --------------------------------------------------------------------------------------------
 
+
 def to_xlsx(doc: dict[str, Any]) -> bytes:
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf)
     bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
     rows: dict[str, list[list[Any]]] = {
         "说明": [[header, _text(doc.get(key))] for key, header in ABOUT],
-        "集群": [[c["code"], c["name"], c.get("name_en", ""), SEP.join(c.get("aliases") or [])]
-               for c in doc["clusters"]],
-        "产业链": [], "节点": [], "供应关系": [], "关键环节": [],
+        "集群": [
+            [c["code"], c["name"], c.get("name_en", ""), SEP.join(c.get("aliases") or [])]
+            for c in doc["clusters"]
+        ],
+        "产业链": [],
+        "节点": [],
+        "供应关系": [],
+        "关键环节": [],
     }
     for ch in doc["chains"]:
-        rows["产业链"].append([ch["code"], ch["name"], ch.get("name_en", ""), ch["cluster"],
-                            SEP.join(ch.get("aliases") or [])])
+        rows["产业链"].append(
+            [ch["code"], ch["name"], ch.get("name_en", ""), ch["cluster"], SEP.join(ch.get("aliases") or [])]
+        )
         for n in ch["nodes"]:
-            rows["节点"].append([n["code"], ch["code"], n["name"], n.get("name_en", ""), STAGE_LABELS[n["stage"]],
-                               n.get("parent") or "", SEP.join(n.get("industry_codes") or []),
-                               SEP.join(n.get("keywords") or [])])
+            rows["节点"].append(
+                [
+                    n["code"],
+                    ch["code"],
+                    n["name"],
+                    n.get("name_en", ""),
+                    STAGE_LABELS[n["stage"]],
+                    n.get("parent") or "",
+                    SEP.join(n.get("industry_codes") or []),
+                    SEP.join(n.get("keywords") or []),
+                ]
+            )
             for item in n.get("items") or []:
-                rows["关键环节"].append([n["code"], KIND_LABELS[item["kind"]], item["name"],
-                                     "是" if item["chokepoint"] else "否", SUPPLY_LABELS[item["supply"]]])
+                rows["关键环节"].append(
+                    [
+                        n["code"],
+                        KIND_LABELS[item["kind"]],
+                        item["name"],
+                        "是" if item["chokepoint"] else "否",
+                        SUPPLY_LABELS[item["supply"]],
+                    ]
+                )
         for e in ch.get("edges") or []:
             rows["供应关系"].append([ch["code"], e["from"], e["to"], e["weight"]])
-    lists = {("节点", "stage"): list(STAGE_LABELS.values()), ("关键环节", "kind"): list(KIND_LABELS.values()),
-             ("关键环节", "chokepoint"): ["是", "否"], ("关键环节", "supply"): list(SUPPLY_LABELS.values())}
+    lists = {
+        ("节点", "stage"): list(STAGE_LABELS.values()),
+        ("关键环节", "kind"): list(KIND_LABELS.values()),
+        ("关键环节", "chokepoint"): ["是", "否"],
+        ("关键环节", "supply"): list(SUPPLY_LABELS.values()),
+    }
     for sheet, cols in SHEETS.items():
         ws = book.add_worksheet(sheet)
         ws.write_row(0, 0, [h for _, h in cols], bold)
@@ -281,8 +370,13 @@ def to_xlsx(doc: dict[str, Any]) -> bytes:
             ws.write_row(r, 0, values)
         for c, (field, _) in enumerate(cols):
             if (sheet, field) in lists:
-                ws.data_validation(1, c, max(len(rows[sheet]) + 500, 1000), c,
-                                   {"validate": "list", "source": lists[(sheet, field)]})
+                ws.data_validation(
+                    1,
+                    c,
+                    max(len(rows[sheet]) + 500, 1000),
+                    c,
+                    {"validate": "list", "source": lists[(sheet, field)]},
+                )
         ws.set_column(0, len(cols) - 1, 18)
         ws.freeze_panes(1, 0)
     book.get_worksheet_by_name("说明").set_column(1, 1, 90)
@@ -304,27 +398,60 @@ def from_xlsx(content: bytes, file: str) -> dict[str, Any]:
     stages = {v: k for k, v in STAGE_LABELS.items()} | {k: k for k in STAGE_LABELS}
     kinds = {v: k for k, v in KIND_LABELS.items()} | {k: k for k in KIND_LABELS}
     supplies = {v: k for k, v in SUPPLY_LABELS.items()} | {k: k for k in SUPPLY_LABELS}
-    doc["clusters"] = [{AT: c[AT], "code": c["code"], "name": c["name"], "name_en": c["name_en"],
-                        "aliases": _split(c["aliases"])} for c in sheets["集群"]]
+    doc["clusters"] = [
+        {
+            AT: c[AT],
+            "code": c["code"],
+            "name": c["name"],
+            "name_en": c["name_en"],
+            "aliases": _split(c["aliases"]),
+        }
+        for c in sheets["集群"]
+    ]
     chains: dict[str, dict[str, Any]] = {}
     for c in sheets["产业链"]:
-        chains.setdefault(c["code"], {AT: c[AT], "code": c["code"], "name": c["name"], "name_en": c["name_en"],
-                                      "cluster": c["cluster"], "aliases": _split(c["aliases"]), "nodes": [],
-                                      "edges": []})
+        chains.setdefault(
+            c["code"],
+            {
+                AT: c[AT],
+                "code": c["code"],
+                "name": c["name"],
+                "name_en": c["name_en"],
+                "cluster": c["cluster"],
+                "aliases": _split(c["aliases"]),
+                "nodes": [],
+                "edges": [],
+            },
+        )
     nodes: dict[str, dict[str, Any]] = {}
 
     def orphan(rec: dict[str, Any], field: str, value: str, expected: str) -> None:
-        problems.append(Problem(field, f"{_where(file, rec[AT])}「{field}」：值“{value}”，应为{expected}", value,
-                                row=rec[AT][1], file=file))
+        problems.append(
+            Problem(
+                field,
+                f"{_where(file, rec[AT])}「{field}」：值“{value}”，应为{expected}",
+                value,
+                row=rec[AT][1],
+                file=file,
+            )
+        )
 
     for n in sheets["节点"]:
         chain = chains.get(n["chain"])
         if chain is None:
             orphan(n, "产业链编号", n["chain"], "“产业链”工作表中的产业链编号")
             continue
-        node = {AT: n[AT], "code": n["code"], "name": n["name"], "name_en": n["name_en"],
-                "stage": stages.get(n["stage"], n["stage"]), "parent": n["parent"] or None,
-                "industry_codes": _split(n["industry_codes"]), "keywords": _split(n["keywords"]), "items": []}
+        node = {
+            AT: n[AT],
+            "code": n["code"],
+            "name": n["name"],
+            "name_en": n["name_en"],
+            "stage": stages.get(n["stage"], n["stage"]),
+            "parent": n["parent"] or None,
+            "industry_codes": _split(n["industry_codes"]),
+            "keywords": _split(n["keywords"]),
+            "items": [],
+        }
         chain["nodes"].append(node)
         nodes.setdefault(n["code"], node)
     for e in sheets["供应关系"]:
@@ -342,9 +469,18 @@ def from_xlsx(content: bytes, file: str) -> dict[str, Any]:
         if node is None:
             orphan(i, "节点编号", i["node"], "“节点”工作表中的节点编号")
             continue
-        choke = {"是": True, "否": False, "true": True, "false": False}.get(i["chokepoint"].lower(), i["chokepoint"])
-        node["items"].append({AT: i[AT], "kind": kinds.get(i["kind"], i["kind"]), "name": i["name"],
-                              "chokepoint": choke, "supply": supplies.get(i["supply"], i["supply"])})
+        choke = {"是": True, "否": False, "true": True, "false": False}.get(
+            i["chokepoint"].lower(), i["chokepoint"]
+        )
+        node["items"].append(
+            {
+                AT: i[AT],
+                "kind": kinds.get(i["kind"], i["kind"]),
+                "name": i["name"],
+                "chokepoint": choke,
+                "supply": supplies.get(i["supply"], i["supply"]),
+            }
+        )
     doc["chains"] = list(chains.values())
     problems.extend(validate(doc, file))
     if problems:

@@ -26,9 +26,17 @@ from kechuang.errors import Forbidden, InvalidInput, Problem
 from kechuang.workbook import cell_problem, parse_date, read_sheets
 
 SHEET = "企业关联"
-COLUMNS = (("uscc", "统一社会信用代码"), ("enterprise", "企业名称"), ("node", "节点编号"), ("node_name", "节点名称"),
-           ("role", "角色"), ("main_product", "主营产品"), ("revenue_share", "收入占比"), ("valid_from", "有效期起"),
-           ("valid_until", "有效期止"))
+COLUMNS = (
+    ("uscc", "统一社会信用代码"),
+    ("enterprise", "企业名称"),
+    ("node", "节点编号"),
+    ("node_name", "节点名称"),
+    ("role", "角色"),
+    ("main_product", "主营产品"),
+    ("revenue_share", "收入占比"),
+    ("valid_from", "有效期起"),
+    ("valid_until", "有效期止"),
+)
 ROLES = {"链主": "leader", "重点配套": "key_supporting", "成员": "member"}
 ROLE_NAMES = {v: k for k, v in ROLES.items()}
 
@@ -45,11 +53,16 @@ class LinksResult:
 
 
 def visible_links(session: Session, actor: Actor) -> list[tuple[NodeLink, Enterprise, ChainNode, Chain]]:
-    return list(session.execute(
-        select(NodeLink, Enterprise, ChainNode, Chain).join(Enterprise, Enterprise.id == NodeLink.enterprise_id)
-        .join(ChainNode, ChainNode.id == NodeLink.node_id).join(Chain, Chain.id == ChainNode.chain_id)
-        .where(NodeLink.kind == "enterprise", scope_clause(actor, NodeLink))
-        .order_by(Chain.position, ChainNode.position, Enterprise.name)))
+    return list(
+        session.execute(
+            select(NodeLink, Enterprise, ChainNode, Chain)
+            .join(Enterprise, Enterprise.id == NodeLink.enterprise_id)
+            .join(ChainNode, ChainNode.id == NodeLink.node_id)
+            .join(Chain, Chain.id == ChainNode.chain_id)
+            .where(NodeLink.kind == "enterprise", scope_clause(actor, NodeLink))
+            .order_by(Chain.position, ChainNode.position, Enterprise.name)
+        )
+    )
 
 
 def links_xlsx(session: Session, *, actor: Actor) -> bytes:
@@ -61,10 +74,21 @@ def links_xlsx(session: Session, *, actor: Actor) -> bytes:
     sheet.write_row(0, 0, [h for _, h in COLUMNS], bold)
     rows = visible_links(session, actor)
     for r, (link, ent, node, _chain) in enumerate(rows, start=1):
-        sheet.write_row(r, 0, [ent.uscc, ent.name, node.code, node.name, ROLE_NAMES.get(link.role, link.role),
-                               link.main_product, "" if link.revenue_share is None else link.revenue_share,
-                               link.valid_from.isoformat() if link.valid_from else "",
-                               link.valid_until.isoformat() if link.valid_until else ""])
+        sheet.write_row(
+            r,
+            0,
+            [
+                ent.uscc,
+                ent.name,
+                node.code,
+                node.name,
+                ROLE_NAMES.get(link.role, link.role),
+                link.main_product,
+                "" if link.revenue_share is None else link.revenue_share,
+                link.valid_from.isoformat() if link.valid_from else "",
+                link.valid_until.isoformat() if link.valid_until else "",
+            ],
+        )
     sheet.data_validation(1, 4, max(len(rows) + 1000, 2000), 4, {"validate": "list", "source": list(ROLES)})
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 3, 26)
@@ -72,11 +96,24 @@ def links_xlsx(session: Session, *, actor: Actor) -> bytes:
     sheet.freeze_panes(1, 0)
     nodes = book.add_worksheet("节点清单")
     nodes.write_row(0, 0, ["节点编号", "产业链", "节点名称", "环节"], bold)
-    for r, (node, chain) in enumerate(session.execute(
-            select(ChainNode, Chain).join(Chain, Chain.id == ChainNode.chain_id)
-            .order_by(Chain.position, ChainNode.position)), start=1):
-        nodes.write_row(r, 0, [node.code, chain.name, node.name, {"upstream": "上游", "midstream": "中游",
-                                                                 "downstream": "下游"}[node.stage]])
+    for r, (node, chain) in enumerate(
+        session.execute(
+            select(ChainNode, Chain)
+            .join(Chain, Chain.id == ChainNode.chain_id)
+            .order_by(Chain.position, ChainNode.position)
+        ),
+        start=1,
+    ):
+        nodes.write_row(
+            r,
+            0,
+            [
+                node.code,
+                chain.name,
+                node.name,
+                {"upstream": "上游", "midstream": "中游", "downstream": "下游"}[node.stage],
+            ],
+        )
     nodes.set_column(0, 2, 30)
     book.close()
     return buf.getvalue()
@@ -93,8 +130,12 @@ def import_links(session: Session, *, actor: Actor, content: bytes, filename: st
     rows = read_sheets(content, filename, {SHEET: COLUMNS}, LinksError)[SHEET]
     usccs = {r["uscc"].upper() for r in rows}
     ents = {e.uscc: e for e in session.scalars(select(Enterprise).where(Enterprise.uscc.in_(sorted(usccs))))}
-    nodes = {n.code: n for n in session.scalars(select(ChainNode).where(ChainNode.code.in_(
-        sorted({r["node"] for r in rows}))))}
+    nodes = {
+        n.code: n
+        for n in session.scalars(
+            select(ChainNode).where(ChainNode.code.in_(sorted({r["node"] for r in rows})))
+        )
+    }
     seen: set[tuple[str, str]] = set()
     parsed = []
     for r in rows:
@@ -133,20 +174,44 @@ def import_links(session: Session, *, actor: Actor, content: bytes, filename: st
             bad(r, "node", "同一企业与同一节点只出现一次")
         seen.add(key)
         if ent is not None and node is not None and role is not None:
-            parsed.append((ent, node, {"role": role, "main_product": r["main_product"], "revenue_share": share,
-                                       "valid_from": period["valid_from"], "valid_until": period["valid_until"]}))
+            parsed.append(
+                (
+                    ent,
+                    node,
+                    {
+                        "role": role,
+                        "main_product": r["main_product"],
+                        "revenue_share": share,
+                        "valid_from": period["valid_from"],
+                        "valid_until": period["valid_until"],
+                    },
+                )
+            )
     if problems:
         raise LinksError(problems)
-    existing = {(link.enterprise_id, link.node_id): link for link in session.scalars(
-        select(NodeLink).where(NodeLink.kind == "enterprise",
-                               NodeLink.enterprise_id.in_([e.id for e, _, _ in parsed])))}
+    existing = {
+        (link.enterprise_id, link.node_id): link
+        for link in session.scalars(
+            select(NodeLink).where(
+                NodeLink.kind == "enterprise", NodeLink.enterprise_id.in_([e.id for e, _, _ in parsed])
+            )
+        )
+    }
     result = LinksResult()
     source = f"{filename}"
     for ent, node, values in parsed:
         link = existing.get((ent.id, node.id))
         if link is None:
-            session.add(NodeLink(node_id=node.id, kind="enterprise", enterprise_id=ent.id, region_code=ent.region_code,
-                                 source=source, **values))
+            session.add(
+                NodeLink(
+                    node_id=node.id,
+                    kind="enterprise",
+                    enterprise_id=ent.id,
+                    region_code=ent.region_code,
+                    source=source,
+                    **values,
+                )
+            )
             result.created += 1
             continue
         changed = False
@@ -160,6 +225,12 @@ def import_links(session: Session, *, actor: Actor, content: bytes, filename: st
         else:
             result.unchanged += 1
     session.flush()
-    audit.record(session, actor, entity="atlas_links", action="import", entity_id=filename,
-                 summary=f"导入企业与产业链节点关联 {filename}：新增 {result.created}、修改 {result.updated}、未变 {result.unchanged}")
+    audit.record(
+        session,
+        actor,
+        entity="atlas_links",
+        action="import",
+        entity_id=filename,
+        summary=f"导入企业与产业链节点关联 {filename}：新增 {result.created}、修改 {result.updated}、未变 {result.unchanged}",
+    )
     return result

@@ -105,7 +105,9 @@ class NodeLink(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     node_id: Mapped[int] = mapped_column(ForeignKey("atlas_nodes.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # enterprise | carrier | project | talent
-    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
     item_id: Mapped[int | None] = mapped_column(ForeignKey("atlas_items.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(32), default="member")

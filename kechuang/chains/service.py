@@ -48,6 +48,7 @@ def split_codes(text: str) -> list[str]:
 
 # -- the structure as a document ----------------------------------------------------------------------
 
+
 @dataclass
 class LoadResult:
     created: int = 0
@@ -71,8 +72,15 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def _upsert(session: Session, existing: dict[Any, Any], key: Any, model: type, values: dict[str, Any],
-            result: LoadResult, kind: str) -> Any:
+def _upsert(
+    session: Session,
+    existing: dict[Any, Any],
+    key: Any,
+    model: type,
+    values: dict[str, Any],
+    result: LoadResult,
+    kind: str,
+) -> Any:
     obj = existing.get(key)
     if obj is None:
         obj = model(**values)
@@ -99,33 +107,84 @@ def load_document(session: Session, *, actor: Actor, doc: dict[str, Any], file: 
     nodes = {n.code: n for n in session.scalars(select(ChainNode))}
     dropped = [n for code, n in nodes.items() if code not in wanted_nodes]
     if dropped:
-        linked = dict(session.execute(select(NodeLink.node_id, func.count()).where(
-            NodeLink.node_id.in_([n.id for n in dropped])).group_by(NodeLink.node_id)).all())
-        blocked = [Problem("节点编号", f"{file}：节点 {n.code}（{n.name}）不在新文件中，但仍有 {linked[n.id]} 条企业、载体、"
-                                      "项目或人才关联；请在文件中保留该节点，或先移除这些关联", n.code, file=file)
-                   for n in dropped if linked.get(n.id)]
+        linked = dict(
+            session.execute(
+                select(NodeLink.node_id, func.count())
+                .where(NodeLink.node_id.in_([n.id for n in dropped]))
+                .group_by(NodeLink.node_id)
+            ).all()
+        )
+        blocked = [
+            Problem(
+                "节点编号",
+                f"{file}：节点 {n.code}（{n.name}）不在新文件中，但仍有 {linked[n.id]} 条企业、载体、"
+                "项目或人才关联；请在文件中保留该节点，或先移除这些关联",
+                n.code,
+                file=file,
+            )
+            for n in dropped
+            if linked.get(n.id)
+        ]
         if blocked:
             raise AtlasError(blocked)
     result = LoadResult()
     clusters = {c.code: c for c in session.scalars(select(AtlasCluster))}
     for pos, c in enumerate(doc["clusters"]):
-        clusters[c["code"]] = _upsert(session, clusters, c["code"], AtlasCluster, {
-            "code": c["code"], "name": c["name"], "name_en": c.get("name_en") or "",
-            "aliases": SEP.join(c.get("aliases") or []), "position": pos}, result, "cluster")
+        clusters[c["code"]] = _upsert(
+            session,
+            clusters,
+            c["code"],
+            AtlasCluster,
+            {
+                "code": c["code"],
+                "name": c["name"],
+                "name_en": c.get("name_en") or "",
+                "aliases": SEP.join(c.get("aliases") or []),
+                "position": pos,
+            },
+            result,
+            "cluster",
+        )
     session.flush()
     chains = {c.code: c for c in session.scalars(select(Chain))}
     for pos, ch in enumerate(doc["chains"]):
-        chains[ch["code"]] = _upsert(session, chains, ch["code"], Chain, {
-            "code": ch["code"], "name": ch["name"], "name_en": ch.get("name_en") or "",
-            "cluster_id": clusters[ch["cluster"]].id, "aliases": SEP.join(ch.get("aliases") or []),
-            "position": pos}, result, "chain")
+        chains[ch["code"]] = _upsert(
+            session,
+            chains,
+            ch["code"],
+            Chain,
+            {
+                "code": ch["code"],
+                "name": ch["name"],
+                "name_en": ch.get("name_en") or "",
+                "cluster_id": clusters[ch["cluster"]].id,
+                "aliases": SEP.join(ch.get("aliases") or []),
+                "position": pos,
+            },
+            result,
+            "chain",
+        )
     session.flush()
     for ch in doc["chains"]:
         for pos, n in enumerate(ch["nodes"]):
-            nodes[n["code"]] = _upsert(session, nodes, n["code"], ChainNode, {
-                "code": n["code"], "chain_id": chains[ch["code"]].id, "stage": n["stage"], "name": n["name"],
-                "name_en": n.get("name_en") or "", "industry_codes": SEP.join(n.get("industry_codes") or []),
-                "keywords": SEP.join(n.get("keywords") or []), "position": pos}, result, "node")
+            nodes[n["code"]] = _upsert(
+                session,
+                nodes,
+                n["code"],
+                ChainNode,
+                {
+                    "code": n["code"],
+                    "chain_id": chains[ch["code"]].id,
+                    "stage": n["stage"],
+                    "name": n["name"],
+                    "name_en": n.get("name_en") or "",
+                    "industry_codes": SEP.join(n.get("industry_codes") or []),
+                    "keywords": SEP.join(n.get("keywords") or []),
+                    "position": pos,
+                },
+                result,
+                "node",
+            )
     session.flush()
     for ch in doc["chains"]:
         for n in ch["nodes"]:
@@ -138,8 +197,20 @@ def load_document(session: Session, *, actor: Actor, doc: dict[str, Any], file: 
         for e in ch.get("edges") or []:
             key = (nodes[e["from"]].id, nodes[e["to"]].id)
             keep_edges.add(key)
-            _upsert(session, edges, key, ChainEdge, {"chain_id": chains[ch["code"]].id, "src_id": key[0],
-                                                     "dst_id": key[1], "weight": float(e["weight"])}, result, "edge")
+            _upsert(
+                session,
+                edges,
+                key,
+                ChainEdge,
+                {
+                    "chain_id": chains[ch["code"]].id,
+                    "src_id": key[0],
+                    "dst_id": key[1],
+                    "weight": float(e["weight"]),
+                },
+                result,
+                "edge",
+            )
     items = {(i.node_id, i.kind, i.name): i for i in session.scalars(select(NodeItem))}
     keep_items = set()
     for ch in doc["chains"]:
@@ -147,9 +218,21 @@ def load_document(session: Session, *, actor: Actor, doc: dict[str, Any], file: 
             for i in n.get("items") or []:
                 key = (nodes[n["code"]].id, i["kind"], i["name"])
                 keep_items.add(key)
-                _upsert(session, items, key, NodeItem, {"node_id": key[0], "kind": i["kind"], "name": i["name"],
-                                                        "chokepoint": bool(i["chokepoint"]), "supply": i["supply"]},
-                        result, "item")
+                _upsert(
+                    session,
+                    items,
+                    key,
+                    NodeItem,
+                    {
+                        "node_id": key[0],
+                        "kind": i["kind"],
+                        "name": i["name"],
+                        "chokepoint": bool(i["chokepoint"]),
+                        "supply": i["supply"],
+                    },
+                    result,
+                    "item",
+                )
     removals: list[tuple[str, Any]] = [("edge", e) for k, e in edges.items() if k not in keep_edges]
     removals += [("item", i) for k, i in items.items() if k not in keep_items]
     removals += [("node", n) for n in dropped]
@@ -162,9 +245,15 @@ def load_document(session: Session, *, actor: Actor, doc: dict[str, Any], file: 
         session.flush()
         result.count(kind, "deleted")
     session.flush()
-    audit.record(session, actor, entity="atlas", action="import", entity_id=str(doc.get("atlas", "")),
-                 summary=f"载入产业科创图谱 {doc.get('name', '')}（{file}，版本 {doc.get('version', '')}）：新增 "
-                         f"{result.created}、修改 {result.updated}、删除 {result.deleted}、未变 {result.unchanged}")
+    audit.record(
+        session,
+        actor,
+        entity="atlas",
+        action="import",
+        entity_id=str(doc.get("atlas", "")),
+        summary=f"载入产业科创图谱 {doc.get('name', '')}（{file}，版本 {doc.get('version', '')}）：新增 "
+        f"{result.created}、修改 {result.updated}、删除 {result.deleted}、未变 {result.unchanged}",
+    )
     return result
 
 
@@ -172,13 +261,17 @@ def load_file(session: Session, *, actor: Actor, path: Path = BUILTIN) -> LoadRe
     """Load an atlas file (.json or .xlsx; by default the built-in Yangzhou 613 atlas)."""
     from kechuang.chains.document import read_document
 
-    return load_document(session, actor=actor, doc=read_document(path.read_bytes(), path.name), file=path.name)
+    return load_document(
+        session, actor=actor, doc=read_document(path.read_bytes(), path.name), file=path.name
+    )
 
 
 def export_document(session: Session) -> dict[str, Any]:
     clusters = list(session.scalars(select(AtlasCluster).order_by(AtlasCluster.position, AtlasCluster.id)))
     chains = list(session.scalars(select(Chain).order_by(Chain.position, Chain.id)))
-    nodes = list(session.scalars(select(ChainNode).order_by(ChainNode.chain_id, ChainNode.position, ChainNode.id)))
+    nodes = list(
+        session.scalars(select(ChainNode).order_by(ChainNode.chain_id, ChainNode.position, ChainNode.id))
+    )
     code = {n.id: n.code for n in nodes}
     items: dict[int, list[NodeItem]] = {}
     for i in session.scalars(select(NodeItem).order_by(NodeItem.id)):
@@ -188,21 +281,46 @@ def export_document(session: Session) -> dict[str, Any]:
         edges.setdefault(e.chain_id, []).append(e)
     cluster_code = {c.id: c.code for c in clusters}
     return {
-        "atlas": "kechuang-atlas", "version": date.today().isoformat(), "name": "产业科创图谱",
-        "source": "kechuang 导出", "note": "",
-        "clusters": [{"code": c.code, "name": c.name, "name_en": c.name_en, "aliases": split_codes(c.aliases)}
-                     for c in clusters],
-        "chains": [{"code": ch.code, "name": ch.name, "name_en": ch.name_en, "cluster": cluster_code[ch.cluster_id],
-                    "aliases": split_codes(ch.aliases),
-                    "nodes": [{"code": n.code, "name": n.name, "name_en": n.name_en, "stage": n.stage,
-                               "parent": code.get(n.parent_id) if n.parent_id else None,
-                               "industry_codes": split_codes(n.industry_codes), "keywords": split_codes(n.keywords),
-                               "items": [{"kind": i.kind, "name": i.name, "chokepoint": i.chokepoint,
-                                          "supply": i.supply} for i in items.get(n.id, [])]}
-                              for n in nodes if n.chain_id == ch.id],
-                    "edges": [{"from": code[e.src_id], "to": code[e.dst_id], "weight": e.weight}
-                              for e in edges.get(ch.id, [])]}
-                   for ch in chains],
+        "atlas": "kechuang-atlas",
+        "version": date.today().isoformat(),
+        "name": "产业科创图谱",
+        "source": "kechuang 导出",
+        "note": "",
+        "clusters": [
+            {"code": c.code, "name": c.name, "name_en": c.name_en, "aliases": split_codes(c.aliases)}
+            for c in clusters
+        ],
+        "chains": [
+            {
+                "code": ch.code,
+                "name": ch.name,
+                "name_en": ch.name_en,
+                "cluster": cluster_code[ch.cluster_id],
+                "aliases": split_codes(ch.aliases),
+                "nodes": [
+                    {
+                        "code": n.code,
+                        "name": n.name,
+                        "name_en": n.name_en,
+                        "stage": n.stage,
+                        "parent": code.get(n.parent_id) if n.parent_id else None,
+                        "industry_codes": split_codes(n.industry_codes),
+                        "keywords": split_codes(n.keywords),
+                        "items": [
+                            {"kind": i.kind, "name": i.name, "chokepoint": i.chokepoint, "supply": i.supply}
+                            for i in items.get(n.id, [])
+                        ],
+                    }
+                    for n in nodes
+                    if n.chain_id == ch.id
+                ],
+                "edges": [
+                    {"from": code[e.src_id], "to": code[e.dst_id], "weight": e.weight}
+                    for e in edges.get(ch.id, [])
+                ],
+            }
+            for ch in chains
+        ],
     }
 
 
@@ -212,13 +330,16 @@ def has_atlas(session: Session) -> bool:
 
 # -- frames for the analysis ---------------------------------------------------------------------------
 
+
 def _frame(session: Session, stmt: Any, schema: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame([tuple(r) for r in session.execute(stmt).all()], schema=schema, orient="row")
 
 
 def _valid_on(day: date) -> Any:
-    return and_(or_(NodeLink.valid_from.is_(None), NodeLink.valid_from <= day),
-                or_(NodeLink.valid_until.is_(None), NodeLink.valid_until >= day))
+    return and_(
+        or_(NodeLink.valid_from.is_(None), NodeLink.valid_from <= day),
+        or_(NodeLink.valid_until.is_(None), NodeLink.valid_until >= day),
+    )
 
 
 def link_filter(session: Session, actor: Actor, region_code: str | None, day: date) -> list[Any]:
@@ -228,57 +349,119 @@ def link_filter(session: Session, actor: Actor, region_code: str | None, day: da
     return where
 
 
-def frames(session: Session, *, actor: Actor, region_code: str | None = None, as_of: date | None = None,
-           chain_id: int | None = None) -> analysis.AtlasFrames:
+def frames(
+    session: Session,
+    *,
+    actor: Actor,
+    region_code: str | None = None,
+    as_of: date | None = None,
+    chain_id: int | None = None,
+) -> analysis.AtlasFrames:
     """The analysis inputs, with only the links the actor may see (and in ``region_code``, if given)."""
     day = as_of or date.today()
     node_where = [ChainNode.chain_id == chain_id] if chain_id is not None else []
-    nodes = _frame(session, select(ChainNode.id, ChainNode.chain_id, ChainNode.stage, ChainNode.parent_id,
-                                   ChainNode.name).where(*node_where),
-                   {"node_id": pl.Int64, "chain_id": pl.Int64, "stage": pl.String, "parent_id": pl.Int64,
-                    "name": pl.String})
+    nodes = _frame(
+        session,
+        select(ChainNode.id, ChainNode.chain_id, ChainNode.stage, ChainNode.parent_id, ChainNode.name).where(
+            *node_where
+        ),
+        {
+            "node_id": pl.Int64,
+            "chain_id": pl.Int64,
+            "stage": pl.String,
+            "parent_id": pl.Int64,
+            "name": pl.String,
+        },
+    )
     edge_where = [ChainEdge.chain_id == chain_id] if chain_id is not None else []
-    edges = _frame(session, select(ChainEdge.chain_id, ChainEdge.src_id, ChainEdge.dst_id, ChainEdge.weight)
-                   .where(*edge_where),
-                   {"chain_id": pl.Int64, "src": pl.Int64, "dst": pl.Int64, "weight": pl.Float64})
+    edges = _frame(
+        session,
+        select(ChainEdge.chain_id, ChainEdge.src_id, ChainEdge.dst_id, ChainEdge.weight).where(*edge_where),
+        {"chain_id": pl.Int64, "src": pl.Int64, "dst": pl.Int64, "weight": pl.Float64},
+    )
     in_chain = [ChainNode.chain_id == chain_id] if chain_id is not None else []
-    items = _frame(session, select(NodeItem.id, NodeItem.node_id, NodeItem.kind, NodeItem.name, NodeItem.chokepoint,
-                                   NodeItem.supply).join(ChainNode, ChainNode.id == NodeItem.node_id).where(*in_chain),
-                   {"item_id": pl.Int64, "node_id": pl.Int64, "kind": pl.String, "name": pl.String,
-                    "chokepoint": pl.Boolean, "supply": pl.String})
+    items = _frame(
+        session,
+        select(
+            NodeItem.id, NodeItem.node_id, NodeItem.kind, NodeItem.name, NodeItem.chokepoint, NodeItem.supply
+        )
+        .join(ChainNode, ChainNode.id == NodeItem.node_id)
+        .where(*in_chain),
+        {
+            "item_id": pl.Int64,
+            "node_id": pl.Int64,
+            "kind": pl.String,
+            "name": pl.String,
+            "chokepoint": pl.Boolean,
+            "supply": pl.String,
+        },
+    )
     where = link_filter(session, actor, region_code, day) + in_chain
-    links = _frame(session, select(NodeLink.node_id, NodeLink.enterprise_id, NodeLink.role, NodeLink.revenue_share)
-                   .join(ChainNode, ChainNode.id == NodeLink.node_id)
-                   .where(NodeLink.kind == "enterprise", NodeLink.enterprise_id.is_not(None), *where),
-                   {"node_id": pl.Int64, "enterprise_id": pl.Int64, "role": pl.String, "revenue_share": pl.Float64})
+    links = _frame(
+        session,
+        select(NodeLink.node_id, NodeLink.enterprise_id, NodeLink.role, NodeLink.revenue_share)
+        .join(ChainNode, ChainNode.id == NodeLink.node_id)
+        .where(NodeLink.kind == "enterprise", NodeLink.enterprise_id.is_not(None), *where),
+        {"node_id": pl.Int64, "enterprise_id": pl.Int64, "role": pl.String, "revenue_share": pl.Float64},
+    )
     schema = {"node_id": pl.Int64, "kind": pl.String, "item_id": pl.Int64}
-    others = _frame(session, select(NodeLink.node_id, NodeLink.kind, NodeLink.item_id)
-                    .join(ChainNode, ChainNode.id == NodeLink.node_id)
-                    .where(NodeLink.kind != "enterprise", *where), schema)
+    others = _frame(
+        session,
+        select(NodeLink.node_id, NodeLink.kind, NodeLink.item_id)
+        .join(ChainNode, ChainNode.id == NodeLink.node_id)
+        .where(NodeLink.kind != "enterprise", *where),
+        schema,
+    )
     # the key projects placed on a node (and, for a breakthrough, on the key item it attacks)
-    project_where = [scope_clause(actor, Project), Project.node_id.is_not(None), Project.end_on >= day, *in_chain]
+    project_where = [
+        scope_clause(actor, Project),
+        Project.node_id.is_not(None),
+        Project.end_on >= day,
+        *in_chain,
+    ]
     if region_code:
         project_where.append(Project.region_code.in_(sorted(region_codes_under(session, region_code))))
-    projects = _frame(session, select(Project.node_id, literal("project"), Project.item_id)
-                      .join(ChainNode, ChainNode.id == Project.node_id).where(*project_where), schema)
+    projects = _frame(
+        session,
+        select(Project.node_id, literal("project"), Project.item_id)
+        .join(ChainNode, ChainNode.id == Project.node_id)
+        .where(*project_where),
+        schema,
+    )
     others = pl.concat([others, projects])
     f = EnterpriseFigures
-    linked = select(NodeLink.enterprise_id).join(ChainNode, ChainNode.id == NodeLink.node_id).where(
-        NodeLink.kind == "enterprise", *where)
-    hnte = (select(Title.enterprise_id).where(Title.type == TitleType.hnte.value, Title.year_granted <= day.year,
-                                              or_(Title.valid_until.is_(None), Title.valid_until >= day))
-            .distinct().subquery())
-    facts = _frame(session, select(Enterprise.id, Enterprise.latest_revenue, f.rd_expense, hnte.c.enterprise_id)
-                   .outerjoin(f, (f.enterprise_id == Enterprise.id) & (f.year == Enterprise.latest_year))
-                   .outerjoin(hnte, hnte.c.enterprise_id == Enterprise.id)
-                   .where(Enterprise.id.in_(linked)),
-                   {"enterprise_id": pl.Int64, "revenue": pl.Int64, "rd_expense": pl.Int64, "hnte_id": pl.Int64})
-    facts = facts.select("enterprise_id", "revenue", "rd_expense", pl.col("hnte_id").is_not_null().alias("hnte"))
+    linked = (
+        select(NodeLink.enterprise_id)
+        .join(ChainNode, ChainNode.id == NodeLink.node_id)
+        .where(NodeLink.kind == "enterprise", *where)
+    )
+    hnte = (
+        select(Title.enterprise_id)
+        .where(
+            Title.type == TitleType.hnte.value,
+            Title.year_granted <= day.year,
+            or_(Title.valid_until.is_(None), Title.valid_until >= day),
+        )
+        .distinct()
+        .subquery()
+    )
+    facts = _frame(
+        session,
+        select(Enterprise.id, Enterprise.latest_revenue, f.rd_expense, hnte.c.enterprise_id)
+        .outerjoin(f, (f.enterprise_id == Enterprise.id) & (f.year == Enterprise.latest_year))
+        .outerjoin(hnte, hnte.c.enterprise_id == Enterprise.id)
+        .where(Enterprise.id.in_(linked)),
+        {"enterprise_id": pl.Int64, "revenue": pl.Int64, "rd_expense": pl.Int64, "hnte_id": pl.Int64},
+    )
+    facts = facts.select(
+        "enterprise_id", "revenue", "rd_expense", pl.col("hnte_id").is_not_null().alias("hnte")
+    )
     return analysis.AtlasFrames(nodes, edges, items, links, facts, others)
 
 
-def analyse(session: Session, *, actor: Actor, region_code: str | None = None,
-            chain_id: int | None = None) -> analysis.Analysis:
+def analyse(
+    session: Session, *, actor: Actor, region_code: str | None = None, chain_id: int | None = None
+) -> analysis.Analysis:
     check_reader(actor)
     if region_code and not actor.sees_all and region_code not in actor.region_codes:
         raise Forbidden("只能查看本辖区的数据")
@@ -287,9 +470,15 @@ def analyse(session: Session, *, actor: Actor, region_code: str | None = None,
 
 # -- reading the structure -----------------------------------------------------------------------------
 
+
 def chains(session: Session) -> list[tuple[Chain, AtlasCluster]]:
-    return list(session.execute(select(Chain, AtlasCluster).join(AtlasCluster, AtlasCluster.id == Chain.cluster_id)
-                                .order_by(AtlasCluster.position, Chain.position, Chain.id)))
+    return list(
+        session.execute(
+            select(Chain, AtlasCluster)
+            .join(AtlasCluster, AtlasCluster.id == Chain.cluster_id)
+            .order_by(AtlasCluster.position, Chain.position, Chain.id)
+        )
+    )
 
 
 def clusters(session: Session) -> list[AtlasCluster]:
@@ -304,18 +493,28 @@ def get_chain(session: Session, code: str) -> Chain:
 
 
 def chain_structure(session: Session, chain: Chain) -> dict[str, Any]:
-    nodes = list(session.scalars(select(ChainNode).where(ChainNode.chain_id == chain.id)
-                                 .order_by(ChainNode.position, ChainNode.id)))
+    nodes = list(
+        session.scalars(
+            select(ChainNode).where(ChainNode.chain_id == chain.id).order_by(ChainNode.position, ChainNode.id)
+        )
+    )
     items: dict[int, list[NodeItem]] = {}
-    for i in session.scalars(select(NodeItem).join(ChainNode, ChainNode.id == NodeItem.node_id)
-                             .where(ChainNode.chain_id == chain.id).order_by(NodeItem.id)):
+    for i in session.scalars(
+        select(NodeItem)
+        .join(ChainNode, ChainNode.id == NodeItem.node_id)
+        .where(ChainNode.chain_id == chain.id)
+        .order_by(NodeItem.id)
+    ):
         items.setdefault(i.node_id, []).append(i)
-    edges = list(session.scalars(select(ChainEdge).where(ChainEdge.chain_id == chain.id).order_by(ChainEdge.id)))
+    edges = list(
+        session.scalars(select(ChainEdge).where(ChainEdge.chain_id == chain.id).order_by(ChainEdge.id))
+    )
     return {"nodes": nodes, "items": items, "edges": edges}
 
 
-def node_detail(session: Session, *, actor: Actor, node_id: int, region_code: str | None = None,
-                limit: int = 100) -> dict[str, Any]:
+def node_detail(
+    session: Session, *, actor: Actor, node_id: int, region_code: str | None = None, limit: int = 100
+) -> dict[str, Any]:
     """A node with its key items and the links the actor may see (enterprises by revenue, largest first)."""
     check_reader(actor)
     node = session.get(ChainNode, node_id)
@@ -325,33 +524,69 @@ def node_detail(session: Session, *, actor: Actor, node_id: int, region_code: st
     ids = [node.id, *children]
     where = link_filter(session, actor, region_code, date.today())
     ents = session.execute(
-        select(NodeLink, Enterprise).join(Enterprise, Enterprise.id == NodeLink.enterprise_id)
+        select(NodeLink, Enterprise)
+        .join(Enterprise, Enterprise.id == NodeLink.enterprise_id)
         .where(NodeLink.node_id.in_(ids), NodeLink.kind == "enterprise", *where)
-        .order_by((NodeLink.role == "leader").desc(), (NodeLink.role == "key_supporting").desc(),
-                  Enterprise.sort_revenue.desc(), Enterprise.id).limit(limit)).all()
-    total = session.scalar(select(func.count(func.distinct(NodeLink.enterprise_id))).where(
-        NodeLink.node_id.in_(ids), NodeLink.kind == "enterprise", *where)) or 0
-    others = list(session.scalars(select(NodeLink).where(NodeLink.node_id.in_(ids), NodeLink.kind != "enterprise",
-                                                         *where).order_by(NodeLink.kind, NodeLink.id)))
+        .order_by(
+            (NodeLink.role == "leader").desc(),
+            (NodeLink.role == "key_supporting").desc(),
+            Enterprise.sort_revenue.desc(),
+            Enterprise.id,
+        )
+        .limit(limit)
+    ).all()
+    total = (
+        session.scalar(
+            select(func.count(func.distinct(NodeLink.enterprise_id))).where(
+                NodeLink.node_id.in_(ids), NodeLink.kind == "enterprise", *where
+            )
+        )
+        or 0
+    )
+    others = list(
+        session.scalars(
+            select(NodeLink)
+            .where(NodeLink.node_id.in_(ids), NodeLink.kind != "enterprise", *where)
+            .order_by(NodeLink.kind, NodeLink.id)
+        )
+    )
     items = list(session.scalars(select(NodeItem).where(NodeItem.node_id.in_(ids)).order_by(NodeItem.id)))
     project_where = [Project.node_id.in_(ids), scope_clause(actor, Project)]
     if region_code:
         project_where.append(Project.region_code.in_(sorted(region_codes_under(session, region_code))))
     projects = list(session.scalars(select(Project).where(*project_where).order_by(Project.code)))
-    return {"node": node, "enterprises": ents, "enterprise_total": total, "others": others, "items": items,
-            "children": children, "projects": projects}
+    return {
+        "node": node,
+        "enterprises": ents,
+        "enterprise_total": total,
+        "others": others,
+        "items": items,
+        "children": children,
+        "projects": projects,
+    }
 
 
-def enterprise_nodes(session: Session, *, actor: Actor, enterprise_id: int) -> list[tuple[NodeLink, ChainNode, Chain]]:
+def enterprise_nodes(
+    session: Session, *, actor: Actor, enterprise_id: int
+) -> list[tuple[NodeLink, ChainNode, Chain]]:
     """The chain nodes an enterprise is linked to (for its profile)."""
-    return list(session.execute(
-        select(NodeLink, ChainNode, Chain).join(ChainNode, ChainNode.id == NodeLink.node_id)
-        .join(Chain, Chain.id == ChainNode.chain_id)
-        .where(NodeLink.enterprise_id == enterprise_id, scope_clause(actor, NodeLink), _valid_on(date.today()))
-        .order_by(Chain.position, ChainNode.position)))
+    return list(
+        session.execute(
+            select(NodeLink, ChainNode, Chain)
+            .join(ChainNode, ChainNode.id == NodeLink.node_id)
+            .join(Chain, Chain.id == ChainNode.chain_id)
+            .where(
+                NodeLink.enterprise_id == enterprise_id,
+                scope_clause(actor, NodeLink),
+                _valid_on(date.today()),
+            )
+            .order_by(Chain.position, ChainNode.position)
+        )
+    )
 
 
 # -- snapshots -----------------------------------------------------------------------------------------
+
 
 def take_snapshot(session: Session, *, actor: Actor, year: int) -> AtlasSnapshot:
     """The atlas of ``year`` as it stands now (structure, analysis per chain and node), replacing that year's."""
@@ -361,14 +596,26 @@ def take_snapshot(session: Session, *, actor: Actor, year: int) -> AtlasSnapshot
     codes = {c.id: c.code for c, _ in chains(session)}
 
     def rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-        return frame.with_columns(pl.col("chain_id").replace_strict(codes, return_dtype=pl.String)
-                                  .alias("chain")).drop("chain_id").to_dicts() if "chain_id" in frame.columns \
+        return (
+            frame.with_columns(
+                pl.col("chain_id").replace_strict(codes, return_dtype=pl.String).alias("chain")
+            )
+            .drop("chain_id")
+            .to_dicts()
+            if "chain_id" in frame.columns
             else frame.to_dicts()
+        )
 
-    content = {"year": year, "taken_on": date.today().isoformat(), "atlas": export_document(session),
-               "chains": rows(result.chains), "nodes": rows(result.metrics.drop("parent_id")),
-               "fill": rows(result.fill.drop("parent_id")), "chokepoints": rows(result.chokepoints),
-               "extend": rows(result.extend)}
+    content = {
+        "year": year,
+        "taken_on": date.today().isoformat(),
+        "atlas": export_document(session),
+        "chains": rows(result.chains),
+        "nodes": rows(result.metrics.drop("parent_id")),
+        "fill": rows(result.fill.drop("parent_id")),
+        "chokepoints": rows(result.chokepoints),
+        "extend": rows(result.extend),
+    }
     snap = session.scalar(select(AtlasSnapshot).where(AtlasSnapshot.year == year))
     if snap is None:
         snap = AtlasSnapshot(year=year, content=content, taken_by=actor.username)
@@ -376,8 +623,14 @@ def take_snapshot(session: Session, *, actor: Actor, year: int) -> AtlasSnapshot
     else:
         snap.content, snap.taken_by = content, actor.username
     session.flush()
-    audit.record(session, actor, entity="atlas_snapshots", action="create", entity_id=str(year),
-                 summary=f"保存 {year} 年产业科创图谱快照：{len(content['chains'])} 条产业链、{len(content['nodes'])} 个节点")
+    audit.record(
+        session,
+        actor,
+        entity="atlas_snapshots",
+        action="create",
+        entity_id=str(year),
+        summary=f"保存 {year} 年产业科创图谱快照：{len(content['chains'])} 条产业链、{len(content['nodes'])} 个节点",
+    )
     return snap
 
 

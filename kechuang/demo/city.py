@@ -31,26 +31,36 @@ def load_city(session: Session, *, n: int, seed: int, last_year: int) -> bool:
     if meta is not None and meta.value == signature:
         return False
     if meta is not None or session.scalar(select(Enterprise.id).where(Enterprise.source == SOURCE).limit(1)):
-        raise RuntimeError(f"数据库中已有另一份演示数据（{meta.value if meta else '?'}），请使用新的数据库文件")
+        raise RuntimeError(
+            f"数据库中已有另一份演示数据（{meta.value if meta else '?'}），请使用新的数据库文件"
+        )
     city = generate(n, seed=seed, last_year=last_year)
     now = utcnow()
     existing = set(session.scalars(select(Enterprise.uscc)))
     ents = city.enterprises.filter(~pl.col("uscc").is_in(list(existing))).with_columns(
-        pl.lit(SOURCE).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"))
+        pl.lit(SOURCE).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at")
+    )
     bulk_insert(session, Enterprise.__table__, ents)
-    ids = pl.DataFrame(session.execute(select(Enterprise.uscc, Enterprise.id, Enterprise.region_code)).all(),
-                       schema={"uscc": pl.String, "enterprise_id": pl.Int64, "region_code": pl.String},
-                       orient="row").filter(pl.col("uscc").is_in(ents["uscc"].to_list()))
+    ids = pl.DataFrame(
+        session.execute(select(Enterprise.uscc, Enterprise.id, Enterprise.region_code)).all(),
+        schema={"uscc": pl.String, "enterprise_id": pl.Int64, "region_code": pl.String},
+        orient="row",
+    ).filter(pl.col("uscc").is_in(ents["uscc"].to_list()))
 
     def attach(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.join(ids, on="uscc", how="inner").drop("uscc").with_columns(
-            pl.lit(SOURCE).alias("source"), pl.lit(now).alias("updated_at"))
+        return (
+            frame.join(ids, on="uscc", how="inner")
+            .drop("uscc")
+            .with_columns(pl.lit(SOURCE).alias("source"), pl.lit(now).alias("updated_at"))
+        )
 
     bulk_insert(session, EnterpriseFigures.__table__, attach(city.figures))
     bulk_insert(session, Title.__table__, attach(city.titles))
     ip = attach(city.ip)
     if "ip_class" not in ip.columns:
-        ip = ip.with_columns(pl.col("kind").replace_strict({k.value: k.ip_class for k in IPKind}).alias("ip_class"))
+        ip = ip.with_columns(
+            pl.col("kind").replace_strict({k.value: k.ip_class for k in IPKind}).alias("ip_class")
+        )
     bulk_insert(session, IPHolding.__table__, ip)
     refresh_all_latest(session)
     revision.bump(session)
@@ -59,8 +69,13 @@ def load_city(session: Session, *, n: int, seed: int, last_year: int) -> bool:
         session.add(AppMeta(key=META_KEY, value=signature))
     else:
         meta.value = signature
-    audit.record(session, SYSTEM, entity="enterprises", action="import",
-                 summary=f"载入演示城市：{ents.height} 家企业（{signature}）")
+    audit.record(
+        session,
+        SYSTEM,
+        entity="enterprises",
+        action="import",
+        summary=f"载入演示城市：{ents.height} 家企业（{signature}）",
+    )
     session.flush()
     return True
 

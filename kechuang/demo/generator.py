@@ -946,7 +946,9 @@ def _titles(
 
 def _titles_frame(rng: np.random.Generator, grants: _Grants, uscc: pl.Series, last_year: int) -> pl.DataFrame:
     parts = []
-    for kind, firm, basis_year, batch in zip(grants.kind, grants.firm, grants.year, grants.batch, strict=True):
+    for kind, firm, basis_year, batch in zip(
+        grants.kind, grants.firm, grants.year, grants.batch, strict=True
+    ):
         if firm.size == 0:
             continue
         year = basis_year + 1  # a title is granted the year after the fiscal year its figures describe

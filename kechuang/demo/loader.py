@@ -45,8 +45,11 @@ def _demo_enterprise_id(session: Session) -> int:
     """The enterprise the demo enterprise user belongs to: a high-tech-zone HNTE of the demo city if
     one is loaded (the first by USCC, so it is stable), else a small stand-alone demo enterprise."""
     hnte = session.scalar(
-        select(Enterprise.id).join(Title, Title.enterprise_id == Enterprise.id)
-        .where(Enterprise.region_code == "32100302", Title.type == "hnte").order_by(Enterprise.uscc).limit(1)
+        select(Enterprise.id)
+        .join(Title, Title.enterprise_id == Enterprise.id)
+        .where(Enterprise.region_code == "32100302", Title.type == "hnte")
+        .order_by(Enterprise.uscc)
+        .limit(1)
     )
     if hnte is not None:
         return hnte

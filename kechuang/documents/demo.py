@@ -14,8 +14,10 @@ from kechuang.documents.models import Document
 from kechuang.documents.service import upload
 
 DATA = Path(__file__).parent / "data"
-DEMO = (("扬州市科技创新工作会议（演示）.txt", "321000", date(2026, 11, 25)),
-        ("邗江区科技工作简报（演示）.txt", "321003", date(2026, 10, 20)))
+DEMO = (
+    ("扬州市科技创新工作会议（演示）.txt", "321000", date(2026, 11, 25)),
+    ("邗江区科技工作简报（演示）.txt", "321003", date(2026, 10, 20)),
+)
 
 
 def demo_documents(session: Session) -> int:
@@ -24,6 +26,12 @@ def demo_documents(session: Session) -> int:
         return 0
     session.info.setdefault("actor", SYSTEM)
     for filename, region, published in DEMO:
-        upload(session, actor=SYSTEM, content=(DATA / filename).read_bytes(), filename=filename, region_code=region,
-               published_on=published)
+        upload(
+            session,
+            actor=SYSTEM,
+            content=(DATA / filename).read_bytes(),
+            filename=filename,
+            region_code=region,
+            published_on=published,
+        )
     return len(DEMO)

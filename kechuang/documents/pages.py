@@ -18,11 +18,25 @@ from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.render import render
 
 router = APIRouter(include_in_schema=False)
-KIND_LABELS = {"level": "总量", "growth_rate": "增速", "share": "占比", "rank": "排名", "count": "数量", "target": "目标",
-               "other": "其他"}
+KIND_LABELS = {
+    "level": "总量",
+    "growth_rate": "增速",
+    "share": "占比",
+    "rank": "排名",
+    "count": "数量",
+    "target": "目标",
+    "other": "其他",
+}
 SUGGESTED_KINDS = ("level", "count", "share")  # kinds whose value can be an indicator's figure
-ORG_TYPES = {"enterprise": "企业", "university": "高校", "research_institute": "研究院所", "carrier": "载体平台",
-             "government": "政府部门", "financial": "金融机构", "other": "其他"}
+ORG_TYPES = {
+    "enterprise": "企业",
+    "university": "高校",
+    "research_institute": "研究院所",
+    "carrier": "载体平台",
+    "government": "政府部门",
+    "financial": "金融机构",
+    "other": "其他",
+}
 
 
 def _regions(ctx: Ctx) -> list[Any]:
@@ -36,9 +50,17 @@ def documents_page(ctx: Ctx = Depends(page_ctx)) -> Response:
 
 def _list(ctx: Ctx, problems: list[str], status: int) -> Response:
     rows = service.documents(ctx.session, actor=ctx.actor)
-    return render(ctx.request, "documents/list.html", status_code=status, rows=rows, problems=problems,
-                  regions=_regions(ctx), names=region_names(ctx.session), today=date.today().isoformat(),
-                  default_region=ctx.actor.region_code or "321000")
+    return render(
+        ctx.request,
+        "documents/list.html",
+        status_code=status,
+        rows=rows,
+        problems=problems,
+        regions=_regions(ctx),
+        names=region_names(ctx.session),
+        today=date.today().isoformat(),
+        default_region=ctx.actor.region_code or "321000",
+    )
 
 
 @router.post("/documents", response_class=HTMLResponse)
@@ -61,8 +83,16 @@ async def documents_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> Re
     done: list[Document] = []
     for upload in uploads:
         try:
-            done.append(service.upload(ctx.session, actor=ctx.actor, content=await upload.read(),
-                                       filename=upload.filename, region_code=region, published_on=published))
+            done.append(
+                service.upload(
+                    ctx.session,
+                    actor=ctx.actor,
+                    content=await upload.read(),
+                    filename=upload.filename,
+                    region_code=region,
+                    published_on=published,
+                )
+            )
         except InvalidInput as exc:
             problems.extend(p.message for p in exc.problems)
     if problems:
@@ -79,8 +109,8 @@ def _segments(doc: Document, facts: list[ExtractedFact]) -> list[dict[str, Any]]
     for f in sorted(facts, key=lambda f: (f.start, -f.end)):
         if f.start < pos:
             continue
-        out.append({"text": doc.text[pos:f.start], "fact": None})
-        out.append({"text": doc.text[f.start:f.end], "fact": f})
+        out.append({"text": doc.text[pos : f.start], "fact": None})
+        out.append({"text": doc.text[f.start : f.end], "fact": f})
         pos = f.end
     out.append({"text": doc.text[pos:], "fact": None})
     # split the plain pieces at the body's edges, so boilerplate can be shown muted
@@ -94,7 +124,9 @@ def _segments(doc: Document, facts: list[ExtractedFact]) -> list[dict[str, Any]]
             continue
         edges = sorted({start, end, *(e for e in (doc.body_start, doc.body_end) if start < e < end)})
         for a, b in zip(edges, edges[1:], strict=False):
-            cut.append({"text": doc.text[a:b], "fact": None, "boiler": not doc.body_start <= a < doc.body_end})
+            cut.append(
+                {"text": doc.text[a:b], "fact": None, "boiler": not doc.body_start <= a < doc.body_end}
+            )
     return cut
 
 
@@ -104,12 +136,23 @@ def _review_rows(ctx: Ctx, doc: Document, facts: list[ExtractedFact]) -> list[di
     for f in facts:
         indicator = service.suggest_indicator(f) if f.kind in SUGGESTED_KINDS else None
         year, month = service.suggest_period(f, doc)
-        value = service.to_indicator_value(f.value, f.unit, units.get(indicator or "", "")) if indicator else None
+        value = (
+            service.to_indicator_value(f.value, f.unit, units.get(indicator or "", "")) if indicator else None
+        )
         if value is None:  # a growth rate, a rank or another unit is not a figure of that indicator
             indicator = None
-        rows.append({"fact": f, "indicator": indicator, "region": service.suggest_region(ctx.session, f, doc),
-                     "year": year, "month": month, "value": value, "sentence": doc.text[f.sentence_start:f.start],
-                     "after": doc.text[f.end:f.sentence_end]})
+        rows.append(
+            {
+                "fact": f,
+                "indicator": indicator,
+                "region": service.suggest_region(ctx.session, f, doc),
+                "year": year,
+                "month": month,
+                "value": value,
+                "sentence": doc.text[f.sentence_start : f.start],
+                "after": doc.text[f.end : f.sentence_end],
+            }
+        )
     return rows
 
 
@@ -124,13 +167,32 @@ def _document(ctx: Ctx, document_id: int, status: str, problems: dict[int, list[
     shown = [f for f in facts if not status or f.status == status]
     orgs = service.orgs(ctx.session, doc.id)
     counts = {s: sum(1 for f in facts if f.status == s) for s in ("pending", "accepted", "rejected")}
-    return render(ctx.request, "documents/detail.html", status_code=code, doc=doc, segments=_segments(doc, facts),
-                  rows=_review_rows(ctx, doc, shown), orgs=[(o, service.candidates(ctx.session, o.name)
-                                                             if o.type == "enterprise" and o.status == "pending" else [])
-                                                            for o in orgs],
-                  counts=counts, status=status, problems=problems, indicators=catalogue(ctx.session),
-                  regions=_regions(ctx), names=region_names(ctx.session), kinds=KIND_LABELS, org_types=ORG_TYPES,
-                  can_edit=ctx.actor.role.value in ("admin", "district"))
+    return render(
+        ctx.request,
+        "documents/detail.html",
+        status_code=code,
+        doc=doc,
+        segments=_segments(doc, facts),
+        rows=_review_rows(ctx, doc, shown),
+        orgs=[
+            (
+                o,
+                service.candidates(ctx.session, o.name)
+                if o.type == "enterprise" and o.status == "pending"
+                else [],
+            )
+            for o in orgs
+        ],
+        counts=counts,
+        status=status,
+        problems=problems,
+        indicators=catalogue(ctx.session),
+        regions=_regions(ctx),
+        names=region_names(ctx.session),
+        kinds=KIND_LABELS,
+        org_types=ORG_TYPES,
+        can_edit=ctx.actor.role.value in ("admin", "district"),
+    )
 
 
 @router.post("/documents/facts/{fact_id}", response_class=HTMLResponse)
@@ -153,6 +215,7 @@ async def fact_review(fact_id: int, request: Request, ctx: Ctx = Depends(page_ct
 async def org_link(org_id: int, request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     form = await request.form()
     raw = str(form.get("enterprise_id", ""))
-    org = service.link_org(ctx.session, actor=ctx.actor, org_id=org_id,
-                           enterprise_id=int(raw) if raw.isdigit() else None)
+    org = service.link_org(
+        ctx.session, actor=ctx.actor, org_id=org_id, enterprise_id=int(raw) if raw.isdigit() else None
+    )
     return RedirectResponse(f"/documents/{org.document_id}#orgs", status_code=303)

@@ -38,8 +38,17 @@ INDICATOR_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rd_spending", ("研发投入", "研发经费", "R&D")),
 )
 # the base unit of a fact → factor to the catalogue unit
-UNIT_FACTORS = {("元", "万元"): 1e-4, ("元", "亿元"): 1e-8, ("%", "%"): 0.01, ("家", "家"): 1, ("个", "个"): 1,
-                ("项", "项"): 1, ("件/万人", "件"): 1, ("人", "人"): 1, ("名", "人"): 1}
+UNIT_FACTORS = {
+    ("元", "万元"): 1e-4,
+    ("元", "亿元"): 1e-8,
+    ("%", "%"): 0.01,
+    ("家", "家"): 1,
+    ("个", "个"): 1,
+    ("项", "项"): 1,
+    ("件/万人", "件"): 1,
+    ("人", "人"): 1,
+    ("名", "人"): 1,
+}
 
 
 def check_reader(actor: Actor) -> None:
@@ -74,11 +83,28 @@ def read_upload(content: bytes, filename: str) -> str:
         return html_to_text(text)
     if suffix in (".txt", ""):
         return text.replace("\r\n", "\n")
-    raise InvalidInput([Problem("file", f"{filename}：不支持的文件类型，应为 .txt、.html 或 .docx", filename)])
+    raise InvalidInput(
+        [Problem("file", f"{filename}：不支持的文件类型，应为 .txt、.html 或 .docx", filename)]
+    )
 
 
-CHROME_WORDS = (">", "›", "»", "当前位置", "首页", "来源", "发布时间", "时间：", "作者", "字体", "打印", "分享", "浏览",
-                "编辑", "责任")
+CHROME_WORDS = (
+    ">",
+    "›",
+    "»",
+    "当前位置",
+    "首页",
+    "来源",
+    "发布时间",
+    "时间：",
+    "作者",
+    "字体",
+    "打印",
+    "分享",
+    "浏览",
+    "编辑",
+    "责任",
+)
 
 
 def headline(header: str) -> str:
@@ -110,8 +136,15 @@ def enterprise_index(session: Session) -> dict[str, int]:
     return index
 
 
-def upload(session: Session, *, actor: Actor, content: bytes, filename: str, region_code: str,
-           published_on: date | None) -> Document:
+def upload(
+    session: Session,
+    *,
+    actor: Actor,
+    content: bytes,
+    filename: str,
+    region_code: str,
+    published_on: date | None,
+) -> Document:
     """Store the document and its extracted facts (pending review) and organisations."""
     from kechuang.extraction import extract
 
@@ -130,19 +163,50 @@ def upload(session: Session, *, actor: Actor, content: bytes, filename: str, reg
         raise InvalidInput([Problem("file", f"{filename}：没有可读的文字", filename)])
     known = enterprise_index(session)
     ex = extract(text, doc=filename, published=published_on, gazetteer=tuple(known))
-    title = headline(text[:ex.body[0]]) or text[ex.body[0]:ex.body[0] + 40]
-    doc = Document(filename=filename, title=title[:500], region_code=region_code, published_on=published_on,
-                   text=text, body_start=ex.body[0], body_end=ex.body[1], uploaded_by=actor.username)
+    title = headline(text[: ex.body[0]]) or text[ex.body[0] : ex.body[0] + 40]
+    doc = Document(
+        filename=filename,
+        title=title[:500],
+        region_code=region_code,
+        published_on=published_on,
+        text=text,
+        body_start=ex.body[0],
+        body_end=ex.body[1],
+        uploaded_by=actor.username,
+    )
     session.add(doc)
     session.flush()
     for f in ex.facts:
-        session.add(ExtractedFact(document_id=doc.id, region_code=region_code, start=f.start, end=f.end,
-                                  sentence_start=f.sentence_start, sentence_end=f.sentence_end, text=f.text[:500],
-                                  subject=f.subject, indicator=f.indicator or "", value=float(f.value), unit=f.unit,
-                                  kind=f.kind, approx=f.approx, period=f.period))
+        session.add(
+            ExtractedFact(
+                document_id=doc.id,
+                region_code=region_code,
+                start=f.start,
+                end=f.end,
+                sentence_start=f.sentence_start,
+                sentence_end=f.sentence_end,
+                text=f.text[:500],
+                subject=f.subject,
+                indicator=f.indicator or "",
+                value=float(f.value),
+                unit=f.unit,
+                kind=f.kind,
+                approx=f.approx,
+                period=f.period,
+            )
+        )
     for o in ex.orgs:
-        session.add(DocumentOrg(document_id=doc.id, region_code=region_code, name=o.name, type=o.type, start=o.start,
-                                end=o.end, enterprise_id=known.get(o.name) if o.type == "enterprise" else None))
+        session.add(
+            DocumentOrg(
+                document_id=doc.id,
+                region_code=region_code,
+                name=o.name,
+                type=o.type,
+                start=o.start,
+                end=o.end,
+                enterprise_id=known.get(o.name) if o.type == "enterprise" else None,
+            )
+        )
     session.flush()
     return doc
 
@@ -151,10 +215,16 @@ def documents(session: Session, *, actor: Actor) -> list[tuple[Document, int, in
     """Visible documents, newest first, with pending and accepted fact counts."""
     check_reader(actor)
     rows = session.execute(
-        select(Document, func.count(ExtractedFact.id).filter(ExtractedFact.status == "pending"),
-               func.count(ExtractedFact.id).filter(ExtractedFact.status == "accepted"))
+        select(
+            Document,
+            func.count(ExtractedFact.id).filter(ExtractedFact.status == "pending"),
+            func.count(ExtractedFact.id).filter(ExtractedFact.status == "accepted"),
+        )
         .outerjoin(ExtractedFact, ExtractedFact.document_id == Document.id)
-        .where(scope_clause(actor, Document)).group_by(Document.id).order_by(Document.id.desc())).all()
+        .where(scope_clause(actor, Document))
+        .group_by(Document.id)
+        .order_by(Document.id.desc())
+    ).all()
     return list(rows)
 
 
@@ -167,13 +237,21 @@ def get_document(session: Session, *, actor: Actor, document_id: int) -> Documen
 
 
 def facts(session: Session, document_id: int) -> list[ExtractedFact]:
-    return list(session.scalars(select(ExtractedFact).where(ExtractedFact.document_id == document_id)
-                                .order_by(ExtractedFact.start)))
+    return list(
+        session.scalars(
+            select(ExtractedFact)
+            .where(ExtractedFact.document_id == document_id)
+            .order_by(ExtractedFact.start)
+        )
+    )
 
 
 def orgs(session: Session, document_id: int) -> list[DocumentOrg]:
-    return list(session.scalars(select(DocumentOrg).where(DocumentOrg.document_id == document_id)
-                                .order_by(DocumentOrg.start)))
+    return list(
+        session.scalars(
+            select(DocumentOrg).where(DocumentOrg.document_id == document_id).order_by(DocumentOrg.start)
+        )
+    )
 
 
 def suggest_indicator(fact: ExtractedFact) -> str | None:
@@ -241,7 +319,9 @@ def accept(session: Session, *, actor: Actor, fact_id: int, form: dict[str, str]
             if not low <= numbers[key] <= high:
                 raise ValueError
         except ValueError:
-            problems.append(Problem(key, f"{label}“{form.get(key, '')}”无效，应为 {low}–{high} 的整数", form.get(key)))
+            problems.append(
+                Problem(key, f"{label}“{form.get(key, '')}”无效，应为 {low}–{high} 的整数", form.get(key))
+            )
     try:
         numbers["value"] = float(str(form.get("value", "")).replace(",", ""))
     except ValueError:
@@ -253,12 +333,26 @@ def accept(session: Session, *, actor: Actor, fact_id: int, form: dict[str, str]
     year, month, value = int(numbers["year"]), int(numbers["month"]), numbers["value"]
     flow = value
     if ind.mode == "cumulative":  # type: ignore[union-attr]
-        earlier = session.scalar(select(func.sum(Figure.value)).where(
-            Figure.region_code == region, Figure.indicator == ind.code, Figure.year == year,  # type: ignore[union-attr]
-            Figure.month < month)) or 0.0
+        earlier = (
+            session.scalar(
+                select(func.sum(Figure.value)).where(
+                    Figure.region_code == region,
+                    Figure.indicator == ind.code,
+                    Figure.year == year,  # type: ignore[union-attr]
+                    Figure.month < month,
+                )
+            )
+            or 0.0
+        )
         flow = value - earlier
-    figure = session.scalar(select(Figure).where(Figure.region_code == region, Figure.indicator == ind.code,  # type: ignore[union-attr]
-                                                 Figure.year == year, Figure.month == month))
+    figure = session.scalar(
+        select(Figure).where(
+            Figure.region_code == region,
+            Figure.indicator == ind.code,  # type: ignore[union-attr]
+            Figure.year == year,
+            Figure.month == month,
+        )
+    )
     source = f"资讯：{doc.filename}（第{fact.start}–{fact.end}字）"
     if figure is None:
         figure = Figure(region_code=region, indicator=ind.code, year=year, month=month)  # type: ignore[union-attr]
@@ -284,8 +378,14 @@ def reject(session: Session, *, actor: Actor, fact_id: int) -> None:
 def candidates(session: Session, name: str, limit: int = 8) -> list[Enterprise]:
     """Registry enterprises whose name or alias contains the organisation's name (or the reverse)."""
     core = re.sub(r"(股份)?有限(责任)?公司$|集团$", "", name) or name
-    return list(session.scalars(select(Enterprise).where(or_(
-        Enterprise.name.contains(core), Enterprise.aliases.contains(core))).order_by(Enterprise.name).limit(limit)))
+    return list(
+        session.scalars(
+            select(Enterprise)
+            .where(or_(Enterprise.name.contains(core), Enterprise.aliases.contains(core)))
+            .order_by(Enterprise.name)
+            .limit(limit)
+        )
+    )
 
 
 def link_org(session: Session, *, actor: Actor, org_id: int, enterprise_id: int | None) -> DocumentOrg:
@@ -315,14 +415,29 @@ def figure_sources(session: Session, figure_ids: list[int]) -> dict[int, dict[st
     out: dict[int, dict[str, Any]] = {}
     if not figure_ids:
         return out
-    rows = session.execute(select(Figure.id, Figure.span_start, Figure.span_end, Document.id, Document.filename,
-                                  Document.text, ExtractedFact.sentence_start, ExtractedFact.sentence_end)
-                           .join(Document, Document.id == Figure.document_id)
-                           .outerjoin(ExtractedFact, ExtractedFact.figure_id == Figure.id)
-                           .where(Figure.id.in_(figure_ids))).all()
+    rows = session.execute(
+        select(
+            Figure.id,
+            Figure.span_start,
+            Figure.span_end,
+            Document.id,
+            Document.filename,
+            Document.text,
+            ExtractedFact.sentence_start,
+            ExtractedFact.sentence_end,
+        )
+        .join(Document, Document.id == Figure.document_id)
+        .outerjoin(ExtractedFact, ExtractedFact.figure_id == Figure.id)
+        .where(Figure.id.in_(figure_ids))
+    ).all()
     for fid, s, e, did, filename, text, ss, se in rows:
         ss = ss if ss is not None else max(0, (s or 0) - 40)
         se = se if se is not None else min(len(text), (e or 0) + 40)
-        out[fid] = {"document_id": did, "filename": filename, "before": text[ss:s], "evidence": text[s:e],
-                    "after": text[e:se]}
+        out[fid] = {
+            "document_id": did,
+            "filename": filename,
+            "before": text[ss:s],
+            "evidence": text[s:e],
+            "after": text[e:se],
+        }
     return out

@@ -27,16 +27,31 @@ def list_enterprises(
     title: str | None = Query(None, description="holds this title today, e.g. hnte"),
     industry: str | None = Query(None, description="GB/T 4754 prefix, e.g. C38"),
     size_class: str | None = None,
-    sort: str = Query("name", pattern="^(name|revenue)$", description="name, or revenue (latest, largest first)"),
+    sort: str = Query(
+        "name", pattern="^(name|revenue)$", description="name, or revenue (latest, largest first)"
+    ),
     page: int = Query(1, ge=1),
     page_size: int = Query(50, ge=1, le=500),
     ctx: Ctx = Depends(api_ctx),
 ) -> EnterpriseList:
-    query = service.EnterpriseQuery(q=q, region_code=region_code, title=title, industry=industry,
-                                    size_class=size_class, sort=sort, page=page, page_size=page_size)
+    query = service.EnterpriseQuery(
+        q=q,
+        region_code=region_code,
+        title=title,
+        industry=industry,
+        size_class=size_class,
+        sort=sort,
+        page=page,
+        page_size=page_size,
+    )
     result = service.list_enterprises(ctx.session, actor=ctx.actor, query=query)
-    return EnterpriseList(items=[EnterpriseOut.of(e) for e in result.items], total=result.total,
-                          total_capped=result.total_capped, page=result.page, page_size=result.page_size)
+    return EnterpriseList(
+        items=[EnterpriseOut.of(e) for e in result.items],
+        total=result.total,
+        total_capped=result.total_capped,
+        page=result.page,
+        page_size=result.page_size,
+    )
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=EnterpriseDetail)
@@ -57,23 +72,33 @@ def create_enterprise(body: EnterpriseIn, ctx: Ctx = Depends(api_ctx)) -> Enterp
 
 @router.patch("/enterprises/{enterprise_id}", response_model=EnterpriseOut)
 def update_enterprise(enterprise_id: int, body: EnterpriseIn, ctx: Ctx = Depends(api_ctx)) -> EnterpriseOut:
-    ent = service.update_enterprise(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id, values=body.values())
+    ent = service.update_enterprise(
+        ctx.session, actor=ctx.actor, enterprise_id=enterprise_id, values=body.values()
+    )
     return EnterpriseOut.of(ent)
 
 
 @router.put("/enterprises/{enterprise_id}/figures/{year}", response_model=FiguresOut)
 def put_figures(enterprise_id: int, year: int, body: FiguresIn, ctx: Ctx = Depends(api_ctx)) -> FiguresOut:
     """Replace one year's figures (absent or null fields become unknown)."""
-    fig = service.save_figures(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id, year=year,
-                               values=body.model_dump())
+    fig = service.save_figures(
+        ctx.session, actor=ctx.actor, enterprise_id=enterprise_id, year=year, values=body.model_dump()
+    )
     return FiguresOut.model_validate(fig)
 
 
 @router.post("/imports/{dataset}", response_model=ImportOut)
-async def import_spreadsheet(dataset: str, file: UploadFile = File(...), dry_run: bool = False,
-                             ctx: Ctx = Depends(api_ctx)) -> ImportOut:
+async def import_spreadsheet(
+    dataset: str, file: UploadFile = File(...), dry_run: bool = False, ctx: Ctx = Depends(api_ctx)
+) -> ImportOut:
     """Import an .xlsx or .csv file all or nothing; 422 lists every problem (row, column, value, expected)."""
     content = await file.read()
-    result = import_file(ctx.session, actor=ctx.actor, dataset_name=dataset, content=content,
-                         filename=file.filename or "upload", dry_run=dry_run)
+    result = import_file(
+        ctx.session,
+        actor=ctx.actor,
+        dataset_name=dataset,
+        content=content,
+        filename=file.filename or "upload",
+        dry_run=dry_run,
+    )
     return ImportOut(**{k: v for k, v in result.as_dict().items() if k != "problems"})

@@ -66,7 +66,9 @@ class Dataset:
         return [c.field for c in self.columns if c.imported and c.field not in self.key]
 
 
-USCC = Column("uscc", "统一社会信用代码", Kind.uscc, "必填，18 位，按 GB 32100-2015 校验", required=True, width=22)
+USCC = Column(
+    "uscc", "统一社会信用代码", Kind.uscc, "必填，18 位，按 GB 32100-2015 校验", required=True, width=22
+)
 NAME_NOTE = Column("name", "企业名称（仅供核对）", Kind.note, "导入时不读取，仅供核对", width=30)
 
 ENTERPRISES = Dataset(
@@ -76,12 +78,20 @@ ENTERPRISES = Dataset(
     key=("uscc",),
     columns=(
         USCC,
-        Column("name", "企业名称", Kind.text, "必填，营业执照上的全称", required=True, max_length=128, width=30),
+        Column(
+            "name", "企业名称", Kind.text, "必填，营业执照上的全称", required=True, max_length=128, width=30
+        ),
         Column("aliases", "曾用名/简称", Kind.aliases, "可选，多个用“；”分隔", max_length=500, width=20),
         Column("region_code", "所属地区", Kind.region, "必填，从下拉列表选择（区县或功能区）", required=True),
         Column("address", "注册地址", Kind.text, "可选", width=30),
         Column("founded_on", "成立日期", Kind.date, "可选，如 2019-04-12"),
-        Column("industry_code", "行业代码", Kind.industry, "可选，GB/T 4754-2017 门类字母加 2–4 位数字，如 C3825", max_length=5),
+        Column(
+            "industry_code",
+            "行业代码",
+            Kind.industry,
+            "可选，GB/T 4754-2017 门类字母加 2–4 位数字，如 C3825",
+            max_length=5,
+        ),
         Column("size_class", "企业规模", Kind.enum, "可选，从下拉列表选择", choices=SizeClass),
         Column("listed", "是否上市", Kind.boolean, "可选，是 / 否（空白视为否）"),
     ),
@@ -99,9 +109,13 @@ FIGURES = Dataset(
         NAME_NOTE,
         Column("year", "年度", Kind.year, "必填，四位年份，如 2024", required=True, width=8),
         *(
-            Column(field, f"{label}（{unit}）", Kind.signed_money if field == "profit" else
-                   (Kind.money if unit == "元" else Kind.count), _FIGURE_HELP[unit] + ("，可为负数" if field == "profit" else ""),
-                   width=16)
+            Column(
+                field,
+                f"{label}（{unit}）",
+                Kind.signed_money if field == "profit" else (Kind.money if unit == "元" else Kind.count),
+                _FIGURE_HELP[unit] + ("，可为负数" if field == "profit" else ""),
+                width=16,
+            )
             for field, label, unit in FIGURE_FIELDS
         ),
     ),
@@ -115,12 +129,16 @@ TITLES = Dataset(
     columns=(
         USCC,
         NAME_NOTE,
-        Column("type", "称号类型", Kind.enum, "必填，从下拉列表选择", required=True, choices=TitleType, width=22),
+        Column(
+            "type", "称号类型", Kind.enum, "必填，从下拉列表选择", required=True, choices=TitleType, width=22
+        ),
         Column("level", "级别", Kind.enum, "必填，从下拉列表选择", required=True, choices=TitleLevel),
         Column("year_granted", "认定年度", Kind.year, "必填，四位年份", required=True, width=10),
         Column("certificate_no", "证书编号", Kind.text, "可选", max_length=64, width=20),
         Column("valid_until", "有效期至", Kind.date, "可选，如 2026-12-31"),
-        Column("document", "认定文件/名单", Kind.text, "可选，如“江苏省2024年第一批高新技术企业名单”", width=30),
+        Column(
+            "document", "认定文件/名单", Kind.text, "可选，如“江苏省2024年第一批高新技术企业名单”", width=30
+        ),
     ),
 )
 
@@ -133,8 +151,15 @@ IP = Dataset(
         USCC,
         NAME_NOTE,
         Column("year", "年度", Kind.year, "必填，年末有效数量所属年份", required=True, width=8),
-        Column("kind", "知识产权类型", Kind.enum, "必填，从下拉列表选择（发明专利等为Ⅰ类，其余为Ⅱ类）", required=True,
-               choices=IPKind, width=18),
+        Column(
+            "kind",
+            "知识产权类型",
+            Kind.enum,
+            "必填，从下拉列表选择（发明专利等为Ⅰ类，其余为Ⅱ类）",
+            required=True,
+            choices=IPKind,
+            width=18,
+        ),
         Column("count", "有效数量（件）", Kind.count, "必填，整数", required=True),
     ),
 )
@@ -152,9 +177,26 @@ FIGURE_ORDER = (
 
 # GB/T 4754-2017: the divisions (2-digit) each section letter covers.
 INDUSTRY_SECTIONS: dict[str, tuple[int, int]] = {
-    "A": (1, 5), "B": (6, 12), "C": (13, 43), "D": (44, 46), "E": (47, 50), "F": (51, 52), "G": (53, 60),
-    "H": (61, 62), "I": (63, 65), "J": (66, 69), "K": (70, 70), "L": (71, 72), "M": (73, 75), "N": (76, 79),
-    "O": (80, 82), "P": (83, 83), "Q": (84, 85), "R": (86, 90), "S": (91, 96), "T": (97, 97),
+    "A": (1, 5),
+    "B": (6, 12),
+    "C": (13, 43),
+    "D": (44, 46),
+    "E": (47, 50),
+    "F": (51, 52),
+    "G": (53, 60),
+    "H": (61, 62),
+    "I": (63, 65),
+    "J": (66, 69),
+    "K": (70, 70),
+    "L": (71, 72),
+    "M": (73, 75),
+    "N": (76, 79),
+    "O": (80, 82),
+    "P": (83, 83),
+    "Q": (84, 85),
+    "R": (86, 90),
+    "S": (91, 96),
+    "T": (97, 97),
 }
 
 

@@ -35,8 +35,9 @@ def _display(frame: pl.DataFrame, ds: Dataset, region_names: Mapping[str, str]) 
                 labels = {m.value: m.zh for m in col.choices}  # type: ignore[attr-defined]
                 exprs.append(c.replace_strict(labels, default=None, return_dtype=pl.String).alias(col.field))
             case Kind.region:
-                exprs.append(c.replace_strict(dict(region_names), default=c, return_dtype=pl.String)
-                             .alias(col.field))
+                exprs.append(
+                    c.replace_strict(dict(region_names), default=c, return_dtype=pl.String).alias(col.field)
+                )
             case Kind.boolean:
                 exprs.append(pl.when(c).then(pl.lit("是")).otherwise(pl.lit("否")).alias(col.field))
             case Kind.date:
@@ -60,15 +61,20 @@ def _choices(ds: Dataset, region_names: Sequence[str]) -> dict[str, list[str]]:
     return lists
 
 
-def write_workbook(target: str | Path | IO[bytes], ds: Dataset, frame: pl.DataFrame | None,
-                   region_names: Mapping[str, str]) -> int:
+def write_workbook(
+    target: str | Path | IO[bytes], ds: Dataset, frame: pl.DataFrame | None, region_names: Mapping[str, str]
+) -> int:
     """Write ``frame`` (stored values, may be None for a blank template); returns the data row count."""
     wb = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
-    head = wb.add_format({"bold": True, "bg_color": "#FDECEA", "border": 1, "text_wrap": True, "valign": "vcenter"})
-    required = wb.add_format({"bold": True, "bg_color": "#F8C8C4", "border": 1, "text_wrap": True,
-                              "valign": "vcenter"})
-    helpf = wb.add_format({"italic": True, "font_color": "#667085", "text_wrap": True, "valign": "top",
-                           "font_size": 9})
+    head = wb.add_format(
+        {"bold": True, "bg_color": "#FDECEA", "border": 1, "text_wrap": True, "valign": "vcenter"}
+    )
+    required = wb.add_format(
+        {"bold": True, "bg_color": "#F8C8C4", "border": 1, "text_wrap": True, "valign": "vcenter"}
+    )
+    helpf = wb.add_format(
+        {"italic": True, "font_color": "#667085", "text_wrap": True, "valign": "top", "font_size": 9}
+    )
     ws = wb.add_worksheet(ds.sheet)
     lists_ws = wb.add_worksheet("_lists")
     ws.freeze_panes(2, 1)
@@ -101,10 +107,19 @@ def write_workbook(target: str | Path | IO[bytes], ds: Dataset, frame: pl.DataFr
     for j, (fld, values) in enumerate(choices.items()):
         i = next(k for k, c in enumerate(ds.columns) if c.field == fld)
         letter = xl_col_to_name(j)
-        ws.data_validation(2, i, last_row, i, {
-            "validate": "list", "source": f"=_lists!${letter}$1:${letter}${len(values)}",
-            "error_title": "请从下拉列表选择", "error_message": "请从下拉列表中选择一个值", "error_type": "warning",
-        })
+        ws.data_validation(
+            2,
+            i,
+            last_row,
+            i,
+            {
+                "validate": "list",
+                "source": f"=_lists!${letter}$1:${letter}${len(values)}",
+                "error_title": "请从下拉列表选择",
+                "error_message": "请从下拉列表中选择一个值",
+                "error_type": "warning",
+            },
+        )
     lists_ws.hide()
     _instructions(wb, ds)
     wb.close()
@@ -117,9 +132,18 @@ def _instructions(wb: Any, ds: Dataset) -> None:
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 80)
     lines = [
-        ("用途", f"{ds.label}导入模板（kechuang 科创平台）。第 1 行是列名，第 2 行是填写说明，从第 3 行开始填写数据。"),
-        ("唯一标识", "、".join(ds.column(k).header for k in ds.key) + "：相同标识的行会更新已有记录，其余新增。"),
-        ("整体导入", "只要有一处错误，整个文件都不会写入；页面和命令行会一次列出所有错误（行号、列名、值、应填什么）。"),
+        (
+            "用途",
+            f"{ds.label}导入模板（kechuang 科创平台）。第 1 行是列名，第 2 行是填写说明，从第 3 行开始填写数据。",
+        ),
+        (
+            "唯一标识",
+            "、".join(ds.column(k).header for k in ds.key) + "：相同标识的行会更新已有记录，其余新增。",
+        ),
+        (
+            "整体导入",
+            "只要有一处错误，整个文件都不会写入；页面和命令行会一次列出所有错误（行号、列名、值、应填什么）。",
+        ),
         ("空白单元格", "表示该项未知（不会当作 0）。"),
         ("导出再导入", "从平台导出的文件可以直接修改后再导入。"),
     ]

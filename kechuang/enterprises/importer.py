@@ -30,12 +30,19 @@ from kechuang.regions.models import Region
 Progress = Callable[[str, int, int], None]
 CHUNK = 2000
 ANALYZE_AFTER = 1000  # rows written; beyond this the planner statistics are refreshed
-TABLES: dict[str, Any] = {"enterprises": Enterprise, "figures": EnterpriseFigures, "titles": Title, "ip": IPHolding}
+TABLES: dict[str, Any] = {
+    "enterprises": Enterprise,
+    "figures": EnterpriseFigures,
+    "titles": Title,
+    "ip": IPHolding,
+}
 STAGES = {"read": "读取", "validate": "校验", "write": "写入"}
 # The audit table with its JSON columns as text, for inserting JSON built column-wise by Polars.
-AUDIT_ROWS = Table("audit_log", MetaData(), *(
-    Column(c.name, Text if isinstance(c.type, JSON) else c.type) for c in AuditEntry.__table__.columns
-))
+AUDIT_ROWS = Table(
+    "audit_log",
+    MetaData(),
+    *(Column(c.name, Text if isinstance(c.type, JSON) else c.type) for c in AuditEntry.__table__.columns),
+)
 
 
 def _quiet(_stage: str, _done: int, _total: int) -> None:
@@ -58,9 +65,16 @@ class ImportResult:
         return self.created + self.updated
 
     def as_dict(self) -> dict[str, Any]:
-        return {"dataset": self.dataset, "filename": self.filename, "rows": self.rows, "created": self.created,
-                "updated": self.updated, "unchanged": self.unchanged, "applied": self.applied,
-                "problems": [p.as_dict() for p in self.problems]}
+        return {
+            "dataset": self.dataset,
+            "filename": self.filename,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "applied": self.applied,
+            "problems": [p.as_dict() for p in self.problems],
+        }
 
 
 def region_lookup(session: Session) -> dict[str, str]:
@@ -90,8 +104,9 @@ def _existing_enterprises(session: Session, usccs: list[str]) -> pl.DataFrame:
         rows += session.execute(
             select(Enterprise.id, Enterprise.uscc, Enterprise.region_code).where(Enterprise.uscc.in_(chunk))
         ).all()
-    return pl.DataFrame(rows, schema={"enterprise_id": pl.Int64, "uscc": pl.String, "ent_region": pl.String},
-                        orient="row")
+    return pl.DataFrame(
+        rows, schema={"enterprise_id": pl.Int64, "uscc": pl.String, "ent_region": pl.String}, orient="row"
+    )
 
 
 def _visible_ids(session: Session, actor: Actor, ids: list[int]) -> set[int]:
@@ -99,44 +114,75 @@ def _visible_ids(session: Session, actor: Actor, ids: list[int]) -> set[int]:
         return set(ids)
     out: set[int] = set()
     for chunk in _chunks(ids):
-        out |= set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(chunk),
-                                                                scope_clause(actor, Enterprise))))
+        out |= set(
+            session.scalars(
+                select(Enterprise.id).where(Enterprise.id.in_(chunk), scope_clause(actor, Enterprise))
+            )
+        )
     return out
 
 
-def _problem_rows(frame: pl.DataFrame, mask: pl.Expr, fld: str, header: str, message: str,
-                  filename: str) -> list[Problem]:
+def _problem_rows(
+    frame: pl.DataFrame, mask: pl.Expr, fld: str, header: str, message: str, filename: str
+) -> list[Problem]:
     bad = frame.filter(mask).select(ROW, fld)
     return [Problem(field=header, message=message, value=v, row=r, file=filename) for r, v in bad.iter_rows()]
 
 
-def _check_scope(session: Session, actor: Actor, ds: Dataset, parsed: Parsed, filename: str) -> tuple[pl.DataFrame,
-                                                                                                       list[Problem]]:
+def _check_scope(
+    session: Session, actor: Actor, ds: Dataset, parsed: Parsed, filename: str
+) -> tuple[pl.DataFrame, list[Problem]]:
     """Attach enterprise ids and check each row against the actor's scope; returns the frame and problems."""
     frame = parsed.frame
     usccs = frame["uscc"].drop_nulls().unique().to_list()
     known = _existing_enterprises(session, usccs)
     frame = frame.join(known, on="uscc", how="left")
     visible = _visible_ids(session, actor, known["enterprise_id"].to_list())
-    frame = frame.with_columns(pl.col("enterprise_id").is_in(list(visible)).fill_null(False).alias("__visible"))
+    frame = frame.with_columns(
+        pl.col("enterprise_id").is_in(list(visible)).fill_null(False).alias("__visible")
+    )
     header = ds.column("uscc").header
     problems: list[Problem] = []
     if ds.name == "enterprises":
-        problems += _problem_rows(frame, pl.col("enterprise_id").is_not_null() & ~pl.col("__visible"), "uscc", header,
-                                  "该企业已登记在您管辖范围以外的地区，无权修改", filename)
+        problems += _problem_rows(
+            frame,
+            pl.col("enterprise_id").is_not_null() & ~pl.col("__visible"),
+            "uscc",
+            header,
+            "该企业已登记在您管辖范围以外的地区，无权修改",
+            filename,
+        )
         if actor.role is Role.enterprise:
-            problems += _problem_rows(frame, pl.col("enterprise_id").is_null() | (pl.col("enterprise_id") !=
-                                      actor.enterprise_id), "uscc", header, "企业用户只能修改本企业的信息", filename)
+            problems += _problem_rows(
+                frame,
+                pl.col("enterprise_id").is_null() | (pl.col("enterprise_id") != actor.enterprise_id),
+                "uscc",
+                header,
+                "企业用户只能修改本企业的信息",
+                filename,
+            )
         if "region_code" in parsed.present and not actor.is_admin:
             allowed = sorted(actor.region_codes)
             moving = pl.col("region_code").is_not_null() & ~pl.col("region_code").is_in(allowed)
             if actor.role is Role.enterprise:
                 moving = pl.col("region_code").is_not_null() & (pl.col("region_code") != pl.col("ent_region"))
-            problems += _problem_rows(frame, moving, "region_code", ds.column("region_code").header,
-                                      "不在您的管辖范围内，不能把企业登记到该地区", filename)
+            problems += _problem_rows(
+                frame,
+                moving,
+                "region_code",
+                ds.column("region_code").header,
+                "不在您的管辖范围内，不能把企业登记到该地区",
+                filename,
+            )
     else:
-        problems += _problem_rows(frame, pl.col("uscc").is_not_null() & ~pl.col("__visible"), "uscc", header,
-                                  "未找到该企业（或不在您的管辖范围内）：请先导入企业名单", filename)
+        problems += _problem_rows(
+            frame,
+            pl.col("uscc").is_not_null() & ~pl.col("__visible"),
+            "uscc",
+            header,
+            "未找到该企业（或不在您的管辖范围内）：请先导入企业名单",
+            filename,
+        )
     return frame.drop("__visible"), problems
 
 
@@ -146,8 +192,11 @@ def _read_existing(session: Session, ds: Dataset, frame: pl.DataFrame, present: 
     cols = [model.id, *(getattr(model, f) for f in present if f not in ("uscc",) and f not in ds.key)]
     keys_db = ["uscc"] if ds.name == "enterprises" else ["enterprise_id", *(k for k in ds.key if k != "uscc")]
     id_col = Enterprise.uscc if ds.name == "enterprises" else model.enterprise_id
-    lookup = frame["uscc"].unique().to_list() if ds.name == "enterprises" else \
-        frame["enterprise_id"].drop_nulls().unique().to_list()
+    lookup = (
+        frame["uscc"].unique().to_list()
+        if ds.name == "enterprises"
+        else frame["enterprise_id"].drop_nulls().unique().to_list()
+    )
     key_cols = [getattr(model, k) for k in keys_db]
     rows: list[tuple[Any, ...]] = []
     for chunk in _chunks(lookup):
@@ -169,8 +218,12 @@ def _classify(joined: pl.DataFrame, fields: list[str]) -> pl.DataFrame:
     else:
         changed = pl.lit(False)
     return joined.with_columns(
-        pl.when(pl.col("__id").is_null()).then(pl.lit("create")).when(changed).then(pl.lit("update"))
-        .otherwise(pl.lit("same")).alias("__op")
+        pl.when(pl.col("__id").is_null())
+        .then(pl.lit("create"))
+        .when(changed)
+        .then(pl.lit("update"))
+        .otherwise(pl.lit("same"))
+        .alias("__op")
     )
 
 
@@ -182,8 +235,11 @@ def _rows_for_write(frame: pl.DataFrame, ds: Dataset, fields: list[str], filenam
     if ds.name == "enterprises":
         cols += [pl.col("uscc")]
     else:
-        cols += [pl.col("enterprise_id"), pl.col("ent_region").alias("region_code"),
-                 *(pl.col(k) for k in ds.key if k != "uscc")]
+        cols += [
+            pl.col("enterprise_id"),
+            pl.col("ent_region").alias("region_code"),
+            *(pl.col(k) for k in ds.key if k != "uscc"),
+        ]
     if ds.name == "ip" and "kind" in frame.columns:
         mapping = {k.value: k.ip_class for k in IPKind}
         cols.append(pl.col("kind").replace_strict(mapping, return_dtype=pl.String).alias("ip_class"))
@@ -203,8 +259,16 @@ def _defaults_for_create(ds: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
     return out.with_columns(pl.col(c).fill_null(v) for c, v in extra.items() if c in out.columns and v != now)
 
 
-def _write(session: Session, model: Any, frame: pl.DataFrame, progress: Progress, done: int,
-           total: int, *, is_update: bool) -> int:
+def _write(
+    session: Session,
+    model: Any,
+    frame: pl.DataFrame,
+    progress: Progress,
+    done: int,
+    total: int,
+    *,
+    is_update: bool,
+) -> int:
     """Bulk INSERT or UPDATE by primary key (COPY-based on PostgreSQL), in chunks with progress."""
     for start in range(0, frame.height, CHUNK):
         part = frame.slice(start, CHUNK)
@@ -220,10 +284,18 @@ def _write(session: Session, model: Any, frame: pl.DataFrame, progress: Progress
 def _latest_values() -> dict[str, Any]:
     f = EnterpriseFigures.__table__
     latest_year = select(func.max(f.c.year)).where(f.c.enterprise_id == Enterprise.id).scalar_subquery()
-    latest_rev = (select(f.c.operating_revenue).where(f.c.enterprise_id == Enterprise.id)
-                  .order_by(f.c.year.desc()).limit(1).scalar_subquery())
-    return {"latest_year": latest_year, "latest_revenue": latest_rev,
-            "sort_revenue": func.coalesce(latest_rev, -1)}
+    latest_rev = (
+        select(f.c.operating_revenue)
+        .where(f.c.enterprise_id == Enterprise.id)
+        .order_by(f.c.year.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return {
+        "latest_year": latest_year,
+        "latest_revenue": latest_rev,
+        "sort_revenue": func.coalesce(latest_rev, -1),
+    }
 
 
 def _refresh_latest(session: Session, enterprise_ids: list[int]) -> None:
@@ -232,14 +304,19 @@ def _refresh_latest(session: Session, enterprise_ids: list[int]) -> None:
         refresh_all_latest(session)
         return
     for chunk in _chunks(enterprise_ids):
-        session.execute(update(Enterprise).where(Enterprise.id.in_(chunk)).values(**_latest_values())
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(Enterprise)
+            .where(Enterprise.id.in_(chunk))
+            .values(**_latest_values())
+            .execution_options(synchronize_session=False)
+        )
 
 
 def refresh_all_latest(session: Session) -> None:
     """Recompute the denormalised latest year and revenue of every enterprise in one statement."""
-    session.execute(update(Enterprise).values(**_latest_values())
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Enterprise).values(**_latest_values()).execution_options(synchronize_session=False)
+    )
 
 
 def sync_child_regions(session: Session, enterprise_ids: list[int]) -> None:
@@ -247,8 +324,12 @@ def sync_child_regions(session: Session, enterprise_ids: list[int]) -> None:
     for model in (EnterpriseFigures, Title, IPHolding):
         region = select(Enterprise.region_code).where(Enterprise.id == model.enterprise_id).scalar_subquery()
         for chunk in _chunks(enterprise_ids):
-            session.execute(update(model).where(model.enterprise_id.in_(chunk)).values(region_code=region)
-                            .execution_options(synchronize_session=False))
+            session.execute(
+                update(model)
+                .where(model.enterprise_id.in_(chunk))
+                .values(region_code=region)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def _json_object(pairs: list[pl.Expr]) -> pl.Expr:
@@ -256,15 +337,26 @@ def _json_object(pairs: list[pl.Expr]) -> pl.Expr:
     return pl.lit("{") + pl.concat_str(pairs, separator=",", ignore_nulls=True) + pl.lit("}")
 
 
-def _audit_updates(session: Session, actor: Actor, ds: Dataset, updates: pl.DataFrame, fields: list[str]) -> None:
+def _audit_updates(
+    session: Session, actor: Actor, ds: Dataset, updates: pl.DataFrame, fields: list[str]
+) -> None:
     """One audit row per updated record with the changed fields before and after, built column-wise."""
     if updates.height == 0:
         return
-    region = pl.col("region_code") if ds.name == "enterprises" and "region_code" in fields else pl.col("ent_region")
+    region = (
+        pl.col("region_code")
+        if ds.name == "enterprises" and "region_code" in fields
+        else pl.col("ent_region")
+    )
 
     def fragment(field: str, column: str) -> pl.Expr:
         changed = ~pl.col(field).eq_missing(pl.col("old_" + field))
-        encoded = pl.struct(pl.col(column).alias(field)).struct.json_encode().str.strip_prefix("{").str.strip_suffix("}")
+        encoded = (
+            pl.struct(pl.col(column).alias(field))
+            .struct.json_encode()
+            .str.strip_prefix("{")
+            .str.strip_suffix("}")
+        )
         return pl.when(changed).then(encoded)
 
     rows = updates.select(
@@ -282,8 +374,15 @@ def _audit_updates(session: Session, actor: Actor, ds: Dataset, updates: pl.Data
     bulk_insert(session, AUDIT_ROWS, rows)
 
 
-def prepare(session: Session, *, actor: Actor, dataset_name: str, content: bytes, filename: str,
-            progress: Progress = _quiet) -> tuple[Dataset, pl.DataFrame, list[str], list[Problem]]:
+def prepare(
+    session: Session,
+    *,
+    actor: Actor,
+    dataset_name: str,
+    content: bytes,
+    filename: str,
+    progress: Progress = _quiet,
+) -> tuple[Dataset, pl.DataFrame, list[str], list[Problem]]:
     """Read and validate a file against the database; returns the classified rows and all problems."""
     if actor.role in (Role.expert, Role.viewer):
         raise Forbidden("当前角色不能导入数据")
@@ -300,14 +399,18 @@ def prepare(session: Session, *, actor: Actor, dataset_name: str, content: bytes
     progress("validate", 0, table.frame.height)
     parsed = parse(table, ds, regions=region_lookup(session), current_year=date.today().year)
     parsed.frame = parsed.frame.with_columns(
-        pl.col(c.field).fill_null("") for c in ds.columns
+        pl.col(c.field).fill_null("")
+        for c in ds.columns
         if c.field in parsed.present and c.kind in (Kind.text, Kind.aliases, Kind.industry)
     )
     frame, scope_problems = _check_scope(session, actor, ds, parsed, filename)
-    problems = sorted(parsed.problems + scope_problems, key=lambda p: (p.row or 0))
+    problems = sorted(parsed.problems + scope_problems, key=lambda p: p.row or 0)
     if table.frame.height == 0 and not problems:
-        problems.append(Problem(field="文件", message="没有数据行（第 1 行为列名，数据从第 2 或第 3 行开始）",
-                                file=filename))
+        problems.append(
+            Problem(
+                field="文件", message="没有数据行（第 1 行为列名，数据从第 2 或第 3 行开始）", file=filename
+            )
+        )
     progress("validate", table.frame.height, table.frame.height)
     if problems:
         return ds, frame, parsed.present, problems
@@ -315,27 +418,45 @@ def prepare(session: Session, *, actor: Actor, dataset_name: str, content: bytes
     return ds, joined, parsed.present, []
 
 
-def import_file(session: Session, *, actor: Actor, dataset_name: str, content: bytes, filename: str,
-                progress: Progress = _quiet, dry_run: bool = False) -> ImportResult:
+def import_file(
+    session: Session,
+    *,
+    actor: Actor,
+    dataset_name: str,
+    content: bytes,
+    filename: str,
+    progress: Progress = _quiet,
+    dry_run: bool = False,
+) -> ImportResult:
     """Validate everything, then upsert; raises ``InvalidInput`` (nothing written) on any problem."""
-    ds, joined, present, problems = prepare(session, actor=actor, dataset_name=dataset_name, content=content,
-                                            filename=filename, progress=progress)
+    ds, joined, present, problems = prepare(
+        session, actor=actor, dataset_name=dataset_name, content=content, filename=filename, progress=progress
+    )
     if problems:
         raise InvalidInput(problems)
     counts = joined["__op"].value_counts()
     count = {op: n for op, n in counts.iter_rows()}
-    result = ImportResult(dataset=ds.name, filename=filename, rows=joined.height, created=count.get("create", 0),
-                          updated=count.get("update", 0), unchanged=count.get("same", 0))
+    result = ImportResult(
+        dataset=ds.name,
+        filename=filename,
+        rows=joined.height,
+        created=count.get("create", 0),
+        updated=count.get("update", 0),
+        unchanged=count.get("same", 0),
+    )
     if dry_run or result.changes == 0:
         return result
     fields = _value_fields(ds, present)
     model = TABLES[ds.name]
-    creates = _defaults_for_create(ds, _rows_for_write(joined.filter(pl.col("__op") == "create"), ds, fields,
-                                                        filename))
+    creates = _defaults_for_create(
+        ds, _rows_for_write(joined.filter(pl.col("__op") == "create"), ds, fields, filename)
+    )
     updates = joined.filter(pl.col("__op") == "update")
     upd_rows = _rows_for_write(updates, ds, fields, filename).with_columns(updates["__id"].alias("id"))
     if ds.name == "figures" and set(fields) == {f for f, _, _ in FIGURE_FIELDS}:
-        upd_rows = upd_rows.with_columns(pl.lit(None).alias("field_sources"))  # the file now speaks for every field
+        upd_rows = upd_rows.with_columns(
+            pl.lit(None).alias("field_sources")
+        )  # the file now speaks for every field
     upd_rows = upd_rows.drop([c for c in (*ds.key, "enterprise_id") if c in upd_rows.columns])
     total = creates.height + upd_rows.height
     done = _write(session, model, creates, progress, 0, total, is_update=False)
@@ -348,7 +469,12 @@ def import_file(session: Session, *, actor: Actor, dataset_name: str, content: b
     if total > ANALYZE_AFTER:
         analyze(session, model.__table__, Enterprise.__table__)
     revision.bump(session)
-    audit.record(session, actor, entity=model.__tablename__, action="import",
-                 summary=f"导入 {filename}：新增 {result.created}，修改 {result.updated}，未变 {result.unchanged}")
+    audit.record(
+        session,
+        actor,
+        entity=model.__tablename__,
+        action="import",
+        summary=f"导入 {filename}：新增 {result.created}，修改 {result.updated}，未变 {result.unchanged}",
+    )
     result.applied = True
     return result

@@ -21,7 +21,9 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 PREVIEW_ROWS = 200
 
 
-def stage_upload(session: Session, *, actor: Actor, dataset_name: str, filename: str, content: bytes) -> ImportBatch:
+def stage_upload(
+    session: Session, *, actor: Actor, dataset_name: str, filename: str, content: bytes
+) -> ImportBatch:
     if actor.role in (Role.expert, Role.viewer):
         raise Forbidden("当前角色不能导入数据")
     ds = dataset(dataset_name)
@@ -29,7 +31,9 @@ def stage_upload(session: Session, *, actor: Actor, dataset_name: str, filename:
     if not content:
         problems.append(Problem(field="文件", message="请选择要上传的文件", file=filename or None))
     elif len(content) > MAX_UPLOAD_BYTES:
-        problems.append(Problem(field="文件", message=f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB", file=filename))
+        problems.append(
+            Problem(field="文件", message=f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB", file=filename)
+        )
     if problems:
         raise InvalidInput(problems)
     batch = ImportBatch(user_id=actor.user_id, dataset=ds.name, filename=filename[:255], content=content)
@@ -68,11 +72,19 @@ def preview(session: Session, *, actor: Actor, batch_id: int) -> Preview:
     problems: list[Problem] = []
     result = None
     try:
-        result = import_file(session, actor=actor, dataset_name=ds.name, content=batch.content,
-                             filename=batch.filename, dry_run=True)
+        result = import_file(
+            session,
+            actor=actor,
+            dataset_name=ds.name,
+            content=batch.content,
+            filename=batch.filename,
+            dry_run=True,
+        )
     except InvalidInput as exc:
         problems = exc.problems
-    headers = [(c.field, table.headers.get(c.field, c.header)) for c in ds.columns if c.field in table.frame.columns]
+    headers = [
+        (c.field, table.headers.get(c.field, c.header)) for c in ds.columns if c.field in table.frame.columns
+    ]
     bad_rows = sorted({p.row for p in problems if p.row and p.row > 1})
     frame = table.frame
     shown = frame.filter(pl.col(ROW).is_in(bad_rows[:PREVIEW_ROWS])) if bad_rows else frame.head(20)
@@ -84,8 +96,9 @@ def confirm(session: Session, *, actor: Actor, batch_id: int) -> ImportResult:
     batch = get_batch(session, actor=actor, batch_id=batch_id)
     if batch.status == "applied":
         raise InvalidInput([Problem(field="导入批次", message="该文件已经导入过了")])
-    result = import_file(session, actor=actor, dataset_name=batch.dataset, content=batch.content,
-                         filename=batch.filename)
+    result = import_file(
+        session, actor=actor, dataset_name=batch.dataset, content=batch.content, filename=batch.filename
+    )
     batch.status = "applied"
     batch.report = result.as_dict()
     session.flush()

@@ -39,7 +39,9 @@ class Enterprise(Base):
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     address: Mapped[str] = mapped_column(String(255), default="")
     founded_on: Mapped[date | None] = mapped_column(Date)
-    industry_code: Mapped[str] = mapped_column(String(5), default="", index=True)  # GB/T 4754-2017, e.g. C3825
+    industry_code: Mapped[str] = mapped_column(
+        String(5), default="", index=True
+    )  # GB/T 4754-2017, e.g. C3825
     size_class: Mapped[str | None] = mapped_column(String(8))
     listed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Denormalised from the latest figures row, so the list can sort by them at any scale.
@@ -90,7 +92,9 @@ class EnterpriseFigures(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
-    region_code: Mapped[str] = mapped_column(String(12), index=True)  # copied from the enterprise, for scoping
+    region_code: Mapped[str] = mapped_column(
+        String(12), index=True
+    )  # copied from the enterprise, for scoping
     year: Mapped[int] = mapped_column(Integer, index=True)
     employees: Mapped[int | None] = mapped_column(Integer)
     tech_staff: Mapped[int | None] = mapped_column(Integer)

@@ -24,15 +24,26 @@ from kechuang.web.render import render
 router = APIRouter(include_in_schema=False)
 
 
-def _query(q: str, region: str, title: str, industry: str, size: str, sort: str, page: int) -> service.EnterpriseQuery:
-    return service.EnterpriseQuery(q=q or None, region_code=region or None, title=title or None,
-                                   industry=industry or None, size_class=size or None, sort=sort or "name",
-                                   page=max(1, page))
+def _query(
+    q: str, region: str, title: str, industry: str, size: str, sort: str, page: int
+) -> service.EnterpriseQuery:
+    return service.EnterpriseQuery(
+        q=q or None,
+        region_code=region or None,
+        title=title or None,
+        industry=industry or None,
+        size_class=size or None,
+        sort=sort or "name",
+        page=max(1, page),
+    )
 
 
 def _regions(ctx: Ctx) -> list:  # type: ignore[type-arg]
-    return [r for r in all_regions(ctx.session) if r.parent_code is not None
-            and (ctx.actor.sees_all or r.code in ctx.actor.region_codes)]
+    return [
+        r
+        for r in all_regions(ctx.session)
+        if r.parent_code is not None and (ctx.actor.sees_all or r.code in ctx.actor.region_codes)
+    ]
 
 
 def _region_names(ctx: Ctx) -> dict[str, str]:
@@ -43,11 +54,17 @@ def _can_create(ctx: Ctx) -> bool:
     return ctx.actor.role in (Role.admin, Role.district)
 
 
-
-
 @router.get("/enterprises", response_class=HTMLResponse)
-def enterprise_list(q: str = "", region: str = "", title: str = "", industry: str = "", size: str = "",
-                    sort: str = "name", page: int = 1, ctx: Ctx = Depends(page_ctx)) -> Response:
+def enterprise_list(
+    q: str = "",
+    region: str = "",
+    title: str = "",
+    industry: str = "",
+    size: str = "",
+    sort: str = "name",
+    page: int = 1,
+    ctx: Ctx = Depends(page_ctx),
+) -> Response:
     if ctx.actor.role is Role.enterprise:
         raise Forbidden("企业用户请查看“本企业”")
     query = _query(q, region, title, industry, size, sort, page)
@@ -57,20 +74,39 @@ def enterprise_list(q: str = "", region: str = "", title: str = "", industry: st
     held: dict[int, list[str]] = {}
     if ids:
         for ent_id, ttype in ctx.session.execute(
-            select(Title.enterprise_id, Title.type).where(Title.enterprise_id.in_(ids))
-            .where((Title.valid_until.is_(None)) | (Title.valid_until >= today)).distinct()
+            select(Title.enterprise_id, Title.type)
+            .where(Title.enterprise_id.in_(ids))
+            .where((Title.valid_until.is_(None)) | (Title.valid_until >= today))
+            .distinct()
         ):
             held.setdefault(ent_id, []).append(ttype)
     params = {"q": q, "region": region, "title": title, "industry": industry, "size": size, "sort": sort}
-    return render(ctx.request, "enterprises/list.html", result=result, params=params,
-                  base_query=urlencode(params), regions=_regions(ctx), names=_region_names(ctx), held=held,
-                  titles=list(TitleType), sizes=list(SizeClass), sections=sorted(INDUSTRY_SECTIONS),
-                  can_create=_can_create(ctx))
+    return render(
+        ctx.request,
+        "enterprises/list.html",
+        result=result,
+        params=params,
+        base_query=urlencode(params),
+        regions=_regions(ctx),
+        names=_region_names(ctx),
+        held=held,
+        titles=list(TitleType),
+        sizes=list(SizeClass),
+        sections=sorted(INDUSTRY_SECTIONS),
+        can_create=_can_create(ctx),
+    )
 
 
 @router.get("/enterprises/export")
-def enterprise_export(dataset_name: str = "enterprises", q: str = "", region: str = "", title: str = "",
-                      industry: str = "", size: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
+def enterprise_export(
+    dataset_name: str = "enterprises",
+    q: str = "",
+    region: str = "",
+    title: str = "",
+    industry: str = "",
+    size: str = "",
+    ctx: Ctx = Depends(page_ctx),
+) -> Response:
     ds = dataset(dataset_name)
     query = _query(q, region, title, industry, size, "name", 1)
     frame = service.export_frame(ctx.session, actor=ctx.actor, dataset_name=ds.name, query=query)
@@ -93,15 +129,25 @@ def my_enterprise(ctx: Ctx = Depends(page_ctx)) -> Response:
     return RedirectResponse(f"/enterprises/{ctx.actor.enterprise_id}", status_code=303)
 
 
-def _form_page(ctx: Ctx, *, ent=None, values: dict | None = None, problems=None, status: int = 200) -> Response:  # type: ignore[no-untyped-def]
+def _form_page(
+    ctx: Ctx, *, ent=None, values: dict | None = None, problems=None, status: int = 200
+) -> Response:  # type: ignore[no-untyped-def]
     values = values or {}
     if ent is not None and not values:
         values = {c.field: getattr(ent, c.field) for c in ENTERPRISES.columns}
         values["aliases"] = (ent.aliases or "").replace("|", "；")
         values["listed"] = "是" if ent.listed else "否"
-    return render(ctx.request, "enterprises/form.html", status_code=status, ent=ent, values=values,
-                  problems=problems or [], columns=ENTERPRISES.columns, regions=_regions(ctx),
-                  sizes=list(SizeClass))
+    return render(
+        ctx.request,
+        "enterprises/form.html",
+        status_code=status,
+        ent=ent,
+        values=values,
+        problems=problems or [],
+        columns=ENTERPRISES.columns,
+        regions=_regions(ctx),
+        sizes=list(SizeClass),
+    )
 
 
 @router.get("/enterprises/new", response_class=HTMLResponse)
@@ -151,8 +197,10 @@ async def enterprise_update(enterprise_id: int, request: Request, ctx: Ctx = Dep
 def enterprise_detail(enterprise_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
     prof = service.profile(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id)
     years = [f.year for f in prof.figures]
-    series = {f: [getattr(x, f) for x in prof.figures] for f in
-              ("operating_revenue", "rd_expense", "profit", "employees", "tech_staff")}
+    series = {
+        f: [getattr(x, f) for x in prof.figures]
+        for f in ("operating_revenue", "rd_expense", "profit", "employees", "tech_staff")
+    }
     ip_years = sorted({h.year for h in prof.ip})
     ip_table = {(h.year, h.kind): h.count for h in prof.ip}
     writable = ctx.actor.is_admin or (ctx.actor.can_write_any and can_see(ctx.actor, prof.enterprise))
@@ -161,13 +209,29 @@ def enterprise_detail(enterprise_id: int, ctx: Ctx = Depends(page_ctx)) -> Respo
 
     cards = profile_cards(ctx.session, actor=ctx.actor, enterprise_id=prof.enterprise.id, as_of=date.today())
     chain_links = enterprise_nodes(ctx.session, actor=ctx.actor, enterprise_id=prof.enterprise.id)
-    return render(ctx.request, "enterprises/detail.html", p=prof, ent=prof.enterprise, names=_region_names(ctx),
-                  cards=cards, chain_links=chain_links,
-                  figure_fields=FIGURE_FIELDS, years=years, series=series, ip_years=ip_years, ip_table=ip_table,
-                  ip_kinds=[k for k in IPKind if any(kind == k.value for _, kind in ip_table)], title_types={t.value: t for t in TitleType},
-                  levels={lv.value: lv for lv in TitleLevel}, sizes={s.value: s for s in SizeClass},
-                  describe=service.describe_source, figure_source=service.figure_source, writable=writable,
-                  today=date.today(), next_year=(max(years) + 1 if years else date.today().year - 1))
+    return render(
+        ctx.request,
+        "enterprises/detail.html",
+        p=prof,
+        ent=prof.enterprise,
+        names=_region_names(ctx),
+        cards=cards,
+        chain_links=chain_links,
+        figure_fields=FIGURE_FIELDS,
+        years=years,
+        series=series,
+        ip_years=ip_years,
+        ip_table=ip_table,
+        ip_kinds=[k for k in IPKind if any(kind == k.value for _, kind in ip_table)],
+        title_types={t.value: t for t in TitleType},
+        levels={lv.value: lv for lv in TitleLevel},
+        sizes={s.value: s for s in SizeClass},
+        describe=service.describe_source,
+        figure_source=service.figure_source,
+        writable=writable,
+        today=date.today(),
+        next_year=(max(years) + 1 if years else date.today().year - 1),
+    )
 
 
 @router.get("/enterprises/{enterprise_id}/figures/{year}", response_class=HTMLResponse)
@@ -177,26 +241,45 @@ def figures_edit(enterprise_id: int, year: int, ctx: Ctx = Depends(page_ctx)) ->
         raise Forbidden("没有修改此数据的权限")
     current = next((f for f in prof.figures if f.year == year), None)
     values = {f: (getattr(current, f) if current else None) for f, _, _ in FIGURE_FIELDS}
-    return render(ctx.request, "enterprises/figures_form.html", ent=prof.enterprise, year=year, values=values,
-                  columns=[c for c in FIGURES.columns if c.field in values], problems=[])
+    return render(
+        ctx.request,
+        "enterprises/figures_form.html",
+        ent=prof.enterprise,
+        year=year,
+        values=values,
+        columns=[c for c in FIGURES.columns if c.field in values],
+        problems=[],
+    )
 
 
 @router.post("/enterprises/{enterprise_id}/figures/{year}")
-async def figures_save(enterprise_id: int, year: int, request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
+async def figures_save(
+    enterprise_id: int, year: int, request: Request, ctx: Ctx = Depends(page_ctx)
+) -> Response:
     form = await request.form()
     values = {f: str(form.get(f, "")) for f, _, _ in FIGURE_FIELDS}
     try:
-        service.save_figures(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id, year=year, values=values)
+        service.save_figures(
+            ctx.session, actor=ctx.actor, enterprise_id=enterprise_id, year=year, values=values
+        )
     except InvalidInput as exc:
         ctx.session.rollback()
         ent = service.get_enterprise(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id)
-        return render(ctx.request, "enterprises/figures_form.html", status_code=422, ent=ent, year=year,
-                      values=values, columns=[c for c in FIGURES.columns if c.field in values],
-                      problems=exc.problems)
+        return render(
+            ctx.request,
+            "enterprises/figures_form.html",
+            status_code=422,
+            ent=ent,
+            year=year,
+            values=values,
+            columns=[c for c in FIGURES.columns if c.field in values],
+            problems=exc.problems,
+        )
     return RedirectResponse(f"/enterprises/{enterprise_id}#figures", status_code=303)
 
 
 # ---- import ------------------------------------------------------------------------------
+
 
 @router.get("/imports", response_class=HTMLResponse)
 def import_page(ctx: Ctx = Depends(page_ctx)) -> Response:
@@ -206,16 +289,27 @@ def import_page(ctx: Ctx = Depends(page_ctx)) -> Response:
 
 
 @router.post("/imports")
-async def import_upload(dataset_name: str = Form("enterprises"), file: UploadFile = File(...),
-                        ctx: Ctx = Depends(page_ctx)) -> Response:
+async def import_upload(
+    dataset_name: str = Form("enterprises"), file: UploadFile = File(...), ctx: Ctx = Depends(page_ctx)
+) -> Response:
     content = await file.read()
     try:
-        batch = imports.stage_upload(ctx.session, actor=ctx.actor, dataset_name=dataset_name,
-                                     filename=file.filename or "upload.xlsx", content=content)
+        batch = imports.stage_upload(
+            ctx.session,
+            actor=ctx.actor,
+            dataset_name=dataset_name,
+            filename=file.filename or "upload.xlsx",
+            content=content,
+        )
     except InvalidInput as exc:
         ctx.session.rollback()
-        return render(ctx.request, "enterprises/import.html", status_code=422, datasets=list(DATASETS.values()),
-                      problems=exc.problems)
+        return render(
+            ctx.request,
+            "enterprises/import.html",
+            status_code=422,
+            datasets=list(DATASETS.values()),
+            problems=exc.problems,
+        )
     return RedirectResponse(f"/imports/{batch.id}", status_code=303)
 
 

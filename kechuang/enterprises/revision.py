@@ -35,8 +35,11 @@ def bump(session: Session) -> str:
 
 
 def _touches_registry(session: Session) -> bool:
-    return any(getattr(type(obj), "__tablename__", None) in TABLES
-               for objs in (session.new, session.dirty, session.deleted) for obj in objs)
+    return any(
+        getattr(type(obj), "__tablename__", None) in TABLES
+        for objs in (session.new, session.dirty, session.deleted)
+        for obj in objs
+    )
 
 
 @event.listens_for(Session, "after_flush")

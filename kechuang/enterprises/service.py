@@ -75,9 +75,15 @@ def _filters(session: Session, actor: Actor, query: EnterpriseQuery, today: date
         on = today or date.today()
         # EXISTS probes the (enterprise_id, type, year_granted) unique index row by row, so a list
         # ordered by name stops after one page instead of first collecting every holder's id.
-        clauses.append(select(Title.id).where(
-            Title.enterprise_id == Enterprise.id, Title.type == query.title,
-            or_(Title.valid_until.is_(None), Title.valid_until >= on)).exists())
+        clauses.append(
+            select(Title.id)
+            .where(
+                Title.enterprise_id == Enterprise.id,
+                Title.type == query.title,
+                or_(Title.valid_until.is_(None), Title.valid_until >= on),
+            )
+            .exists()
+        )
     if query.industry:
         clauses.append(Enterprise.industry_code.like(f"{query.industry.strip().upper()}%"))
     if query.size_class:
@@ -103,7 +109,9 @@ def _search_clause(text: str) -> ColumnElement[bool]:
 
 
 def _has_filters(query: EnterpriseQuery) -> bool:
-    return any((query.q and query.q.strip(), query.region_code, query.title, query.industry, query.size_class))
+    return any(
+        (query.q and query.q.strip(), query.region_code, query.title, query.industry, query.size_class)
+    )
 
 
 def list_enterprises(session: Session, *, actor: Actor, query: EnterpriseQuery) -> EnterprisePage:
@@ -127,12 +135,19 @@ def list_enterprises(session: Session, *, actor: Actor, query: EnterpriseQuery) 
         return EnterprisePage(list(session.scalars(stmt)) if probe else [], len(probe), page, size)
     per_region = [
         select(Enterprise.id, *(o.element for o in order if o.element.key != "id"))
-        .where(*clauses, Enterprise.region_code == code).order_by(*order).limit(offset + size).subquery()
+        .where(*clauses, Enterprise.region_code == code)
+        .order_by(*order)
+        .limit(offset + size)
+        .subquery()
         for code in _regions_in_play(session, actor, query)
     ]
     union = union_all(*(select(sub) for sub in per_region)).subquery()
-    outer = [getattr(union.c, o.element.key).desc() if o.modifier is operators.desc_op
-             else getattr(union.c, o.element.key).asc() for o in order]
+    outer = [
+        getattr(union.c, o.element.key).desc()
+        if o.modifier is operators.desc_op
+        else getattr(union.c, o.element.key).asc()
+        for o in order
+    ]
     ids = list(session.scalars(select(union.c.id).order_by(*outer).offset(offset).limit(size)))
     by_id = {e.id: e for e in session.scalars(select(Enterprise).where(Enterprise.id.in_(ids)))}
     return EnterprisePage([by_id[i] for i in ids], COUNT_CAP, page, size, total_capped=True)
@@ -149,34 +164,46 @@ def _regions_in_play(session: Session, actor: Actor, query: EnterpriseQuery) -> 
 
 def get_enterprise(session: Session, *, actor: Actor, enterprise_id: int) -> Enterprise:
     """One enterprise the actor may see; anything else is reported as not found (no existence leak)."""
-    ent = session.scalar(select(Enterprise).where(Enterprise.id == enterprise_id, scope_clause(actor, Enterprise)))
+    ent = session.scalar(
+        select(Enterprise).where(Enterprise.id == enterprise_id, scope_clause(actor, Enterprise))
+    )
     if ent is None:
         raise NotFound(f"企业 {enterprise_id} 不存在或无权查看")
     return ent
 
 
 def count_by_region(session: Session, *, actor: Actor) -> dict[str, int]:
-    stmt = (select(Enterprise.region_code, func.count()).where(scope_clause(actor, Enterprise))
-            .group_by(Enterprise.region_code))
+    stmt = (
+        select(Enterprise.region_code, func.count())
+        .where(scope_clause(actor, Enterprise))
+        .group_by(Enterprise.region_code)
+    )
     return {code: int(n) for code, n in session.execute(stmt)}
 
 
 def count_titles(session: Session, *, actor: Actor, on: date | None = None) -> dict[str, int]:
     """Enterprises holding each title, valid on ``on`` (default today)."""
     day = on or date.today()
-    stmt = (select(Title.type, func.count(func.distinct(Title.enterprise_id)))
-            .where(scope_clause(actor, Title), or_(Title.valid_until.is_(None), Title.valid_until >= day))
-            .group_by(Title.type))
+    stmt = (
+        select(Title.type, func.count(func.distinct(Title.enterprise_id)))
+        .where(scope_clause(actor, Title), or_(Title.valid_until.is_(None), Title.valid_until >= day))
+        .group_by(Title.type)
+    )
     return {t: int(n) for t, n in session.execute(stmt)}
 
 
 def hnte_by_region(session: Session, *, actor: Actor, on: date | None = None) -> dict[str, int]:
     """Enterprises holding a valid HNTE title, per region."""
     day = on or date.today()
-    stmt = (select(Title.region_code, func.count(func.distinct(Title.enterprise_id)))
-            .where(scope_clause(actor, Title), Title.type == TitleType.hnte,
-                   or_(Title.valid_until.is_(None), Title.valid_until >= day))
-            .group_by(Title.region_code))
+    stmt = (
+        select(Title.region_code, func.count(func.distinct(Title.enterprise_id)))
+        .where(
+            scope_clause(actor, Title),
+            Title.type == TitleType.hnte,
+            or_(Title.valid_until.is_(None), Title.valid_until >= day),
+        )
+        .group_by(Title.region_code)
+    )
     return {code: int(n) for code, n in session.execute(stmt)}
 
 
@@ -190,23 +217,38 @@ class Profile:
 
 def profile(session: Session, *, actor: Actor, enterprise_id: int) -> Profile:
     ent = get_enterprise(session, actor=actor, enterprise_id=enterprise_id)
-    figures = list(session.scalars(select(EnterpriseFigures).where(EnterpriseFigures.enterprise_id == ent.id)
-                                   .order_by(EnterpriseFigures.year)))
-    titles = list(session.scalars(select(Title).where(Title.enterprise_id == ent.id)
-                                  .order_by(Title.year_granted.desc(), Title.type)))
-    ip = list(session.scalars(select(IPHolding).where(IPHolding.enterprise_id == ent.id)
-                              .order_by(IPHolding.year, IPHolding.kind)))
+    figures = list(
+        session.scalars(
+            select(EnterpriseFigures)
+            .where(EnterpriseFigures.enterprise_id == ent.id)
+            .order_by(EnterpriseFigures.year)
+        )
+    )
+    titles = list(
+        session.scalars(
+            select(Title).where(Title.enterprise_id == ent.id).order_by(Title.year_granted.desc(), Title.type)
+        )
+    )
+    ip = list(
+        session.scalars(
+            select(IPHolding)
+            .where(IPHolding.enterprise_id == ent.id)
+            .order_by(IPHolding.year, IPHolding.kind)
+        )
+    )
     return Profile(ent, figures, titles, ip)
 
 
 # ---- single-record writes ---------------------------------------------------------------
 
+
 def _parse_one(session: Session, ds: Dataset, values: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """Validate one record with the import rules; returns the typed values and every problem."""
     fields = [c.field for c in ds.columns if c.imported and c.field in values]
-    raw = pl.DataFrame({ROW: [1], **{f: [None if values[f] in (None, "") else str(values[f]).strip()]
-                                      for f in fields}},
-                       schema={ROW: pl.Int64, **{f: pl.String for f in fields}})
+    raw = pl.DataFrame(
+        {ROW: [1], **{f: [None if values[f] in (None, "") else str(values[f]).strip()] for f in fields}},
+        schema={ROW: pl.Int64, **{f: pl.String for f in fields}},
+    )
     headers = {c.field: c.header for c in ds.columns}
     table = RawTable(filename="", frame=raw, headers=headers)
     for col in ds.columns:
@@ -216,7 +258,11 @@ def _parse_one(session: Session, ds: Dataset, values: dict[str, Any]) -> tuple[d
     problems = [Problem(field=p.field, message=p.message, value=p.value) for p in parsed.problems]
     row = parsed.frame.row(0, named=True)
     for col in ds.columns:
-        if col.field in row and col.kind in (Kind.text, Kind.aliases, Kind.industry) and row[col.field] is None:
+        if (
+            col.field in row
+            and col.kind in (Kind.text, Kind.aliases, Kind.industry)
+            and row[col.field] is None
+        ):
             row[col.field] = ""
     row.pop(ROW, None)
     return row, problems
@@ -237,12 +283,23 @@ def create_enterprise(session: Session, *, actor: Actor, values: dict[str, Any])
     if actor.role not in (Role.admin, Role.district):
         raise Forbidden("只有管理员和区县操作员可以新增企业")
     row, problems = _parse_one(session, ENTERPRISES, values)
-    if row["uscc"] and session.scalar(select(Enterprise.id).where(Enterprise.uscc == row["uscc"])) is not None:
-        problems.append(Problem(field=ENTERPRISES.column("uscc").header, message="该统一社会信用代码已登记",
-                                value=row["uscc"]))
+    if (
+        row["uscc"]
+        and session.scalar(select(Enterprise.id).where(Enterprise.uscc == row["uscc"])) is not None
+    ):
+        problems.append(
+            Problem(
+                field=ENTERPRISES.column("uscc").header, message="该统一社会信用代码已登记", value=row["uscc"]
+            )
+        )
     if not actor.is_admin and row["region_code"] and row["region_code"] not in actor.region_codes:
-        problems.append(Problem(field=ENTERPRISES.column("region_code").header, message="不在您的管辖范围内",
-                                value=row["region_code"]))
+        problems.append(
+            Problem(
+                field=ENTERPRISES.column("region_code").header,
+                message="不在您的管辖范围内",
+                value=row["region_code"],
+            )
+        )
     if problems:
         raise InvalidInput(problems)
     ent = Enterprise(**row, source=_user_source(actor))
@@ -251,19 +308,32 @@ def create_enterprise(session: Session, *, actor: Actor, values: dict[str, Any])
     return ent
 
 
-def update_enterprise(session: Session, *, actor: Actor, enterprise_id: int, values: dict[str, Any]) -> Enterprise:
+def update_enterprise(
+    session: Session, *, actor: Actor, enterprise_id: int, values: dict[str, Any]
+) -> Enterprise:
     ent = get_enterprise(session, actor=actor, enterprise_id=enterprise_id)
     check_write(actor, ent)
     merged = {c.field: getattr(ent, c.field) for c in ENTERPRISES.columns}
     merged.update({k: v for k, v in values.items() if k != "uscc"})
-    merged = {k: (v.isoformat() if isinstance(v, date) else ("是" if v is True else "否" if v is False else v))
-              for k, v in merged.items()}
-    merged["aliases"] = (merged.get("aliases") or "")
+    merged = {
+        k: (v.isoformat() if isinstance(v, date) else ("是" if v is True else "否" if v is False else v))
+        for k, v in merged.items()
+    }
+    merged["aliases"] = merged.get("aliases") or ""
     row = _parse_or_raise(session, ENTERPRISES, merged)
     if row["region_code"] != ent.region_code:
-        if actor.role is Role.enterprise or (not actor.is_admin and row["region_code"] not in actor.region_codes):
-            raise InvalidInput([Problem(field=ENTERPRISES.column("region_code").header,
-                                        message="不能把企业改到您管辖范围以外的地区", value=row["region_code"])])
+        if actor.role is Role.enterprise or (
+            not actor.is_admin and row["region_code"] not in actor.region_codes
+        ):
+            raise InvalidInput(
+                [
+                    Problem(
+                        field=ENTERPRISES.column("region_code").header,
+                        message="不能把企业改到您管辖范围以外的地区",
+                        value=row["region_code"],
+                    )
+                ]
+            )
     changed = {k: v for k, v in row.items() if k != "uscc" and getattr(ent, k) != v}
     for k, v in changed.items():
         setattr(ent, k, v)
@@ -275,19 +345,29 @@ def update_enterprise(session: Session, *, actor: Actor, enterprise_id: int, val
     return ent
 
 
-def save_figures(session: Session, *, actor: Actor, enterprise_id: int, year: int,
-                 values: dict[str, Any]) -> EnterpriseFigures:
+def save_figures(
+    session: Session, *, actor: Actor, enterprise_id: int, year: int, values: dict[str, Any]
+) -> EnterpriseFigures:
     """Create or change one year's figures; each changed figure records the user as its source."""
     ent = get_enterprise(session, actor=actor, enterprise_id=enterprise_id)
     check_write(actor, ent)
-    row = _parse_or_raise(session, FIGURES, {"uscc": ent.uscc, "year": year,
-                                        **{f: values.get(f) for f, _, _ in FIGURE_FIELDS}})
-    fig = session.scalar(select(EnterpriseFigures).where(EnterpriseFigures.enterprise_id == ent.id,
-                                                         EnterpriseFigures.year == row["year"]))
+    row = _parse_or_raise(
+        session, FIGURES, {"uscc": ent.uscc, "year": year, **{f: values.get(f) for f, _, _ in FIGURE_FIELDS}}
+    )
+    fig = session.scalar(
+        select(EnterpriseFigures).where(
+            EnterpriseFigures.enterprise_id == ent.id, EnterpriseFigures.year == row["year"]
+        )
+    )
     source = _user_source(actor)
     if fig is None:
-        fig = EnterpriseFigures(enterprise_id=ent.id, region_code=ent.region_code, year=row["year"], source=source,
-                                field_sources={})
+        fig = EnterpriseFigures(
+            enterprise_id=ent.id,
+            region_code=ent.region_code,
+            year=row["year"],
+            source=source,
+            field_sources={},
+        )
         session.add(fig)
     sources = dict(fig.field_sources or {})
     for f, _, _ in FIGURE_FIELDS:
@@ -296,8 +376,9 @@ def save_figures(session: Session, *, actor: Actor, enterprise_id: int, year: in
             sources[f] = source
     fig.field_sources = sources
     session.flush()
-    latest = session.scalar(select(func.max(EnterpriseFigures.year))
-                            .where(EnterpriseFigures.enterprise_id == ent.id))
+    latest = session.scalar(
+        select(func.max(EnterpriseFigures.year)).where(EnterpriseFigures.enterprise_id == ent.id)
+    )
     if latest == fig.year:
         ent.latest_year, ent.latest_revenue = fig.year, fig.operating_revenue
         ent.sort_revenue = -1 if fig.operating_revenue is None else fig.operating_revenue
@@ -323,8 +404,10 @@ def describe_source(source: str) -> str:
 
 # ---- export ------------------------------------------------------------------------------
 
-def export_frame(session: Session, *, actor: Actor, dataset_name: str,
-                 query: EnterpriseQuery | None = None) -> pl.DataFrame:
+
+def export_frame(
+    session: Session, *, actor: Actor, dataset_name: str, query: EnterpriseQuery | None = None
+) -> pl.DataFrame:
     """The rows the actor may see (optionally limited to the list's filters), as stored values."""
     ds = dataset(dataset_name)
     clauses = _filters(session, actor, query or EnterpriseQuery())
@@ -335,9 +418,12 @@ def export_frame(session: Session, *, actor: Actor, dataset_name: str,
     else:
         model = {"figures": EnterpriseFigures, "titles": Title, "ip": IPHolding}[ds.name]
         value_cols = [getattr(model, c.field) for c in ds.columns if c.field not in ("uscc", "name")]
-        stmt = (select(Enterprise.uscc, Enterprise.name, *value_cols).join(Enterprise, Enterprise.id ==
-                                                                            model.enterprise_id)
-                .where(*clauses).order_by(Enterprise.uscc, *(getattr(model, k) for k in ds.key if k != "uscc")))
+        stmt = (
+            select(Enterprise.uscc, Enterprise.name, *value_cols)
+            .join(Enterprise, Enterprise.id == model.enterprise_id)
+            .where(*clauses)
+            .order_by(Enterprise.uscc, *(getattr(model, k) for k in ds.key if k != "uscc"))
+        )
         names = ["uscc", "name", *(c.field for c in ds.columns if c.field not in ("uscc", "name"))]
     rows = session.execute(stmt).all()
     return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)

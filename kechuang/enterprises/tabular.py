@@ -85,8 +85,11 @@ def read_table(content: bytes, filename: str, dataset: Dataset) -> RawTable:
         raise UnreadableFile(Problem(field="文件", message=str(exc), file=filename)) from None
     except Exception as exc:  # a corrupt workbook or an undecodable text file
         raise UnreadableFile(
-            Problem(field="文件", message=f"无法读取（{type(exc).__name__}），请确认是 Excel(.xlsx) 或 CSV 文件",
-                    file=filename)
+            Problem(
+                field="文件",
+                message=f"无法读取（{type(exc).__name__}），请确认是 Excel(.xlsx) 或 CSV 文件",
+                file=filename,
+            )
         ) from None
     if grid.height == 0:
         raise UnreadableFile(Problem(field="文件", message="文件是空的", file=filename))
@@ -101,8 +104,15 @@ def read_table(content: bytes, filename: str, dataset: Dataset) -> RawTable:
         col = accepted.get(_header_key(text))
         if col is None:
             if text not in IGNORED_HEADERS:
-                problems.append(Problem(field=text, row=1, value=text, file=filename,
-                                        message=f"未知的列（第 {position + 1} 列）：请使用模板中的列名，或删除该列"))
+                problems.append(
+                    Problem(
+                        field=text,
+                        row=1,
+                        value=text,
+                        file=filename,
+                        message=f"未知的列（第 {position + 1} 列）：请使用模板中的列名，或删除该列",
+                    )
+                )
             continue
         if col.field in chosen:
             problems.append(Problem(field=text, row=1, value=text, file=filename, message="列重复出现"))
@@ -128,6 +138,7 @@ def read_table(content: bytes, filename: str, dataset: Dataset) -> RawTable:
 
 # ---- column parsers: each returns (parsed expression, error-message expression) -------------
 
+
 def _number(raw: pl.Expr) -> pl.Expr:
     return raw.str.replace_all(r"[,，\s]", "").cast(pl.Float64, strict=False)
 
@@ -148,7 +159,9 @@ def _parse_year(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     num = _number(raw)
     ok = (num == num.floor()) & (num >= MIN_YEAR) & (num <= MAX_YEAR)
     value = pl.when(ok).then(num).cast(pl.Int64)
-    error = pl.when(raw.is_not_null() & value.is_null()).then(pl.lit(f"应为 {MIN_YEAR}–{MAX_YEAR} 之间的四位年份"))
+    error = pl.when(raw.is_not_null() & value.is_null()).then(
+        pl.lit(f"应为 {MIN_YEAR}–{MAX_YEAR} 之间的四位年份")
+    )
     return value, error
 
 
@@ -162,16 +175,24 @@ def _parse_date(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 def _parse_uscc(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     code = raw.str.to_uppercase()
     index = {c: i for i, c in enumerate(CHARSET)}
-    digits = [code.str.slice(i, 1).replace_strict(index, default=None, return_dtype=pl.Int64) for i in range(18)]
+    digits = [
+        code.str.slice(i, 1).replace_strict(index, default=None, return_dtype=pl.Int64) for i in range(18)
+    ]
     total = pl.sum_horizontal([d * w for d, w in zip(digits[:17], WEIGHTS, strict=True)])
     expected = (31 - total % 31) % 31
     all_known = pl.all_horizontal([d.is_not_null() for d in digits])
     error = (
-        pl.when(raw.is_null()).then(None)
-        .when(code.str.len_chars() != 18).then(pl.lit("应为 18 位统一社会信用代码"))
-        .when(~all_known).then(pl.lit("含有不允许的字符（可用数字和除 I、O、Z、S、V 外的大写字母）"))
-        .when(digits[17] != expected).then(
-            pl.lit("校验位错误：第 18 位应为 ") + expected.replace_strict(dict(enumerate(CHARSET)), default="?"))
+        pl.when(raw.is_null())
+        .then(None)
+        .when(code.str.len_chars() != 18)
+        .then(pl.lit("应为 18 位统一社会信用代码"))
+        .when(~all_known)
+        .then(pl.lit("含有不允许的字符（可用数字和除 I、O、Z、S、V 外的大写字母）"))
+        .when(digits[17] != expected)
+        .then(
+            pl.lit("校验位错误：第 18 位应为 ")
+            + expected.replace_strict(dict(enumerate(CHARSET)), default="?")
+        )
     )
     value = pl.when(error.is_null()).then(code)
     return value, error
@@ -194,13 +215,17 @@ def _parse_industry(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     code = raw.str.to_uppercase()
     letter = code.str.slice(0, 1)
     division = code.str.slice(1, 2).cast(pl.Int64, strict=False)
-    low = letter.replace_strict({k: v[0] for k, v in INDUSTRY_SECTIONS.items()}, default=None, return_dtype=pl.Int64)
-    high = letter.replace_strict({k: v[1] for k, v in INDUSTRY_SECTIONS.items()}, default=None,
-                                 return_dtype=pl.Int64)
+    low = letter.replace_strict(
+        {k: v[0] for k, v in INDUSTRY_SECTIONS.items()}, default=None, return_dtype=pl.Int64
+    )
+    high = letter.replace_strict(
+        {k: v[1] for k, v in INDUSTRY_SECTIONS.items()}, default=None, return_dtype=pl.Int64
+    )
     ok = code.str.contains(r"^[A-T]\d{2,4}$") & (division >= low) & (division <= high)
     value = pl.when(ok).then(code)
     error = pl.when(raw.is_not_null() & value.is_null()).then(
-        pl.lit("应为 GB/T 4754-2017 行业代码：门类字母加 2–4 位数字，且大类属于该门类，如 C3825"))
+        pl.lit("应为 GB/T 4754-2017 行业代码：门类字母加 2–4 位数字，且大类属于该门类，如 C3825")
+    )
     return value, error
 
 
@@ -243,7 +268,9 @@ def _parser(col: Column, regions: Mapping[str, str]) -> tuple[pl.Expr, pl.Expr]:
             labels = "、".join(m.zh for m in col.choices)  # type: ignore[attr-defined]
             return _parse_choice(raw, enum_mapping(col.choices), f"应为以下之一：{labels}")
         case Kind.region:
-            return _parse_choice(raw, regions, "未知地区：请从下拉列表选择区县或功能区名称（如 邗江区、扬州国家高新区）")
+            return _parse_choice(
+                raw, regions, "未知地区：请从下拉列表选择区县或功能区名称（如 邗江区、扬州国家高新区）"
+            )
         case Kind.boolean:
             return _parse_bool(raw)
         case Kind.industry:
@@ -266,16 +293,20 @@ class Parsed:
 ERR = "__err__"
 
 
-def _problems_from(frame: pl.DataFrame, raw: pl.DataFrame, errors: dict[str, str], headers: Mapping[str, str],
-                   filename: str) -> list[Problem]:
+def _problems_from(
+    frame: pl.DataFrame, raw: pl.DataFrame, errors: dict[str, str], headers: Mapping[str, str], filename: str
+) -> list[Problem]:
     """Turn error columns into problems (the loop runs over erroneous cells only)."""
     out: list[Problem] = []
     for fld, err_col in errors.items():
-        bad = frame.select(pl.col(ROW), pl.col(err_col)).with_columns(raw[fld] if fld in raw.columns else
-                                                                       pl.lit(None).alias(fld))
+        bad = frame.select(pl.col(ROW), pl.col(err_col)).with_columns(
+            raw[fld] if fld in raw.columns else pl.lit(None).alias(fld)
+        )
         bad = bad.filter(pl.col(err_col).is_not_null())
         for row, message, value in bad.iter_rows():
-            out.append(Problem(field=headers.get(fld, fld), message=message, value=value, row=row, file=filename))
+            out.append(
+                Problem(field=headers.get(fld, fld), message=message, value=value, row=row, file=filename)
+            )
     return out
 
 
@@ -307,8 +338,12 @@ def parse(table: RawTable, dataset: Dataset, *, regions: Mapping[str, str], curr
         rule_headers["rule:" + name] = headers.get(name, name)
     rule_headers["dup"] = " + ".join(headers[k] for k in dataset.key if k in headers)
     problems = table.problems + _problems_from(typed, raw, errors, rule_headers, table.filename)
-    problems.sort(key=lambda p: (p.row or 0, list(rule_headers.values()).index(p.field)
-                                 if p.field in rule_headers.values() else 99))
+    problems.sort(
+        key=lambda p: (
+            p.row or 0,
+            list(rule_headers.values()).index(p.field) if p.field in rule_headers.values() else 99,
+        )
+    )
     return Parsed(frame=typed.select([ROW, *present]), problems=problems, present=present)
 
 
@@ -319,16 +354,32 @@ def _row_rules(dataset: Dataset, present: list[str], current_year: int) -> list[
     if dataset.name == "figures":
         for small, large in FIGURE_ORDER:
             if small in present and large in present:
-                rules.append((small, pl.when(pl.col(small) > pl.col(large)).then(
-                    pl.lit(f"不能大于「{headers[large]}」"))))
+                rules.append(
+                    (
+                        small,
+                        pl.when(pl.col(small) > pl.col(large)).then(pl.lit(f"不能大于「{headers[large]}」")),
+                    )
+                )
         if "year" in present:
-            rules.append(("year", pl.when(pl.col("year") > current_year).then(pl.lit(f"不能晚于 {current_year} 年"))))
+            rules.append(
+                ("year", pl.when(pl.col("year") > current_year).then(pl.lit(f"不能晚于 {current_year} 年")))
+            )
     if dataset.name == "enterprises" and "founded_on" in present:
-        rules.append(("founded_on", pl.when(pl.col("founded_on").dt.year() > current_year).then(
-            pl.lit("成立日期不能晚于今年"))))
+        rules.append(
+            (
+                "founded_on",
+                pl.when(pl.col("founded_on").dt.year() > current_year).then(pl.lit("成立日期不能晚于今年")),
+            )
+        )
     if dataset.name == "titles" and {"valid_until", "year_granted"} <= set(present):
-        rules.append(("valid_until", pl.when(pl.col("valid_until").dt.year() < pl.col("year_granted")).then(
-            pl.lit("有效期不能早于认定年度"))))
+        rules.append(
+            (
+                "valid_until",
+                pl.when(pl.col("valid_until").dt.year() < pl.col("year_granted")).then(
+                    pl.lit("有效期不能早于认定年度")
+                ),
+            )
+        )
     return rules
 
 
@@ -339,5 +390,7 @@ def _duplicate_error(dataset: Dataset, present: list[str]) -> pl.Expr:
     all_set = pl.all_horizontal([pl.col(k).is_not_null() for k in keys])
     first_row = pl.col(ROW).min().over(keys)
     return pl.when(all_set & (pl.col(ROW) != first_row)).then(
-        pl.lit("与第 ") + first_row.cast(pl.String) + pl.lit(" 行重复（同一企业" + ("" if len(keys) == 1 else "、同一年度/类型")
-                                                              + "只能出现一次）"))
+        pl.lit("与第 ")
+        + first_row.cast(pl.String)
+        + pl.lit(" 行重复（同一企业" + ("" if len(keys) == 1 else "、同一年度/类型") + "只能出现一次）")
+    )

@@ -16,14 +16,20 @@ from kechuang.extraction.units import CAPACITY_UNITS, COUNT_UNITS, LEVEL_UNITS, 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RANGE_LINK = re.compile(r"\s*(?:[-—–~～]|至|到)\s*")
-_DURATION_VERB = re.compile(r"(?:深耕|扎根|专注|从事|耕耘|坚守|致力|历经|创办|成立|运营|经营|积累)[^，。；,;]{0,10}$")
+_DURATION_VERB = re.compile(
+    r"(?:深耕|扎根|专注|从事|耕耘|坚守|致力|历经|创办|成立|运营|经营|积累)[^，。；,;]{0,10}$"
+)
 _AFTER_YEAR_TIME = re.compile(r"[内来前后间度底末初中]")
 _TIME_AFTER_GE = re.compile(r"月|工作日|小时|季度|星期|周|学期|年度")
 _DRUG_CLASS = re.compile(r"(?:新药|创新药|化药|药品|医疗器械|疫苗|证书)")
-_IDIOM = re.compile(r"千家万户|千方百计|百花齐放|百家争鸣|四面八方|五湖四海|三番五次|千军万马|万众一心|一五一十|十全十美|"
-                    r"七上八下|九牛一毛|千丝万缕|万无一失|一心一意|三令五申|千变万化|百尺竿头|两手抓|一揽子")
+_IDIOM = re.compile(
+    r"千家万户|千方百计|百花齐放|百家争鸣|四面八方|五湖四海|三番五次|千军万马|万众一心|一五一十|十全十美|"
+    r"七上八下|九牛一毛|千丝万缕|万无一失|一心一意|三令五申|千变万化|百尺竿头|两手抓|一揽子"
+)
 _BIG = re.compile(r"大(?=[\u4e00-\u9fff])(?![型幅力会学道厦赛概约多都家批量部小于众型关类项事])")
-_RANK_BEFORE = re.compile(r"(?:居|列|位居|位列|排名|排|跃居|稳居|升至|跃升至|保持|名列|位于|进入|跻身)[^，。；,;]{0,8}$")
+_RANK_BEFORE = re.compile(
+    r"(?:居|列|位居|位列|排名|排|跃居|稳居|升至|跃升至|保持|名列|位于|进入|跻身)[^，。；,;]{0,8}$"
+)
 _RANK_CHANGE_BEFORE = re.compile(r"(?:前移|后移|上升|提升|前进|下降|后退|进位|跃升|攀升|上移|下滑)了?$")
 _FIRST_PLACE = re.compile(r"首位")
 _FRONT = re.compile(r"前(\d+|[一二三四五六七八九十]+)(?:名|位|强)?")
@@ -37,14 +43,18 @@ GROWTH_BEFORE = re.compile(
 )
 _SHARE_WORDS = re.compile(r"比重|占比|占|率|比例|份额|相当于|的$")
 _POLICY_CAP = re.compile(r"最高")
-_POLICY_AWARD = re.compile(r"一次性(?:奖励|补助|资助|补贴|给予)|(?:单个|单家|单台|单项|每家|每个|每项|每台|单笔|每人)"
-                           r"[^，。；,;]{0,12}(?:奖励|补助|补贴|资助|支持|申领|给予|不超过|不高于|最多|限额|上限)")
+_POLICY_AWARD = re.compile(
+    r"一次性(?:奖励|补助|资助|补贴|给予)|(?:单个|单家|单台|单项|每家|每个|每项|每台|单笔|每人)"
+    r"[^，。；,;]{0,12}(?:奖励|补助|补贴|资助|支持|申领|给予|不超过|不高于|最多|限额|上限)"
+)
 _PER_UNIT = re.compile(r"单个|单家|单台|单项|每家|每个|每项|每台|单笔|每人")
 _POLICY_RATIO = re.compile(r"按[^，。；,;]{0,20}的$")
 _SUBSIDY = re.compile(r"补助|奖励|补贴|资助")
 # An award written as a rule: 给予50万元奖励, 50万元项目资助.
 _GRANT_BEFORE = re.compile(r"(?:给予|奖励|资助|补助|补贴)(?:一次性)?$|分别给予[^，。；,;]*$")
-_GRANT_AFTER = re.compile(r"[、和]?[^，。；,;\d]{0,4}?(?:的)?(?:奖励|补助|资助|补贴|奖补|扶持)(?!资金|金额|总额|经费)")
+_GRANT_AFTER = re.compile(
+    r"[、和]?[^，。；,;\d]{0,4}?(?:的)?(?:奖励|补助|资助|补贴|奖补|扶持)(?!资金|金额|总额|经费)"
+)
 
 
 @dataclass(slots=True)
@@ -52,8 +62,8 @@ class Candidate:
     """A mention that is a fact, with what the text says around it."""
 
     m: Mention
-    kind_hint: str = ""       # rank | rank_change | big (N大X) | duration
-    range_end: str = ""       # low | high
+    kind_hint: str = ""  # rank | rank_change | big (N大X) | duration
+    range_end: str = ""  # low | high
     each: bool = False
 
 
@@ -75,7 +85,7 @@ def _with_unit(m: Mention, unit: str, value: Decimal | None = None) -> Mention:
 
 def _special(text: str, m: Mention, clause_start: int) -> Candidate | None:
     """Mentions without a unit that are facts all the same: ranks, 前N, N大X."""
-    before = text[clause_start:m.num_start]
+    before = text[clause_start : m.num_start]
     if before.endswith("第") and _RANK_BEFORE.search(text, clause_start, m.num_start - 1):
         return Candidate(_with_unit(m, "位"), "rank")
     if before.endswith("前") and _RANK_BEFORE.search(text, clause_start, m.num_start - 1):
@@ -90,19 +100,21 @@ STRUCTURE_WORDS = ("方面", "部分", "板块", "篇章", "维度")
 
 
 def _excluded(text: str, m: Mention, quotes: Quotes, clause_start: int) -> bool:
-    raw = text[m.num_start:m.num_end]
+    raw = text[m.num_start : m.num_end]
     if quotes.in_name(m.num_start):
         return True
     if m.chinese and raw == "一" and m.surface_unit != "%":  # 一批, 一个缩影 … but 一成 is 10%
         return True
-    if _is_ascii_word(_prev_char(text, m.num_start)) or (m.unit is None and _is_ascii_word(_next_char(text, m.end))):
+    if _is_ascii_word(_prev_char(text, m.num_start)) or (
+        m.unit is None and _is_ascii_word(_next_char(text, m.end))
+    ):
         return True
     if m.chinese and _IDIOM.search(text, max(0, m.num_start - 3), min(len(text), m.end + 3)):
         return True
-    if text[clause_start:m.num_start].endswith("第"):
+    if text[clause_start : m.num_start].endswith("第"):
         return True
     unit = m.surface_unit
-    after = text[m.end:m.end + 4]
+    after = text[m.end : m.end + 4]
     if unit == "个" and (_TIME_AFTER_GE.match(after) or after.startswith(STRUCTURE_WORDS)):
         return True
     if unit == "类" and _DRUG_CLASS.match(after):
@@ -114,7 +126,7 @@ def _excluded(text: str, m: Mention, quotes: Quotes, clause_start: int) -> bool:
 
 def _duration(text: str, m: Mention, clause_start: int) -> bool:
     """N年 as a duration that belongs to the subject (专注…二十余年), not a date or a time span."""
-    if not m.chinese and len(text[m.num_start:m.num_end]) == 4:
+    if not m.chinese and len(text[m.num_start : m.num_end]) == 4:
         return False
     if _AFTER_YEAR_TIME.match(_next_char(text, m.end)):
         return False
@@ -130,7 +142,9 @@ def _threshold(text: str, m: Mention, later: list[Mention], clause_end: int) -> 
     nxt = _next_char(text, m.end)
     if m.post in ("以上", "及以上") and _CJK.match(nxt):
         return True
-    if (m.pre in _QUALIFIER_PRE or m.post in ("以上", "及以上")) and _QUALIFIED.match(text, m.end, clause_end):
+    if (m.pre in _QUALIFIER_PRE or m.post in ("以上", "及以上")) and _QUALIFIED.match(
+        text, m.end, clause_end
+    ):
         return True  # a condition on whom a measure applies to: 对研发投入超过1000万元且…的企业
     if m.pre in _THRESHOLD_PRE and _CJK.match(nxt) and nxt not in "，。；、":
         if nxt == "的" and _CJK.match(_next_char(text, m.end + 1)):
@@ -148,9 +162,14 @@ def candidates(text: str, start: int, end: int, quotes: Quotes, clause_of) -> li
         cs, ce = clause_of(m.num_start)
         if _excluded(text, m, quotes, cs) and not _rank_ordinal(text, m, cs):
             continue
-        before = text[cs:m.num_start]
-        if m.surface_unit in (None, "名", "位") and before.endswith(("第", "前")) and not m.chinese or \
-                m.surface_unit is None and before.endswith("前"):
+        before = text[cs : m.num_start]
+        if (
+            m.surface_unit in (None, "名", "位")
+            and before.endswith(("第", "前"))
+            and not m.chinese
+            or m.surface_unit is None
+            and before.endswith("前")
+        ):
             if _RANK_BEFORE.search(text, cs, m.num_start - 1):
                 pre = "前" if before.endswith("前") else ""
                 out.append(Candidate(replace(_with_unit(m, "位"), pre=pre or m.pre), "rank"))
@@ -164,32 +183,35 @@ def candidates(text: str, start: int, end: int, quotes: Quotes, clause_of) -> li
             if _duration(text, m, cs):
                 out.append(Candidate(m, "duration"))
             continue
-        if _threshold(text, m, [f[0] for f in found[i + 1:]], ce):
+        if _threshold(text, m, [f[0] for f in found[i + 1 :]], ce):
             continue
         hint = ""
         if m.unit == "位":
             hint = _rank_hint(text, m, cs)
-        elif m.unit == "件" and re.search(r"万人[^，。；,;]{0,8}拥有量", text[cs:m.start]):
+        elif m.unit == "件" and re.search(r"万人[^，。；,;]{0,8}拥有量", text[cs : m.start]):
             m = replace(m, unit="件/万人")
         elif _REFERENCE_BEFORE.search(text, cs, m.start):
             hint = "reference"
-        out.append(Candidate(m, hint, range_end, text[cs:m.start].endswith("各")))
+        out.append(Candidate(m, hint, range_end, text[cs : m.start].endswith("各")))
     out += _first_places(text, start, end, quotes, clause_of)
     return sorted(out, key=lambda c: c.m.num_start)
 
 
 def _rank_ordinal(text: str, m: Mention, cs: int) -> bool:
     """第3位 / 第1名, and 第二 standing alone after 居/列 (位列全市第二)."""
-    if not text[cs:m.num_start].endswith("第"):
+    if not text[cs : m.num_start].endswith("第"):
         return False
     if m.surface_unit in ("位", "名") and not m.chinese:
         return True
-    return m.unit is None and bool(re.match(r"[，。；,;、]|$", text[m.end:m.end + 1])) and bool(
-        _RANK_BEFORE.search(text, cs, m.num_start - 1))
+    return (
+        m.unit is None
+        and bool(re.match(r"[，。；,;、]|$", text[m.end : m.end + 1]))
+        and bool(_RANK_BEFORE.search(text, cs, m.num_start - 1))
+    )
 
 
 def _rank_hint(text: str, m: Mention, cs: int) -> str:
-    before = text[cs:m.start]
+    before = text[cs : m.start]
     if before.endswith("第"):
         return "rank"
     if m.surface_unit in ("位次", "个位次") or _RANK_CHANGE_BEFORE.search(before):
@@ -203,7 +225,9 @@ def _first_places(text: str, start: int, end: int, quotes: Quotes, clause_of) ->
         cs, _ = clause_of(m.start())
         if quotes.in_name(m.start()) or not _RANK_BEFORE.search(text, cs, m.start()):
             continue
-        mention = Mention(m.start(), m.end(), m.start(), m.end(), Decimal(1), Decimal(1), "位", "位", "", "", "", True)
+        mention = Mention(
+            m.start(), m.end(), m.start(), m.end(), Decimal(1), Decimal(1), "位", "位", "", "", "", True
+        )
         out.append(Candidate(mention, "rank"))
     return out
 
@@ -221,7 +245,9 @@ def _link_ranges(text: str, found: list[Mention]) -> list[tuple[Mention, str]]:
                 continue
             number = low.number * (high.scale if low.scale == 1 else 1)
             factor = high.value / high.number if high.number else Decimal(1)
-            low = replace(low, unit=high.unit, surface_unit=high.surface_unit, number=number, value=number * factor)
+            low = replace(
+                low, unit=high.unit, surface_unit=high.surface_unit, number=number, value=number * factor
+            )
         elif low.unit != high.unit:
             continue
         out[i] = (low, "low")
@@ -232,7 +258,7 @@ def _link_ranges(text: str, found: list[Mention]) -> list[tuple[Mention, str]]:
 def kind_of(text: str, c: Candidate, clause_start: int) -> str:
     """The measure type of a candidate before target/policy overrides."""
     m = c.m
-    before = text[clause_start:m.start]
+    before = text[clause_start : m.start]
     if c.kind_hint == "rank":
         return "rank"
     if c.kind_hint == "rank_change":
@@ -258,7 +284,7 @@ def kind_of(text: str, c: Candidate, clause_start: int) -> str:
 
 def policy_parameter(text: str, c: Candidate, clause_start: int, sentence_start: int) -> bool:
     """Subsidy caps, per-unit awards, subsidy ratios and their range ends."""
-    before = text[clause_start:c.m.start]
+    before = text[clause_start : c.m.start]
     if _POLICY_CAP.search(before) or _POLICY_AWARD.search(before):
         return True
     if c.m.pre in ("不超过", "不高于") and _PER_UNIT.search(before):

@@ -19,7 +19,9 @@ _ACTION = re.compile(
     r"^(新认定|认定|新增|新建|新引进|引进|入库|新入选|入选|培育|组建|举办|促成|获批|签订|达成|新招引|招引|孵化|走访|邀请|"
     r"培训|申报|设立|遴选|集聚|带动|新开工|开工|组织实施|实施|发放|落实|争取|拥有|建成|新落户|落户)"
 )
-_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff“”]{1,10}?(?=入选|获|提交|发放|与|签署|协同|投入|正式|参与|[，。；、,;]|$)")
+_NOUN_AFTER = re.compile(
+    r"[\u4e00-\u9fff“”]{1,10}?(?=入选|获|提交|发放|与|签署|协同|投入|正式|参与|[，。；、,;]|$)"
+)
 _RANK_VERB = re.compile(r"(?:位列|位居|居于|居|列|排名|排在|排|升至|跃居|跃升至|稳居|保持|名列|进入|跻身)+$")
 _COMPARE = re.compile(r"^(?:较上年|比上年|较去年|比去年|同比|环比|较上年同期|较去年同期|比上年同期)")
 _NET = re.compile(r"^(?:净增|新增|增加|减少|净减)$")
@@ -33,7 +35,7 @@ def _clean(s: str, drop: tuple[str, ...] = ()) -> str:
         before = s
         for name in drop:
             if name and s.startswith(name):
-                s = s[len(name):]
+                s = s[len(name) :]
         s = _TRAIL.sub("", _LEAD.sub("", s))
         if s == before:
             return s
@@ -44,7 +46,7 @@ def _growth(text: str, before: str, growth: re.Match[str] | None, previous: str)
     name = word.group() if word else "增长"
     if name == "同比":
         name = "同比增长"
-    stem = text[:text.rfind(name)] if name in text else text
+    stem = text[: text.rfind(name)] if name in text else text
     stem = _COMPARE.sub("", _TRAIL.sub("", stem))
     return (stem or previous) + name
 
@@ -60,9 +62,18 @@ def _rank(text: str, before: str, after: str, kind: str, previous: str) -> str:
     return (base or previous) + "排名"
 
 
-def indicator(before: str, after: str, kind: str, unit: str | None, previous: str, each: bool = False,
-              range_end: str = "", estimate: bool = False, yearly: bool = False,
-              drop: tuple[str, ...] = ()) -> str:
+def indicator(
+    before: str,
+    after: str,
+    kind: str,
+    unit: str | None,
+    previous: str,
+    each: bool = False,
+    range_end: str = "",
+    estimate: bool = False,
+    yearly: bool = False,
+    drop: tuple[str, ...] = (),
+) -> str:
     """Name the measure from the clause text before the number (`before`) and right after it."""
     text = _clean(before, drop)
     growth = GROWTH_BEFORE.search(before)
@@ -76,7 +87,7 @@ def indicator(before: str, after: str, kind: str, unit: str | None, previous: st
         if _NET.match(compared):
             text = previous + compared + "数"
         elif action and len(compared) > len(action.group()):
-            obj = compared[len(action.group()):]
+            obj = compared[len(action.group()) :]
             suffix = "数" if kind == "count" or unit in ("家", "个", "项", "人", "名") else ""
             text = obj + action.group() + suffix
         elif not text:
@@ -84,6 +95,15 @@ def indicator(before: str, after: str, kind: str, unit: str | None, previous: st
             text = noun.group() if noun else previous
             text += "数" if kind == "count" and not text.endswith("数") else ""
     text = text[-30:]
-    marks = [m for flag, m in ((estimate, "(预计)"), (each, "(各)"), (range_end == "low", "(区间下端)"),
-                               (range_end == "high", "(区间上端)"), (yearly, "(每年)")) if flag]
+    marks = [
+        m
+        for flag, m in (
+            (estimate, "(预计)"),
+            (each, "(各)"),
+            (range_end == "low", "(区间下端)"),
+            (range_end == "high", "(区间上端)"),
+            (yearly, "(每年)"),
+        )
+        if flag
+    ]
     return text + "".join(marks)

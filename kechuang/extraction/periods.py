@@ -9,8 +9,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-             "十一": 11, "十二": 12}
+_CN_MONTH = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
 _M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 TIME_RE = re.compile(
     r"(?=[截至到今去明前当全本上下近多每年会大力争预计规“未第\d一二三四五六七八九十两])"
@@ -23,7 +35,11 @@ TIME_RE = re.compile(
     r"第?[一二三四1-4]季度|" + _M + r"(?:[-—–~至到]" + _M + r")?月|年底|年末))"
     r"(?P<expr>(?P<upto>截至|截止到|截止|到)?"
     r"(?P<year>(?P<y4>(?:19|20)\d{2})年|今年|去年|明年|前年|当年|全年|本年度?)?"
-    r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|(?P<m1>" + _M + r")[-—–~至到](?P<m2>" + _M + r")月份?"
+    r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|(?P<m1>"
+    + _M
+    + r")[-—–~至到](?P<m2>"
+    + _M
+    + r")月份?"
     r"|(?P<m>" + _M + r")月(?P<mend>底|末|份)?(?!\d{1,2}日)|年?底前?|年?末|度|以来)?))"
 )
 _QUARTER = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12}
@@ -34,10 +50,10 @@ _COMPARISON_BEFORE = re.compile(r"(?:较|比|与|同|相比|高于|低于)$")
 class TimeExpr:
     start: int
     end: int
-    kind: str            # year | range | vague | target | meeting | day
+    kind: str  # year | range | vague | target | meeting | day
     year: int | None
     months: tuple[int, int] | None = None
-    estimate: bool = False   # 预计… : does not set the year the text talks about
+    estimate: bool = False  # 预计… : does not set the year the text talks about
 
     def period(self) -> str | None:
         if self.kind == "vague" or self.year is None:
@@ -87,12 +103,15 @@ def _months(m: re.Match[str]) -> tuple[int, int] | None:
     return None
 
 
-def time_expressions(text: str, start: int, end: int, published: int | None,
-                     context: int | None) -> list[TimeExpr]:
+def time_expressions(
+    text: str, start: int, end: int, published: int | None, context: int | None
+) -> list[TimeExpr]:
     """Time expressions in text[start:end]; comparison bases (较去年同期) are left out."""
     out: list[TimeExpr] = []
     for m in TIME_RE.finditer(text, start, end):
-        local = next((t.year for t in reversed(out) if t.year and t.kind in ("year", "range", "day")), context)
+        local = next(
+            (t.year for t in reversed(out) if t.year and t.kind in ("year", "range", "day")), context
+        )
         if not m.group():
             continue
         s, e = m.start(), m.end()
@@ -114,6 +133,6 @@ def time_expressions(text: str, start: int, end: int, published: int | None,
             months = _months(m)
             year = _year(m, published, local)
             kind = "range" if months else "year"
-            estimate = text[max(0, s - 2):s] == "预计"
+            estimate = text[max(0, s - 2) : s] == "预计"
             out.append(TimeExpr(s, e, kind, year, months, estimate))
     return out

@@ -22,7 +22,9 @@ _HEADER_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _PLAN_HEADING = re.compile(r"计划|打算|安排|思路|重点任务|工作要点|下一步|目标任务|主要目标")
 _TOP_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分])")
-_ANY_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．])")
+_ANY_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．])"
+)
 _TARGET = re.compile(
     r"力争|确保|目标是|目标为|目标：|预期目标|(?<![即必])将(?![近其之以来军领士])|拟(?=[投新建实在于对向])|规划到|"
     r"计划(?!新?入选|支持|资助|项目|人才|专项|单列|内)(?=[投新实提建完达引开于到在用今明全年总再将培组安举出上落筹募融三两五十])|要(?=达到|实现|培育|突破|新增|建成)"
@@ -93,8 +95,16 @@ class _SentenceState:
 class _Walk:
     """One pass over the body, paragraph by paragraph, keeping the year and the plan section in view."""
 
-    def __init__(self, text: str, body: tuple[int, int], title: tuple[int, int] | None, pub_year: int | None,
-                 subjects: SubjectFinder, quotes_: Quotes, region: str | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        body: tuple[int, int],
+        title: tuple[int, int] | None,
+        pub_year: int | None,
+        subjects: SubjectFinder,
+        quotes_: Quotes,
+        region: str | None,
+    ) -> None:
         self.text, self.body, self.pub_year = text, body, pub_year
         self.subjects, self.quotes, self.region = subjects, quotes_, region
         first = _YEAR.search(text, title[0], title[1]) if title else None
@@ -119,7 +129,7 @@ class _Walk:
         return self.facts
 
     def _heading(self, para: Span) -> None:
-        line = self.text[para.start:para.end]
+        line = self.text[para.start : para.end]
         if not _ANY_HEADING.match(line) and "。" in line:
             return
         if len(line) > 40:
@@ -133,8 +143,9 @@ class _Walk:
         found = time_expressions(self.text, sent.start, sent.end, self.pub_year, self.context)
         return [t for t in found if not self.quotes.in_name(t.start)]
 
-    def _sentence(self, sent: Span, para: Span, in_speech: bool, speaker: str | None,
-                  speech_time: TimeExpr | None) -> TimeExpr | None:
+    def _sentence(
+        self, sent: Span, para: Span, in_speech: bool, speaker: str | None, speech_time: TimeExpr | None
+    ) -> TimeExpr | None:
         text = self.text
         times = self._times(sent)
         if not _NUMERAL.search(text, sent.start, sent.end):
@@ -162,19 +173,41 @@ class _Walk:
         kind = self._kind(c, cs, target, policy)
         period = self._period(c, kind, policy, cs, pos, st.times, quote, st.in_speech, st.speech_time)
         last = self.facts[-1] if self.facts else None
-        before = text[last.end if last and cs <= last.end <= c.m.start else cs:c.m.start]
-        name = indicator(before, text[c.m.end:ce], kind, c.m.unit, st.previous, c.each, c.range_end,
-                         bool(_ESTIMATE.search(text, st.sent.start, pos)), "每年" in before, drop)
+        before = text[last.end if last and cs <= last.end <= c.m.start else cs : c.m.start]
+        name = indicator(
+            before,
+            text[c.m.end : ce],
+            kind,
+            c.m.unit,
+            st.previous,
+            c.each,
+            c.range_end,
+            bool(_ESTIMATE.search(text, st.sent.start, pos)),
+            "每年" in before,
+            drop,
+        )
         if kind != "growth_rate" and c.m.unit != "百分点":
             st.previous = name.split("(")[0]
         start, end = self._span(c, cs, ce)
         approx = c.m.approx and not (policy and _CAP.search(before) and not c.m.post)
-        return Fact(text=text[start:end], start=start, end=end, subject=subject, indicator=name,
-                    value=as_json_number(c.m.value), unit=c.m.unit or "", kind=kind, approx=approx,
-                    period=period, sentence_start=st.sent.start, sentence_end=st.sent.end)
+        return Fact(
+            text=text[start:end],
+            start=start,
+            end=end,
+            subject=subject,
+            indicator=name,
+            value=as_json_number(c.m.value),
+            unit=c.m.unit or "",
+            kind=kind,
+            approx=approx,
+            period=period,
+            sentence_start=st.sent.start,
+            sentence_end=st.sent.end,
+        )
 
-    def _subject(self, c: F.Candidate, cs: int, ce: int, quote: Span | None,
-                 st: _SentenceState) -> tuple[str | None, tuple[str, ...]]:
+    def _subject(
+        self, c: F.Candidate, cs: int, ce: int, quote: Span | None, st: _SentenceState
+    ) -> tuple[str | None, tuple[str, ...]]:
         """The entity opening the fact's clause, else the one handed on by earlier clauses of the sentence
         (a semicolon ends that unless it was 公司/集团), else the speaker's unit, else the document's region.
         Also the entity names to drop from the indicator."""
@@ -185,11 +218,11 @@ class _Walk:
         for clause in st.parts:
             if clause.start > cs:
                 break
-            if text[clause.start - 1:clause.start] in ("；", ";") and not from_anaphora:
+            if text[clause.start - 1 : clause.start] in ("；", ";") and not from_anaphora:
                 carry = None
             if clause.start == cs:
                 found = self.subjects.entities(clause.start, min(clause.end, c.m.start), who)
-                drop = tuple(text[x.start:x.end] for x in found)
+                drop = tuple(text[x.start : x.end] for x in found)
                 found = self.subjects.prefer_head(clause.start, found)
             else:
                 key = (clause.start, who)
@@ -204,8 +237,12 @@ class _Walk:
     def _kind(self, c: F.Candidate, cs: int, target: bool, policy: bool) -> str:
         kind = F.kind_of(self.text, c, cs)
         last = self.facts[-1] if self.facts else None
-        if last and last.unit == c.m.unit and last.end <= c.m.start and \
-                _LIST_LINK.fullmatch(self.text, last.end, c.m.start):  # 分别增长12%和15%
+        if (
+            last
+            and last.unit == c.m.unit
+            and last.end <= c.m.start
+            and _LIST_LINK.fullmatch(self.text, last.end, c.m.start)
+        ):  # 分别增长12%和15%
             kind = last.kind
         if policy:
             return "other"
@@ -213,8 +250,9 @@ class _Walk:
             return "target"
         return kind
 
-    def _after_sentence(self, times: list[TimeExpr], in_speech: bool,
-                        speech_time: TimeExpr | None) -> TimeExpr | None:
+    def _after_sentence(
+        self, times: list[TimeExpr], in_speech: bool, speech_time: TimeExpr | None
+    ) -> TimeExpr | None:
         for t in times:
             quote = self.quotes.speech_at(t.start)
             if quote:
@@ -233,11 +271,20 @@ class _Walk:
 
     def _speaker(self, quote: Span, para: Span) -> str | None:
         if quote.start not in self.speakers:
-            self.speakers[quote.start] = self.subjects.quote_speaker(quote.start, quote.end, para.start, para.end)
+            self.speakers[quote.start] = self.subjects.quote_speaker(
+                quote.start, quote.end, para.start, para.end
+            )
         return self.speakers[quote.start]
 
-    def _target(self, parts: list[Span], cs: int, pos: int, quote: Span | None, memo: dict[int, bool],
-                times: list[TimeExpr]) -> bool:
+    def _target(
+        self,
+        parts: list[Span],
+        cs: int,
+        pos: int,
+        quote: Span | None,
+        memo: dict[int, bool],
+        times: list[TimeExpr],
+    ) -> bool:
         """Plan sections, quoted goals, 到2026年 and markers (力争, 确保, 将, 计划…) earlier in the sentence;
         预计 ends a marker's reach."""
         text = self.text
@@ -270,13 +317,23 @@ class _Walk:
         return state
 
     def _plan_part(self, c: F.Candidate) -> bool:
-        after = self.text[c.m.end:c.m.end + 6]
+        after = self.text[c.m.end : c.m.end + 6]
         if c.m.unit == "条":
             return bool(re.match(r"[，。；,;]|$", after))
         return c.m.unit in ("项", "个") and bool(re.match(r"(?:具体|重点|主要)?(?:任务|行动|举措)", after))
 
-    def _period(self, c: F.Candidate, kind: str, policy: bool, cs: int, pos: int, times: list[TimeExpr],
-                quote: Span | None, in_speech: bool, speech_time: TimeExpr | None) -> str | None:
+    def _period(
+        self,
+        c: F.Candidate,
+        kind: str,
+        policy: bool,
+        cs: int,
+        pos: int,
+        times: list[TimeExpr],
+        quote: Span | None,
+        in_speech: bool,
+        speech_time: TimeExpr | None,
+    ) -> str | None:
         text = self.text
         if policy or c.kind_hint in ("duration", "big", "reference") or self._plan_part(c):
             return None
@@ -284,8 +341,11 @@ class _Walk:
             return None
         if kind == "target" and _AFTER_PRODUCTION.search(text, cs, pos):
             return None
-        governing = [t for t in times if t.start < pos and (quote is None or t.start >= quote.start
-                                                              or t.kind != "vague")]
+        governing = [
+            t
+            for t in times
+            if t.start < pos and (quote is None or t.start >= quote.start or t.kind != "vague")
+        ]
         if governing:
             t = governing[-1]
             return str(t.year) if kind == "target" and t.year else t.period()
@@ -299,8 +359,14 @@ class _Walk:
     def _update_context(self, times: list[TimeExpr], in_speech: bool) -> None:
         if in_speech:
             return
-        usable = [t for t in times if t.kind in ("year", "range", "day", "meeting") and t.year
-                  and not t.estimate and not self.quotes.speech_at(t.start)]
+        usable = [
+            t
+            for t in times
+            if t.kind in ("year", "range", "day", "meeting")
+            and t.year
+            and not t.estimate
+            and not self.quotes.speech_at(t.start)
+        ]
         if usable:
             self.context = usable[-1].year
 
@@ -310,12 +376,12 @@ class _Walk:
         text, m = self.text, c.m
         start = max(cs, m.start - 24)
         if start > cs:
-            cut = re.search(r"[的与和、]", text[start:m.start])
+            cut = re.search(r"[的与和、]", text[start : m.start])
             start += cut.end() if cut else 0
         last = self.facts[-1] if self.facts else None
         if last and cs <= last.end <= m.start:
             start = max(start, last.end)
-        while start < m.start and text[start] in " ，,；;：:、“”\"（(至到-—～~和与及":
+        while start < m.start and text[start] in ' ，,；;：:、“”"（(至到-—～~和与及':
             start += 1
         end = m.end
         if m.start - start <= 1:
@@ -325,7 +391,9 @@ class _Walk:
         return start, end
 
 
-def extract(text: str, doc: str = "", published: date | None = None, gazetteer: Iterable[str] = ()) -> Extraction:
+def extract(
+    text: str, doc: str = "", published: date | None = None, gazetteer: Iterable[str] = ()
+) -> Extraction:
     """Body, quantitative facts and organisations of one document (plain text as read from the file)."""
     layout = find_layout(text)
     body = layout.body
@@ -337,19 +405,42 @@ def extract(text: str, doc: str = "", published: date | None = None, gazetteer: 
     subjects = SubjectFinder(text, regions, index, places)
     subjects.prepare(*body)
     subjects.learn_persons(*body)
-    walk = _Walk(text, body, layout.title, pub.year if pub else None, subjects, quotes(text, *body), regions.doc)
+    walk = _Walk(
+        text, body, layout.title, pub.year if pub else None, subjects, quotes(text, *body), regions.doc
+    )
     found = walk.run()
-    return Extraction(doc=doc, body=body, facts=found, orgs=index.orgs(text), region=regions.doc,
-                      year=pub.year if pub else walk.context)
+    return Extraction(
+        doc=doc,
+        body=body,
+        facts=found,
+        orgs=index.orgs(text),
+        region=regions.doc,
+        year=pub.year if pub else walk.context,
+    )
 
 
 def to_lines(ex: Extraction) -> list[dict]:  # type: ignore[type-arg]
     """The contract's JSON lines: one body line, then fact lines, then organisation lines."""
     lines: list[dict] = [{"record": "body", "doc": ex.doc, "start": ex.body[0], "end": ex.body[1]}]  # type: ignore[type-arg]
     for f in ex.facts:
-        lines.append({"record": "fact", "doc": ex.doc, "text": f.text, "start": f.start, "end": f.end,
-                      "subject": f.subject, "indicator": f.indicator, "value": f.value, "unit": f.unit,
-                      "kind": f.kind, "approx": f.approx, "period": f.period})
+        lines.append(
+            {
+                "record": "fact",
+                "doc": ex.doc,
+                "text": f.text,
+                "start": f.start,
+                "end": f.end,
+                "subject": f.subject,
+                "indicator": f.indicator,
+                "value": f.value,
+                "unit": f.unit,
+                "kind": f.kind,
+                "approx": f.approx,
+                "period": f.period,
+            }
+        )
     for o in ex.orgs:
-        lines.append({"record": "org", "doc": ex.doc, "name": o.name, "type": o.type, "start": o.start, "end": o.end})
+        lines.append(
+            {"record": "org", "doc": ex.doc, "name": o.name, "type": o.type, "start": o.start, "end": o.end}
+        )
     return lines

@@ -8,14 +8,47 @@ from dataclasses import dataclass, field
 
 # Provincial-level names whose short form is not the two characters before 省/市.
 PROVINCES = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
-    "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
-    "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
 )
 LEVELS = {"省": "province", "市": "city", "区": "district", "县": "county"}
 _SUFFIX = re.compile(r"[省市区县]")
 # Characters that never belong to a place name of two characters.
-_NOT_NAME = set("全该本我各此其每的在和与及了是为对从向于将把被等级型个内占那这某当同原新旧大小第年月日获选完设创强入达")
+_NOT_NAME = set(
+    "全该本我各此其每的在和与及了是为对从向于将把被等级型个内占那这某当同原新旧大小第年月日获选完设创强入达"
+)
 # Characters that, written just before the suffix, make a common word rather than a place (城市, 上市, 园区…).
 _BEFORE = {
     "市": set("城都超上门股夜早集黑开闹街入退"),
@@ -24,7 +57,12 @@ _BEFORE = {
     "省": set("反节内外自"),
 }
 # Characters that, written just after the suffix, make a common word (区域, 市场, 省份…).
-_AFTER = {"市": set("场民值容区级委长"), "区": set("域块间分别位委长"), "县": set("域城级委长"), "省": set("份钱力时心级委长")}
+_AFTER = {
+    "市": set("场民值容区级委长"),
+    "区": set("域块间分别位委长"),
+    "县": set("域城级委长"),
+    "省": set("份钱力时心级委长"),
+}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # what may stand right before a place name of three characters (punctuation, a line start, a date)
 _BOUNDARY = re.compile(r"^(?:|[\s，。；：、“”‘’（）()《》【】\d年月日>·|｜—-])$")
@@ -39,7 +77,9 @@ class _NotName:
 
 
 _BAD = _NotName()
-_ZONE = re.compile(r"([\u4e00-\u9fff]{2})(?:国家)?(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|开发区)")
+_ZONE = re.compile(
+    r"([\u4e00-\u9fff]{2})(?:国家)?(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|开发区)"
+)
 _NOT_ZONE_STEM = re.compile(r"国家|省级|市级|国家级|全国|各类|该|本|我|全|经济|技术|产业|高新")
 
 
@@ -77,15 +117,19 @@ def find_places(text: str, spans: list[tuple[int, int]]) -> Places:
     for start, end in spans:
         for m in _SUFFIX.finditer(text, start + 2, end):
             suffix, pos = m.group(), m.start()
-            if text[pos + 1:pos + 2] in _AFTER[suffix]:
+            if text[pos + 1 : pos + 2] in _AFTER[suffix]:
                 continue
-            stem = text[pos - 2:pos]
-            if suffix in "省市" and text[pos - 3:pos] in _LONG_PROVINCES:
-                stem = text[pos - 3:pos]
+            stem = text[pos - 2 : pos]
+            if suffix in "省市" and text[pos - 3 : pos] in _LONG_PROVINCES:
+                stem = text[pos - 3 : pos]
             elif stem[1] in _BEFORE[suffix] or stem[0] in _BAD or stem[1] in _BAD:
                 continue
-            elif pos >= 3 and text[pos - 3] not in _BAD and _BOUNDARY.match(text[pos - 4:pos - 3] if pos >= 4 else ""):
-                stem = text[pos - 3:pos]  # a three-character name standing after a pause: ，哈尔滨市
+            elif (
+                pos >= 3
+                and text[pos - 3] not in _BAD
+                and _BOUNDARY.match(text[pos - 4 : pos - 3] if pos >= 4 else "")
+            ):
+                stem = text[pos - 3 : pos]  # a three-character name standing after a pause: ，哈尔滨市
             name = stem + suffix
             places.counts[name] += 1
             places.level[name] = LEVELS[suffix]

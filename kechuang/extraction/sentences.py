@@ -75,8 +75,10 @@ class Quotes:
         self._book_ends = [s.end for s in books]
 
     def in_name(self, pos: int) -> bool:
-        return _inside(self.names, self._name_ends, pos) is not None or \
-            _inside(self.books, self._book_ends, pos) is not None
+        return (
+            _inside(self.names, self._name_ends, pos) is not None
+            or _inside(self.books, self._book_ends, pos) is not None
+        )
 
     def speech_at(self, pos: int) -> Span | None:
         return _inside(self.speech, self._speech_ends, pos)

@@ -25,15 +25,23 @@ from kechuang.extraction.places import Places
 _TOKEN = re.compile(r"(?:全|我|本|该)(?:市|省|区|县)|区内|市内|省内|县内")
 _ANAPHORA = re.compile(r"该公司|本公司|公司|该集团|集团|该企业|这家|该家|我们")
 _SKIP_BEFORE = re.compile(r"(?:由|与|和|同|对|向|为|比|在|居|列|占|给|联合|携手|及|、|帮助|服务|支持)$")
-_SKIP_AFTER = re.compile(r"第|前列|前\d|首位|排名|之首|的比重|比重|、|等|[\d一二两三四五六七八九十]+(?:余|多)?[家个项名人所座]")
+_SKIP_AFTER = re.compile(
+    r"第|前列|前\d|首位|排名|之首|的比重|比重|、|等|[\d一二两三四五六七八九十]+(?:余|多)?[家个项名人所座]"
+)
 _NOT_NAMES = re.compile(r"^(?:表示|介绍|指出|强调|透露|认为|坦言|告诉|说明|出席|在)")
-_LEAD_WORDS = re.compile(r"(?:其中|同时|另外|此外|而且?|并且?|今年|去年|全年|当年|目前|截至[^，,]{0,8}|[\d一二三四五六七八九十]+月|"
-                         r"(?:19|20)\d{2}年(?:底|末)?|[“\"])*")
+_LEAD_WORDS = re.compile(
+    r"(?:其中|同时|另外|此外|而且?|并且?|今年|去年|全年|当年|目前|截至[^，,]{0,8}|[\d一二三四五六七八九十]+月|"
+    r"(?:19|20)\d{2}年(?:底|末)?|[“\"])*"
+)
 _BUILT = re.compile(r"共建|联建|联合|合作|组建|成立|创办|打造|设立|发起")
 _MODIFIER_LEAD = ("由", "总规模", "规模", "位于", "作为", "这家", "一家", "新成立", "新组建")
-_TITLE = (r"(?:党组书记|党工委书记|常务副省长|常务副市长|常务副区长|副?(?:总经理|董事长|总裁|院长|所长|主任|局长|厅长|书记|"
-          r"区长|市长|县长|省长|部长|处长|科长|经理|主席|秘书长|理事长|会长|校长|总工程师|负责人|常委))")
-_PERSON = re.compile(_TITLE + r"([\u4e00-\u9fff]{2,3}?)(?=说|表示|介绍|告诉|指出|透露|坦言|强调|认为|在|出席|[，,。：:、])")
+_TITLE = (
+    r"(?:党组书记|党工委书记|常务副省长|常务副市长|常务副区长|副?(?:总经理|董事长|总裁|院长|所长|主任|局长|厅长|书记|"
+    r"区长|市长|县长|省长|部长|处长|科长|经理|主席|秘书长|理事长|会长|校长|总工程师|负责人|常委))"
+)
+_PERSON = re.compile(
+    _TITLE + r"([\u4e00-\u9fff]{2,3}?)(?=说|表示|介绍|告诉|指出|透露|坦言|强调|认为|在|出席|[，,。：:、])"
+)
 _SAID_AFTER = re.compile(r"[^。“”]{0,30}?(?:说|表示|介绍|告诉记者|指出|透露|坦言|强调)")
 _SAID_BEFORE = re.compile(r"[^。”“，,]{0,30}?(?:说|表示|介绍|指出|强调)[：:，,]?$")
 _REPORTED = re.compile(r"(?:表示|介绍|说|指出|强调|透露|提出)[，,：:]")
@@ -68,9 +76,14 @@ class Regions:
 def doc_regions(text: str, title: tuple[int, int] | None, body: tuple[int, int], places: Places) -> Regions:
     """The document's own region: a place or zone opening the headline, else what 全省/全市 points to."""
     zone = places.zones.most_common(1)[0][0] if places.zones else None
-    regions = dict(province=places.most_common("province"), city=places.most_common("city"),
-                   district=places.most_common("district"), county=places.most_common("county"), zone=zone)
-    head = text[title[0]:title[1]] if title else ""
+    regions = dict(
+        province=places.most_common("province"),
+        city=places.most_common("city"),
+        district=places.most_common("district"),
+        county=places.most_common("county"),
+        zone=zone,
+    )
+    head = text[title[0] : title[1]] if title else ""
     named = [p for p in list(places.zones) + list(places.counts) if head.startswith(p)]
     doc = max(named, key=len) if named else None
     if doc is None:
@@ -86,8 +99,10 @@ def doc_regions(text: str, title: tuple[int, int] | None, body: tuple[int, int],
     return Regions(doc, **regions)
 
 
-_PUBLISHER = re.compile(r"([\u4e00-\u9fff]{2,3}?[省市县区])(?:人民政府|政府|科学技术局|科技局|委员会|发展和改革委员会|统计局|"
-                        r"工业和信息化局|融媒体中心|新闻网)")
+_PUBLISHER = re.compile(
+    r"([\u4e00-\u9fff]{2,3}?[省市县区])(?:人民政府|政府|科学技术局|科技局|委员会|发展和改革委员会|统计局|"
+    r"工业和信息化局|融媒体中心|新闻网)"
+)
 
 
 @dataclass(slots=True)
@@ -121,7 +136,7 @@ class SubjectFinder:
         if kind == GOVERNMENT:
             zone = _ZONE_WORD.search(full)
             if zone and full.endswith(("管委会", "管理委员会", "党工委")):
-                return self.normalise(full[:zone.end()], CARRIER)
+                return self.normalise(full[: zone.end()], CARRIER)
             return None
         if full in ("高新区", "开发区", "经开区"):
             return self.regions.zone or self.regions.doc
@@ -180,8 +195,13 @@ class SubjectFinder:
             if not self._in_org(m.start(), m.end()):
                 who = _SPEAKER if m.group() == "我们" else self.company_before(m.start())
                 out.append(Entity(m.start(), m.end(), who, True))
-        kept = [x for x in out if x.subject and not _SKIP_BEFORE.search(text, max(0, x.start - 2), x.start)
-                and not _SKIP_AFTER.match(text, x.end)]
+        kept = [
+            x
+            for x in out
+            if x.subject
+            and not _SKIP_BEFORE.search(text, max(0, x.start - 2), x.start)
+            and not _SKIP_AFTER.match(text, x.end)
+        ]
         return sorted(kept, key=lambda x: x.start)
 
     def subject_position(self, clause_start: int, entity: Entity) -> bool:
@@ -194,7 +214,7 @@ class SubjectFinder:
     def prefer_head(self, clause_start: int, found: list[Entity]) -> list[Entity]:
         """A与B共建的C: C, the head of the relative clause, comes first."""
         for x in found:
-            if self.text[x.start - 1:x.start] == "的" and _BUILT.search(self.text, clause_start, x.start):
+            if self.text[x.start - 1 : x.start] == "的" and _BUILT.search(self.text, clause_start, x.start):
                 return [x] + [y for y in found if y is not x]
         return found
 
@@ -219,8 +239,11 @@ class SubjectFinder:
 
     def unit_in(self, start: int, end: int) -> str | None:
         """The unit named in an attribution such as 公司总经理张强 or 智造院院长李明."""
-        found = [x for x in self.all if start <= x.start and x.end <= end and x.subject is not _SPEAKER] \
-            if self.all else self._entities(start, end)
+        found = (
+            [x for x in self.all if start <= x.start and x.end <= end and x.subject is not _SPEAKER]
+            if self.all
+            else self._entities(start, end)
+        )
         found = [x for x in found if x.subject is not _SPEAKER]
         if found:
             return found[0].subject

@@ -58,15 +58,27 @@ def targets_page(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)) 
     names = region_names(ctx.session)
     regions = sorted(d.frame["region_code"].unique().to_list())
     latest = service.latest_period(ctx.session)
-    return render(ctx.request, "targets/dashboard.html", d=d, cells=_cells(d), regions=regions, names=names,
-                  alerts=service.alerts(d).to_dicts(), lights=LIGHT_LABELS, rule=LightRule(), value=_value,
-                  years=list(range(latest[0], latest[0] - 3, -1)), months=list(range(1, 13)),
-                  counts=dict(d.frame.group_by("light").len().iter_rows()))
+    return render(
+        ctx.request,
+        "targets/dashboard.html",
+        d=d,
+        cells=_cells(d),
+        regions=regions,
+        names=names,
+        alerts=service.alerts(d).to_dicts(),
+        lights=LIGHT_LABELS,
+        rule=LightRule(),
+        value=_value,
+        years=list(range(latest[0], latest[0] - 3, -1)),
+        months=list(range(1, 13)),
+        counts=dict(d.frame.group_by("light").len().iter_rows()),
+    )
 
 
 @router.get("/targets/region/{region_code}", response_class=HTMLResponse)
-def district_page(region_code: str, year: str = "", month: str = "", indicator: str = "",
-                  ctx: Ctx = Depends(page_ctx)) -> Response:
+def district_page(
+    region_code: str, year: str = "", month: str = "", indicator: str = "", ctx: Ctx = Depends(page_ctx)
+) -> Response:
     if not ctx.actor.sees_all and region_code not in ctx.actor.region_codes:
         raise Forbidden("只能查看本辖区的数据")
     y, m = _period(ctx, year, month)
@@ -77,8 +89,13 @@ def district_page(region_code: str, year: str = "", month: str = "", indicator: 
         raise NotFound(f"地区 {region_code} 不存在")
     by_code = {i.code: i for i in d.indicators}
     chosen = by_code.get(indicator) or (by_code.get(rows[0]["indicator"]) if rows else None)
-    series = service.monthly_series(ctx.session, actor=ctx.actor, region_code=region_code, indicator=chosen,
-                                    year=y) if chosen else None
+    series = (
+        service.monthly_series(
+            ctx.session, actor=ctx.actor, region_code=region_code, indicator=chosen, year=y
+        )
+        if chosen
+        else None
+    )
     from kechuang.projects import service as projects
     from kechuang.regions.service import region_codes_under
 
@@ -91,14 +108,36 @@ def district_page(region_code: str, year: str = "", month: str = "", indicator: 
         from kechuang.documents.service import figure_sources
         from kechuang.indicators.models import Figure
 
-        figures = list(ctx.session.scalars(select(Figure).where(
-            Figure.region_code == region_code, Figure.indicator == chosen.code, Figure.year.in_([y - 1, y]))
-            .order_by(Figure.year.desc(), Figure.month.desc())))
+        figures = list(
+            ctx.session.scalars(
+                select(Figure)
+                .where(
+                    Figure.region_code == region_code,
+                    Figure.indicator == chosen.code,
+                    Figure.year.in_([y - 1, y]),
+                )
+                .order_by(Figure.year.desc(), Figure.month.desc())
+            )
+        )
         sources = figure_sources(ctx.session, [f.id for f in figures if f.document_id])
-    return render(ctx.request, "targets/district.html", d=d, rows=rows, region=region_code, names=names,
-                  figures=figures, sources=sources,
-                  by_code=by_code, chosen=chosen, series=series, lights=LIGHT_LABELS, value=_value,
-                  modes=MODE_LABELS, project_counts=project_counts, project_total=mine.height)
+    return render(
+        ctx.request,
+        "targets/district.html",
+        d=d,
+        rows=rows,
+        region=region_code,
+        names=names,
+        figures=figures,
+        sources=sources,
+        by_code=by_code,
+        chosen=chosen,
+        series=series,
+        lights=LIGHT_LABELS,
+        value=_value,
+        modes=MODE_LABELS,
+        project_counts=project_counts,
+        project_total=mine.height,
+    )
 
 
 @router.get("/targets.xlsx")
@@ -110,29 +149,70 @@ def targets_export(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf)
     bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
-    fills = {k: book.add_format({"bg_color": c}) for k, c in
-             (("green", "#D7F0DB"), ("yellow", "#FFF1C2"), ("red", "#F9D3D0"), ("grey", "#EEEEEE"))}
+    fills = {
+        k: book.add_format({"bg_color": c})
+        for k, c in (("green", "#D7F0DB"), ("yellow", "#FFF1C2"), ("red", "#F9D3D0"), ("grey", "#EEEEEE"))
+    }
     ws = book.add_worksheet("目标进度")
-    headers = ["地区", "指标", "单位", "口径", "年度目标", "实际", "序时进度", "完成率", "序时完成率", "与序时差距", "同比",
-               "区县排名", "灯色", "说明"]
+    headers = [
+        "地区",
+        "指标",
+        "单位",
+        "口径",
+        "年度目标",
+        "实际",
+        "序时进度",
+        "完成率",
+        "序时完成率",
+        "与序时差距",
+        "同比",
+        "区县排名",
+        "灯色",
+        "说明",
+    ]
     ws.write_row(0, 0, headers, bold)
     for r, row in enumerate(d.frame.iter_rows(named=True), start=1):
         ind = by_code[row["indicator"]]
-        ws.write_row(r, 0, [names.get(row["region_code"], row["region_code"]), ind.name, ind.unit,
-                            MODE_LABELS[ind.mode], row["target"], row["actual"], row["elapsed"], row["completion"],
-                            row["schedule_index"], row["gap_to_schedule"], row["yoy"], row["rank"],
-                            LIGHT_LABELS[row["light"]], row["reason"]])
+        ws.write_row(
+            r,
+            0,
+            [
+                names.get(row["region_code"], row["region_code"]),
+                ind.name,
+                ind.unit,
+                MODE_LABELS[ind.mode],
+                row["target"],
+                row["actual"],
+                row["elapsed"],
+                row["completion"],
+                row["schedule_index"],
+                row["gap_to_schedule"],
+                row["yoy"],
+                row["rank"],
+                LIGHT_LABELS[row["light"]],
+                row["reason"],
+            ],
+        )
         ws.write(r, 12, LIGHT_LABELS[row["light"]], fills[row["light"]])
     ws.set_column(0, 13, 14)
     ws.freeze_panes(1, 2)
     al = book.add_worksheet("本月预警")
     al.write_row(0, 0, ["地区", "指标", "上月灯色", "本月灯色", "说明"], bold)
     for r, row in enumerate(service.alerts(d).iter_rows(named=True), start=1):
-        al.write_row(r, 0, [names.get(row["region_code"], row["region_code"]), by_code[row["indicator"]].name,
-                            LIGHT_LABELS.get(row["previous_light"] or "grey"), LIGHT_LABELS[row["light"]], row["reason"]])
+        al.write_row(
+            r,
+            0,
+            [
+                names.get(row["region_code"], row["region_code"]),
+                by_code[row["indicator"]].name,
+                LIGHT_LABELS.get(row["previous_light"] or "grey"),
+                LIGHT_LABELS[row["light"]],
+                row["reason"],
+            ],
+        )
     al.set_column(0, 4, 18)
     book.close()
-    return attachment(buf.getvalue(), f'目标考核-{y}年{m}月.xlsx')
+    return attachment(buf.getvalue(), f"目标考核-{y}年{m}月.xlsx")
 
 
 def _importer(ctx: Ctx) -> None:
@@ -143,7 +223,9 @@ def _importer(ctx: Ctx) -> None:
 @router.get("/targets-import", response_class=HTMLResponse)
 def import_page(ctx: Ctx = Depends(page_ctx)) -> Response:
     _importer(ctx)
-    return render(ctx.request, "targets/import.html", problems=[], loaded=ctx.request.query_params.get("loaded", ""))
+    return render(
+        ctx.request, "targets/import.html", problems=[], loaded=ctx.request.query_params.get("loaded", "")
+    )
 
 
 @router.get("/targets-import/{kind}.xlsx")
@@ -158,11 +240,17 @@ def import_download(kind: str, ctx: Ctx = Depends(page_ctx)) -> Response:
 async def import_upload_page(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     _importer(ctx)
     return await import_upload(
-        request, ctx, run=lambda content, filename: sheet.import_workbook(ctx.session, actor=ctx.actor,
-                                                                          content=content, filename=filename),
-        done="/targets-import", missing="请选择要上传的文件（.xlsx）",
-        page=lambda problems: render(ctx.request, "targets/import.html", status_code=422, problems=problems,
-                                     loaded=""))
+        request,
+        ctx,
+        run=lambda content, filename: sheet.import_workbook(
+            ctx.session, actor=ctx.actor, content=content, filename=filename
+        ),
+        done="/targets-import",
+        missing="请选择要上传的文件（.xlsx）",
+        page=lambda problems: render(
+            ctx.request, "targets/import.html", status_code=422, problems=problems, loaded=""
+        ),
+    )
 
 
 @router.get("/targets/figures/{figure_id}")
@@ -173,5 +261,8 @@ def figure_link(figure_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
     figure = ctx.session.get(Figure, figure_id)
     if figure is None or not (ctx.actor.sees_all or figure.region_code in ctx.actor.region_codes):
         raise NotFound(f"指标数据 {figure_id} 不存在或无权查看")
-    return RedirectResponse(f"/targets/region/{figure.region_code}?year={figure.year}&month={figure.month}"
-                            f"&indicator={figure.indicator}#figure-{figure.id}", status_code=303)
+    return RedirectResponse(
+        f"/targets/region/{figure.region_code}?year={figure.year}&month={figure.month}"
+        f"&indicator={figure.indicator}#figure-{figure.id}",
+        status_code=303,
+    )

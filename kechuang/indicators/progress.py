@@ -44,11 +44,30 @@ from kechuang.indicators.catalogue import Indicator
 
 LIGHTS = ("green", "yellow", "red", "grey")
 KEYS = ["region_code", "indicator"]
-COLUMNS = ["region_code", "indicator", "target", "actual", "base", "expected", "completion", "elapsed",
-           "schedule_index", "gap_to_schedule", "yoy", "rank", "light", "reason"]
+COLUMNS = [
+    "region_code",
+    "indicator",
+    "target",
+    "actual",
+    "base",
+    "expected",
+    "completion",
+    "elapsed",
+    "schedule_index",
+    "gap_to_schedule",
+    "yoy",
+    "rank",
+    "light",
+    "reason",
+]
 TARGET_COLUMNS = {"region_code": pl.Utf8, "indicator": pl.Utf8, "year": pl.Int64, "target": pl.Float64}
-FIGURE_COLUMNS = {"region_code": pl.Utf8, "indicator": pl.Utf8, "year": pl.Int64, "month": pl.Int64,
-                  "value": pl.Float64}
+FIGURE_COLUMNS = {
+    "region_code": pl.Utf8,
+    "indicator": pl.Utf8,
+    "year": pl.Int64,
+    "month": pl.Int64,
+    "value": pl.Float64,
+}
 INDEX_DECIMALS = 9
 
 
@@ -65,7 +84,9 @@ class LightRule:
 
     def __post_init__(self) -> None:
         if not 0 < self.yellow <= self.green:
-            raise ValueError(f"灯色阈值应满足 0 < 黄灯阈值 ≤ 绿灯阈值，收到黄灯 {self.yellow}、绿灯 {self.green}")
+            raise ValueError(
+                f"灯色阈值应满足 0 < 黄灯阈值 ≤ 绿灯阈值，收到黄灯 {self.yellow}、绿灯 {self.green}"
+            )
 
     def bands(self) -> tuple[tuple[float, str], ...]:
         """(lower bound, light) from the best light down; below the last bound is red."""
@@ -108,8 +129,11 @@ def _no_duplicates(frame: pl.DataFrame, keys: list[str], what: str) -> None:
 
 def _meta(indicators: Sequence[Indicator]) -> pl.DataFrame:
     meta = pl.DataFrame(
-        {"indicator": [i.code for i in indicators], "direction": [i.direction for i in indicators],
-         "mode": [i.mode for i in indicators]},
+        {
+            "indicator": [i.code for i in indicators],
+            "direction": [i.direction for i in indicators],
+            "mode": [i.mode for i in indicators],
+        },
         schema={"indicator": pl.Utf8, "direction": pl.Int64, "mode": pl.Utf8},
     )
     _no_duplicates(meta, ["indicator"], "指标代码")
@@ -118,10 +142,14 @@ def _meta(indicators: Sequence[Indicator]) -> pl.DataFrame:
 
 def _period(figures: pl.DataFrame, year: int, month: int, suffix: str) -> pl.DataFrame:
     """Per (region, indicator): the sum of months 1..month and the latest level with month ≤ month."""
-    return (figures.filter((pl.col("year") == year) & pl.col("month").is_between(1, month))
-            .group_by(KEYS)
-            .agg(pl.col("value").sum().alias(f"sum{suffix}"),
-                 pl.col("value").sort_by("month").last().alias(f"last{suffix}")))
+    return (
+        figures.filter((pl.col("year") == year) & pl.col("month").is_between(1, month))
+        .group_by(KEYS)
+        .agg(
+            pl.col("value").sum().alias(f"sum{suffix}"),
+            pl.col("value").sort_by("month").last().alias(f"last{suffix}"),
+        )
+    )
 
 
 def _pct(expr: pl.Expr) -> pl.Expr:
@@ -131,18 +159,35 @@ def _pct(expr: pl.Expr) -> pl.Expr:
 def _reason(month: int) -> pl.Expr:
     gap_pp = ((pl.col("completion") - pl.col("elapsed")) * 100).round(1)
     said = pl.format("序时进度 {}%，完成 {}%，", _pct(pl.col("elapsed")), _pct(pl.col("completion")))
-    position = (pl.when(gap_pp > 0).then(pl.format("超前序时 {} 个百分点", gap_pp.cast(pl.Utf8)))
-                .when(gap_pp < 0).then(pl.format("落后序时 {} 个百分点", gap_pp.abs().cast(pl.Utf8)))
-                .otherwise(pl.lit("与序时持平")))
-    return (pl.when(pl.col("target").is_null()).then(pl.lit("尚无目标"))
-            .when(pl.lit(month == 0)).then(pl.lit("年初序时进度为 0，暂不评价"))
-            .when(pl.col("actual").is_null()).then(pl.lit("尚无数据"))
-            .when(pl.col("completion").is_null()).then(pl.lit("目标值为 0，无法计算完成率"))
-            .otherwise(pl.concat_str(said, position)))
+    position = (
+        pl.when(gap_pp > 0)
+        .then(pl.format("超前序时 {} 个百分点", gap_pp.cast(pl.Utf8)))
+        .when(gap_pp < 0)
+        .then(pl.format("落后序时 {} 个百分点", gap_pp.abs().cast(pl.Utf8)))
+        .otherwise(pl.lit("与序时持平"))
+    )
+    return (
+        pl.when(pl.col("target").is_null())
+        .then(pl.lit("尚无目标"))
+        .when(pl.lit(month == 0))
+        .then(pl.lit("年初序时进度为 0，暂不评价"))
+        .when(pl.col("actual").is_null())
+        .then(pl.lit("尚无数据"))
+        .when(pl.col("completion").is_null())
+        .then(pl.lit("目标值为 0，无法计算完成率"))
+        .otherwise(pl.concat_str(said, position))
+    )
 
 
-def progress(targets: pl.DataFrame, figures: pl.DataFrame, indicators: Sequence[Indicator], *, year: int,
-             month: int, rule: LightRule = LightRule()) -> pl.DataFrame:
+def progress(
+    targets: pl.DataFrame,
+    figures: pl.DataFrame,
+    indicators: Sequence[Indicator],
+    *,
+    year: int,
+    month: int,
+    rule: LightRule = LightRule(),
+) -> pl.DataFrame:
     """Progress of every (region_code, indicator) with a target for ``year``, as of the end of ``month``.
 
     targets: region_code, indicator, year, target (the annual target).
@@ -158,16 +203,21 @@ def progress(targets: pl.DataFrame, figures: pl.DataFrame, indicators: Sequence[
     unknown = t.join(meta, on="indicator", how="anti").get_column("indicator").unique().sort()
     if unknown.len():
         raise ValueError(f"目标表中有未知指标：{'、'.join(unknown.to_list())}")
-    f = (_columns(figures, FIGURE_COLUMNS, "月度数据表")
-         .with_columns(pl.col("value").fill_nan(None))
-         .filter(pl.col("value").is_not_null() & pl.col("year").is_in([year, year - 1])))
+    f = (
+        _columns(figures, FIGURE_COLUMNS, "月度数据表")
+        .with_columns(pl.col("value").fill_nan(None))
+        .filter(pl.col("value").is_not_null() & pl.col("year").is_in([year, year - 1]))
+    )
     _no_duplicates(f, [*KEYS, "year", "month"], "月度数据")
-    december = (f.filter((pl.col("year") == year - 1) & (pl.col("month") == 12))
-                .select(*KEYS, pl.col("value").alias("december")))
-    frame = (t.join(meta, on="indicator", how="left")
-             .join(_period(f, year, month, "_now"), on=KEYS, how="left")
-             .join(_period(f, year - 1, month, "_prev"), on=KEYS, how="left")
-             .join(december, on=KEYS, how="left"))
+    december = f.filter((pl.col("year") == year - 1) & (pl.col("month") == 12)).select(
+        *KEYS, pl.col("value").alias("december")
+    )
+    frame = (
+        t.join(meta, on="indicator", how="left")
+        .join(_period(f, year, month, "_now"), on=KEYS, how="left")
+        .join(_period(f, year - 1, month, "_prev"), on=KEYS, how="left")
+        .join(december, on=KEYS, how="left")
+    )
 
     cumulative = pl.col("mode") == "cumulative"
     a, b, tgt = pl.col("actual"), pl.col("base"), pl.col("target")
@@ -176,25 +226,37 @@ def progress(targets: pl.DataFrame, figures: pl.DataFrame, indicators: Sequence[
     base_share = cumulative.not_() & b.is_not_null() & (tgt != b)
     plain = pl.when(tgt != 0).then(a / tgt)
     mirrored = pl.when(tgt != 0).then(((2 * pl.col("expected") - a) / tgt).clip(lower_bound=0.0))
-    completion = (pl.when(base_share).then((a - b) / (tgt - b))
-                  .when(pl.col("direction") == 1).then(plain)
-                  .otherwise(mirrored))
+    completion = (
+        pl.when(base_share)
+        .then((a - b) / (tgt - b))
+        .when(pl.col("direction") == 1)
+        .then(plain)
+        .otherwise(mirrored)
+    )
     current = pl.when(cumulative).then(pl.col("sum_now")).otherwise(pl.col("last_now"))
     previous = pl.when(cumulative).then(pl.col("sum_prev")).otherwise(pl.col("last_prev"))
     index = pl.col("schedule_index")
-    return (frame
-            .with_columns(current.alias("actual"),
-                          pl.when(cumulative).then(pl.lit(0.0)).otherwise(pl.col("december")).alias("base"),
-                          e.alias("elapsed"),
-                          pl.when(previous != 0).then(previous).alias("previous"))
-            .with_columns((b0 + (tgt - b0) * e).alias("expected"))
-            .with_columns(completion.alias("completion"),
-                          ((a - pl.col("expected")) * pl.col("direction")).alias("gap_to_schedule"),
-                          (a / pl.col("previous") - 1).alias("yoy"))
-            .with_columns(pl.when(e > 0).then(pl.col("completion") / e).round(INDEX_DECIMALS)
-                          .alias("schedule_index"))
-            .with_columns(index.rank("min", descending=True).over("indicator").alias("rank"),
-                          light_expr(index, rule).alias("light"),
-                          _reason(month).alias("reason"))
-            .select(COLUMNS)
-            .sort(KEYS))
+    return (
+        frame.with_columns(
+            current.alias("actual"),
+            pl.when(cumulative).then(pl.lit(0.0)).otherwise(pl.col("december")).alias("base"),
+            e.alias("elapsed"),
+            pl.when(previous != 0).then(previous).alias("previous"),
+        )
+        .with_columns((b0 + (tgt - b0) * e).alias("expected"))
+        .with_columns(
+            completion.alias("completion"),
+            ((a - pl.col("expected")) * pl.col("direction")).alias("gap_to_schedule"),
+            (a / pl.col("previous") - 1).alias("yoy"),
+        )
+        .with_columns(
+            pl.when(e > 0).then(pl.col("completion") / e).round(INDEX_DECIMALS).alias("schedule_index")
+        )
+        .with_columns(
+            index.rank("min", descending=True).over("indicator").alias("rank"),
+            light_expr(index, rule).alias("light"),
+            _reason(month).alias("reason"),
+        )
+        .select(COLUMNS)
+        .sort(KEYS)
+    )

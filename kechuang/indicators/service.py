@@ -26,16 +26,29 @@ def ensure_indicators(session: Session) -> int:
     added = 0
     for pos, i in enumerate(CATALOGUE):
         if i.code not in have:
-            session.add(IndicatorDef(code=i.code, name=i.name, name_en=i.name_en, unit=i.unit, definition=i.definition,
-                                     direction=i.direction, mode=i.mode, source=i.source, position=pos))
+            session.add(
+                IndicatorDef(
+                    code=i.code,
+                    name=i.name,
+                    name_en=i.name_en,
+                    unit=i.unit,
+                    definition=i.definition,
+                    direction=i.direction,
+                    mode=i.mode,
+                    source=i.source,
+                    position=pos,
+                )
+            )
             added += 1
     session.flush()
     return added
 
 
 def catalogue(session: Session) -> list[Indicator]:
-    return [Indicator(d.code, d.name, d.name_en, d.unit, d.definition, d.direction, d.mode, d.source)
-            for d in session.scalars(select(IndicatorDef).order_by(IndicatorDef.position, IndicatorDef.code))]
+    return [
+        Indicator(d.code, d.name, d.name_en, d.unit, d.definition, d.direction, d.mode, d.source)
+        for d in session.scalars(select(IndicatorDef).order_by(IndicatorDef.position, IndicatorDef.code))
+    ]
 
 
 def _frame(session: Session, stmt: Any, schema: dict[str, Any]) -> pl.DataFrame:
@@ -43,22 +56,39 @@ def _frame(session: Session, stmt: Any, schema: dict[str, Any]) -> pl.DataFrame:
 
 
 def targets_frame(session: Session, years: list[int]) -> pl.DataFrame:
-    return _frame(session, select(Target.region_code, Target.indicator, Target.year, Target.target)
-                  .where(Target.year.in_(years)),
-                  {"region_code": pl.String, "indicator": pl.String, "year": pl.Int64, "target": pl.Float64})
+    return _frame(
+        session,
+        select(Target.region_code, Target.indicator, Target.year, Target.target).where(
+            Target.year.in_(years)
+        ),
+        {"region_code": pl.String, "indicator": pl.String, "year": pl.Int64, "target": pl.Float64},
+    )
 
 
 def figures_frame(session: Session, years: list[int]) -> pl.DataFrame:
-    return _frame(session, select(Figure.region_code, Figure.indicator, Figure.year, Figure.month, Figure.value)
-                  .where(Figure.year.in_(years)),
-                  {"region_code": pl.String, "indicator": pl.String, "year": pl.Int64, "month": pl.Int64,
-                   "value": pl.Float64})
+    return _frame(
+        session,
+        select(Figure.region_code, Figure.indicator, Figure.year, Figure.month, Figure.value).where(
+            Figure.year.in_(years)
+        ),
+        {
+            "region_code": pl.String,
+            "indicator": pl.String,
+            "year": pl.Int64,
+            "month": pl.Int64,
+            "value": pl.Float64,
+        },
+    )
 
 
 def latest_period(session: Session) -> tuple[int, int]:
     """The latest (year, month) with figures, else last month."""
-    row = session.execute(select(Figure.year, func.max(Figure.month)).group_by(Figure.year)
-                          .order_by(Figure.year.desc()).limit(1)).first()
+    row = session.execute(
+        select(Figure.year, func.max(Figure.month))
+        .group_by(Figure.year)
+        .order_by(Figure.year.desc())
+        .limit(1)
+    ).first()
     if row is None:
         today = date.today()
         return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
@@ -82,14 +112,18 @@ def _visible(actor: Actor, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.head(0)
 
 
-def dashboard(session: Session, *, actor: Actor, year: int, month: int, rule: LightRule = LightRule()) -> Dashboard:
+def dashboard(
+    session: Session, *, actor: Actor, year: int, month: int, rule: LightRule = LightRule()
+) -> Dashboard:
     if actor.role not in (Role.admin, Role.district, Role.viewer):
         raise Forbidden("目标考核面向市科技局、区县和只读账号")
     inds = catalogue(session)
     targets = targets_frame(session, [year])
     figures = figures_frame(session, [year - 1, year])
     now = progress(targets, figures, inds, year=year, month=month, rule=rule)
-    before = progress(targets, figures, inds, year=year, month=month - 1, rule=rule) if month > 1 else now.head(0)
+    before = (
+        progress(targets, figures, inds, year=year, month=month - 1, rule=rule) if month > 1 else now.head(0)
+    )
     return Dashboard(year, month, inds, _visible(actor, now), _visible(actor, before))
 
 
@@ -99,19 +133,26 @@ def alerts(d: Dashboard) -> pl.DataFrame:
     prev = d.previous.select("region_code", "indicator", pl.col("light").alias("previous_light"))
     out = d.frame.join(prev, on=["region_code", "indicator"], how="left")
     for col, name in sev.items():
-        out = out.with_columns(pl.col(col).replace_strict(SEVERITY, default=0, return_dtype=pl.Int8).alias(name))
-    return out.filter(pl.col("light").is_in(["yellow", "red"]) & (pl.col("sev") > pl.col("prev_sev"))) \
-        .sort(["sev", "region_code"], descending=[True, False])
+        out = out.with_columns(
+            pl.col(col).replace_strict(SEVERITY, default=0, return_dtype=pl.Int8).alias(name)
+        )
+    return out.filter(pl.col("light").is_in(["yellow", "red"]) & (pl.col("sev") > pl.col("prev_sev"))).sort(
+        ["sev", "region_code"], descending=[True, False]
+    )
 
 
-def monthly_series(session: Session, *, actor: Actor, region_code: str, indicator: Indicator, year: int) -> dict[str, Any]:
+def monthly_series(
+    session: Session, *, actor: Actor, region_code: str, indicator: Indicator, year: int
+) -> dict[str, Any]:
     """Actual (cumulated for flows) by month of ``year`` and last year, and the time-elapsed line."""
     if not actor.sees_all and region_code not in actor.region_codes:
         raise Forbidden("只能查看本辖区的数据")
-    f = figures_frame(session, [year - 1, year]).filter((pl.col("region_code") == region_code)
-                                                       & (pl.col("indicator") == indicator.code))
-    t = targets_frame(session, [year]).filter((pl.col("region_code") == region_code)
-                                              & (pl.col("indicator") == indicator.code))
+    f = figures_frame(session, [year - 1, year]).filter(
+        (pl.col("region_code") == region_code) & (pl.col("indicator") == indicator.code)
+    )
+    t = targets_frame(session, [year]).filter(
+        (pl.col("region_code") == region_code) & (pl.col("indicator") == indicator.code)
+    )
     target = t["target"][0] if t.height else None
 
     def series(y: int) -> list[float | None]:
@@ -128,6 +169,13 @@ def monthly_series(session: Session, *, actor: Actor, region_code: str, indicato
 
     base = dict(f.filter(pl.col("year") == year - 1).select("month", "value").iter_rows()).get(12)
     start = 0.0 if indicator.mode == "cumulative" else (base if base is not None else 0.0)
-    schedule = [round(start + (target - start) * m / 12, 4) for m in range(1, 13)] if target is not None else []
-    return {"months": [f"{m}月" for m in range(1, 13)], "now": series(year), "before": series(year - 1),
-            "schedule": schedule, "target": target}
+    schedule = (
+        [round(start + (target - start) * m / 12, 4) for m in range(1, 13)] if target is not None else []
+    )
+    return {
+        "months": [f"{m}月" for m in range(1, 13)],
+        "now": series(year),
+        "before": series(year - 1),
+        "schedule": schedule,
+        "target": target,
+    }

@@ -44,22 +44,28 @@ def _check(ctx: Ctx) -> None:
 
 def _labels(as_of: date) -> tuple[dict[str, str], dict[str, str]]:
     programmes = service.programmes_on(as_of)
-    return ({p.doc.programme: p.doc.name for p in programmes},
-            {f"{p.doc.programme}.{c.key}": c.label for p in programmes for c in p.criteria})
+    return (
+        {p.doc.programme: p.doc.name for p in programmes},
+        {f"{p.doc.programme}.{c.key}": c.label for p in programmes for c in p.criteria},
+    )
 
 
 def _moves(ctx: Ctx, year: int, region: str | None) -> tuple[pl.DataFrame, date]:
     fresh = store.refresh(ctx.session, year)
     store.refresh(ctx.session, year - 1)
     now = store.results_frame(ctx.session, actor=ctx.actor, year=year, region_code=region, programmes=RUNGS)
-    prev = store.results_frame(ctx.session, actor=ctx.actor, year=year - 1, region_code=region, programmes=RUNGS)
+    prev = store.results_frame(
+        ctx.session, actor=ctx.actor, year=year - 1, region_code=region, programmes=RUNGS
+    )
     return transitions(prev, now, _labels(fresh.as_of)[1]), fresh.as_of
 
 
 def _names(ctx: Ctx, ids: list[int]) -> dict[int, tuple[str, str]]:
     if not ids:
         return {}
-    rows = ctx.session.execute(select(Enterprise.id, Enterprise.name, Enterprise.uscc).where(Enterprise.id.in_(ids)))
+    rows = ctx.session.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.uscc).where(Enterprise.id.in_(ids))
+    )
     return {i: (name, uscc) for i, name, uscc in rows}
 
 
@@ -71,24 +77,43 @@ def ladder(region: str = "", year: str = "", ctx: Ctx = Depends(page_ctx)) -> Re
     run = store.run_info(ctx.session, y)
     names = {r.code: r.name for r in all_regions(ctx.session)}
     counts = store.rung_counts(ctx.session, actor=ctx.actor, year=y, region_code=region or None)
-    now = store.results_frame(ctx.session, actor=ctx.actor, year=y, region_code=region or None,
-                              programmes=("tech_sme", "hnte"))
+    now = store.results_frame(
+        ctx.session, actor=ctx.actor, year=y, region_code=region or None, programmes=("tech_sme", "hnte")
+    )
     pool = service.nearest_to_hnte(now)
     nearest = service.explain_hnte_gaps(ctx.session, actor=ctx.actor, pool=pool.head(50), as_of=as_of)
     shown = moved.head(SHOWN_MOVES)
     who = _names(ctx, shown["enterprise_id"].to_list())
     labels = _labels(as_of)[0]
-    return render(ctx.request, "ladder.html", counts=counts, names=names, rungs=RUNGS, year=y, as_of=as_of,
-                  region=region, run=run, years=[date.today().year - i for i in range(YEARS_SHOWN)],
-                  nearest=nearest, pool_size=pool.height, total=int(counts["enterprises"].sum() or 0),
-                  labels=labels, moves=shown.to_dicts(), moved_total=moved.height, who=who,
-                  move_summary=summary(moved).to_dicts(),
-                  regions=[r for r in all_regions(ctx.session) if r.parent_code and
-                           (ctx.actor.sees_all or r.code in ctx.actor.region_codes)],
-                  chart={"names": [names.get(c, c) for c in counts["region_code"].to_list()],
-                         "series": [{"name": p, "data": counts[f"held.{p}"].to_list()} for p in RUNGS]})
-
-
+    return render(
+        ctx.request,
+        "ladder.html",
+        counts=counts,
+        names=names,
+        rungs=RUNGS,
+        year=y,
+        as_of=as_of,
+        region=region,
+        run=run,
+        years=[date.today().year - i for i in range(YEARS_SHOWN)],
+        nearest=nearest,
+        pool_size=pool.height,
+        total=int(counts["enterprises"].sum() or 0),
+        labels=labels,
+        moves=shown.to_dicts(),
+        moved_total=moved.height,
+        who=who,
+        move_summary=summary(moved).to_dicts(),
+        regions=[
+            r
+            for r in all_regions(ctx.session)
+            if r.parent_code and (ctx.actor.sees_all or r.code in ctx.actor.region_codes)
+        ],
+        chart={
+            "names": [names.get(c, c) for c in counts["region_code"].to_list()],
+            "series": [{"name": p, "data": counts[f"held.{p}"].to_list()} for p in RUNGS],
+        },
+    )
 
 
 @router.get("/ladder/next-rung.xlsx")
@@ -96,10 +121,12 @@ def next_rung_export(region: str = "", year: str = "", ctx: Ctx = Depends(page_c
     _check(ctx)
     y = _year(year)
     fresh = store.refresh(ctx.session, y)
-    now = store.results_frame(ctx.session, actor=ctx.actor, year=y, region_code=region or None,
-                              programmes=("tech_sme", "hnte"))
-    rows = service.explain_hnte_gaps(ctx.session, actor=ctx.actor, pool=service.nearest_to_hnte(now),
-                                     as_of=fresh.as_of)
+    now = store.results_frame(
+        ctx.session, actor=ctx.actor, year=y, region_code=region or None, programmes=("tech_sme", "hnte")
+    )
+    rows = service.explain_hnte_gaps(
+        ctx.session, actor=ctx.actor, pool=service.nearest_to_hnte(now), as_of=fresh.as_of
+    )
     return attachment(next_rung_xlsx(rows, fresh.as_of), f"小升高名单-{y}.xlsx")
 
 
@@ -110,8 +137,10 @@ def transitions_export(region: str = "", year: str = "", ctx: Ctx = Depends(page
     moved, as_of = _moves(ctx, y, region or None)
     who = _names(ctx, moved["enterprise_id"].to_list())
     names = {r.code: r.name for r in all_regions(ctx.session)}
-    return attachment(transitions_xlsx(moved, who=who, regions=names, programmes=_labels(as_of)[0], year=y),
-                       f"梯度变化-{y - 1}至{y}.xlsx")
+    return attachment(
+        transitions_xlsx(moved, who=who, regions=names, programmes=_labels(as_of)[0], year=y),
+        f"梯度变化-{y - 1}至{y}.xlsx",
+    )
 
 
 # -- the enterprise's own self-check ("what if"): edited figures, evaluated, never saved -------------
@@ -131,8 +160,11 @@ WHAT_IF_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-CONSISTENT = (("tech_staff", "employees"), ("y0.rd_expense_domestic", "y0.rd_expense"),
-              ("y0.high_tech_revenue", "y0.sales_revenue"))
+CONSISTENT = (
+    ("tech_staff", "employees"),
+    ("y0.rd_expense_domestic", "y0.rd_expense"),
+    ("y0.high_tech_revenue", "y0.sales_revenue"),
+)
 LABELS = {key: label for key, label, _ in WHAT_IF_FIELDS}
 
 
@@ -167,8 +199,9 @@ def _what_if_values(form: Any) -> tuple[dict[str, int], list[str]]:
     return values, problems
 
 
-def _self_check_page(ctx: Ctx, enterprise_id: int, edited: dict[str, int] | None,
-                     problems: list[str], status: int = 200) -> Response:
+def _self_check_page(
+    ctx: Ctx, enterprise_id: int, edited: dict[str, int] | None, problems: list[str], status: int = 200
+) -> Response:
     today = date.today()
     ent = service.get_enterprise(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id)
     current = service.input_frame(ctx.session, actor=ctx.actor, as_of=today, enterprise_ids=[ent.id])
@@ -177,11 +210,27 @@ def _self_check_page(ctx: Ctx, enterprise_id: int, edited: dict[str, int] | None
         problems = consistency(edited, row)
         status = 422 if problems else status
     base = service.profile_cards(ctx.session, actor=ctx.actor, enterprise_id=ent.id, as_of=today)
-    after = (service.profile_cards(ctx.session, actor=ctx.actor, enterprise_id=ent.id, as_of=today, overrides=edited)
-             if edited and not problems else None)
-    return render(ctx.request, "self_check.html", status_code=status, ent=ent, fields=WHAT_IF_FIELDS,
-                  current={k: row.get(k) for k, _, _ in WHAT_IF_FIELDS}, edited=edited or {}, problems=problems,
-                  base=base, after=after, as_of=today, figures_year=today.year - 1)
+    after = (
+        service.profile_cards(
+            ctx.session, actor=ctx.actor, enterprise_id=ent.id, as_of=today, overrides=edited
+        )
+        if edited and not problems
+        else None
+    )
+    return render(
+        ctx.request,
+        "self_check.html",
+        status_code=status,
+        ent=ent,
+        fields=WHAT_IF_FIELDS,
+        current={k: row.get(k) for k, _, _ in WHAT_IF_FIELDS},
+        edited=edited or {},
+        problems=problems,
+        base=base,
+        after=after,
+        as_of=today,
+        figures_year=today.year - 1,
+    )
 
 
 @router.get("/enterprises/{enterprise_id}/self-check", response_class=HTMLResponse)

@@ -38,8 +38,10 @@ def as_of_for(year: int, today: date | None = None) -> date:
 
 
 def rules_used(programmes: list[Programme]) -> dict[str, dict[str, str]]:
-    return {p.doc.programme: {"document": p.doc.document, "version": p.doc.version, "file": p.doc.file}
-            for p in programmes}
+    return {
+        p.doc.programme: {"document": p.doc.document, "version": p.doc.version, "file": p.doc.file}
+        for p in programmes
+    }
 
 
 @dataclass(frozen=True)
@@ -53,15 +55,19 @@ class Freshness:
 
 
 def _is_fresh(run: AssessmentRun | None, as_of: date, rules: dict[str, Any], rev: str) -> bool:
-    return (run is not None and run.as_of == as_of and run.rules == rules and run.registry_revision == rev)
+    return run is not None and run.as_of == as_of and run.rules == rules and run.registry_revision == rev
 
 
 def gaps(frame: pl.DataFrame, programmes: list[Programme], as_of: date) -> pl.DataFrame:
     columns = set(frame.columns)
-    return frame.lazy().select("enterprise_id", *(gap_column(p, as_of, columns) for p in programmes)).collect()
+    return (
+        frame.lazy().select("enterprise_id", *(gap_column(p, as_of, columns) for p in programmes)).collect()
+    )
 
 
-def long_results(frame: pl.DataFrame, assessed: pl.DataFrame, programmes: list[Programme], year: int) -> pl.DataFrame:
+def long_results(
+    frame: pl.DataFrame, assessed: pl.DataFrame, programmes: list[Programme], year: int
+) -> pl.DataFrame:
     """The wide batch result as one row per enterprise × programme (column-wise, no per-row Python)."""
     base = frame.select("enterprise_id", "region_code", *(HELD + p.doc.programme for p in programmes))
     wide = base.join(assessed, on="enterprise_id")
@@ -73,22 +79,45 @@ def long_results(frame: pl.DataFrame, assessed: pl.DataFrame, programmes: list[P
         def keys(status: str, pid: str = pid, decided: list[str] = decided) -> pl.Expr:
             if not decided:
                 return pl.lit("")
-            return pl.concat_list([pl.when(pl.col(f"{pid}.{k}") == status).then(pl.lit(k)) for k in decided]
-                                  ).list.drop_nulls().list.join(",")
+            return (
+                pl.concat_list([pl.when(pl.col(f"{pid}.{k}") == status).then(pl.lit(k)) for k in decided])
+                .list.drop_nulls()
+                .list.join(",")
+            )
 
-        score = ([pl.col(f"{pid}.score_lo").cast(pl.Int64).alias("score_low"),
-                  pl.col(f"{pid}.score_hi").cast(pl.Int64).alias("score_high")] if p.score_parts else
-                 [pl.lit(None, dtype=pl.Int64).alias("score_low"), pl.lit(None, dtype=pl.Int64).alias("score_high")])
-        parts.append(wide.select(
-            pl.lit(year, dtype=pl.Int64).alias("year"), pl.lit(pid).alias("programme"), "enterprise_id", "region_code",
-            pl.col(f"{pid}.status").alias("status"), pl.col(HELD + pid).fill_null(False).alias("held"),
-            pl.col(f"{pid}.route").alias("route"), *score, pl.col(f"{pid}.gap").alias("gap"), keys(NOT_MET).alias("failed"),
-            keys(UNKNOWN).alias("unknown"), pl.lit(p.doc.file).alias("rule")))
+        score = (
+            [
+                pl.col(f"{pid}.score_lo").cast(pl.Int64).alias("score_low"),
+                pl.col(f"{pid}.score_hi").cast(pl.Int64).alias("score_high"),
+            ]
+            if p.score_parts
+            else [
+                pl.lit(None, dtype=pl.Int64).alias("score_low"),
+                pl.lit(None, dtype=pl.Int64).alias("score_high"),
+            ]
+        )
+        parts.append(
+            wide.select(
+                pl.lit(year, dtype=pl.Int64).alias("year"),
+                pl.lit(pid).alias("programme"),
+                "enterprise_id",
+                "region_code",
+                pl.col(f"{pid}.status").alias("status"),
+                pl.col(HELD + pid).fill_null(False).alias("held"),
+                pl.col(f"{pid}.route").alias("route"),
+                *score,
+                pl.col(f"{pid}.gap").alias("gap"),
+                keys(NOT_MET).alias("failed"),
+                keys(UNKNOWN).alias("unknown"),
+                pl.lit(p.doc.file).alias("rule"),
+            )
+        )
     return pl.concat(parts)
 
 
-def refresh(session: Session, year: int, *, today: date | None = None, force: bool = False,
-            actor: Actor = SYSTEM) -> Freshness:
+def refresh(
+    session: Session, year: int, *, today: date | None = None, force: bool = False, actor: Actor = SYSTEM
+) -> Freshness:
     """Recompute and store ``year``'s assessment unless the stored one is still fresh."""
     as_of = as_of_for(year, today)
     programmes = programmes_on(as_of)
@@ -113,8 +142,14 @@ def refresh(session: Session, year: int, *, today: date | None = None, force: bo
     bulk_insert(session, AssessmentResult.__table__, rows)
     seconds = round(time.perf_counter() - started, 3)
     if run is None:
-        run = AssessmentRun(year=year, as_of=as_of, rules=rules, registry_revision=rev,
-                            enterprises=frame.height, seconds=seconds)
+        run = AssessmentRun(
+            year=year,
+            as_of=as_of,
+            rules=rules,
+            registry_revision=rev,
+            enterprises=frame.height,
+            seconds=seconds,
+        )
         session.add(run)
     else:
         run.as_of, run.rules, run.registry_revision = as_of, rules, rev
@@ -122,9 +157,15 @@ def refresh(session: Session, year: int, *, today: date | None = None, force: bo
     session.flush()
     if rows.height > 50_000:
         analyze(session, AssessmentResult.__table__)
-    audit.record(session, actor, entity="assessment_runs", action="refresh", entity_id=str(year),
-                 summary=f"重新评估 {year} 年度（评估日 {as_of}）：{frame.height} 家企业 × {len(programmes)} 项资质，"
-                         f"规则 {', '.join(sorted(r['file'] for r in rules.values()))}")
+    audit.record(
+        session,
+        actor,
+        entity="assessment_runs",
+        action="refresh",
+        entity_id=str(year),
+        summary=f"重新评估 {year} 年度（评估日 {as_of}）：{frame.height} 家企业 × {len(programmes)} 项资质，"
+        f"规则 {', '.join(sorted(r['file'] for r in rules.values()))}",
+    )
     return Freshness(year, as_of, True, frame.height, seconds, rules)
 
 
@@ -143,31 +184,80 @@ def rung_counts(session: Session, *, actor: Actor, year: int, region_code: str |
     """Per region: enterprises, and per programme those holding the title / found met / unknown."""
     r = AssessmentResult
     rows = session.execute(
-        select(r.region_code, r.programme, func.count(), func.sum(case((r.held, 1), else_=0)),
-               func.sum(case((r.status == "met", 1), else_=0)), func.sum(case((r.status == UNKNOWN, 1), else_=0)))
-        .where(*_where(session, actor, year, region_code)).group_by(r.region_code, r.programme)).all()
-    long = pl.DataFrame([tuple(x) for x in rows], orient="row",
-                        schema={"region_code": pl.String, "programme": pl.String, "enterprises": pl.Int64,
-                                "held": pl.Int64, "met": pl.Int64, "unknown": pl.Int64})
+        select(
+            r.region_code,
+            r.programme,
+            func.count(),
+            func.sum(case((r.held, 1), else_=0)),
+            func.sum(case((r.status == "met", 1), else_=0)),
+            func.sum(case((r.status == UNKNOWN, 1), else_=0)),
+        )
+        .where(*_where(session, actor, year, region_code))
+        .group_by(r.region_code, r.programme)
+    ).all()
+    long = pl.DataFrame(
+        [tuple(x) for x in rows],
+        orient="row",
+        schema={
+            "region_code": pl.String,
+            "programme": pl.String,
+            "enterprises": pl.Int64,
+            "held": pl.Int64,
+            "met": pl.Int64,
+            "unknown": pl.Int64,
+        },
+    )
     regions = long.group_by("region_code").agg(pl.col("enterprises").max()).sort("region_code")
     out = regions
     for p in PROGRAMMES:
         part = long.filter(pl.col("programme") == p).select(
-            "region_code", pl.col("held").alias(HELD + p), pl.col("met").alias(f"met.{p}"),
-            pl.col("unknown").alias(f"unknown.{p}"))
+            "region_code",
+            pl.col("held").alias(HELD + p),
+            pl.col("met").alias(f"met.{p}"),
+            pl.col("unknown").alias(f"unknown.{p}"),
+        )
         out = out.join(part, on="region_code", how="left")
     return out.fill_null(0)
 
 
-def results_frame(session: Session, *, actor: Actor, year: int, region_code: str | None = None,
-                  programmes: tuple[str, ...] = PROGRAMMES) -> pl.DataFrame:
+def results_frame(
+    session: Session,
+    *,
+    actor: Actor,
+    year: int,
+    region_code: str | None = None,
+    programmes: tuple[str, ...] = PROGRAMMES,
+) -> pl.DataFrame:
     r = AssessmentResult
     rows = session.execute(
-        select(r.enterprise_id, r.region_code, r.programme, r.status, r.held, r.score_low, r.score_high, r.gap,
-               r.failed, r.unknown, r.rule)
-        .where(*_where(session, actor, year, region_code), r.programme.in_(programmes))).all()
-    return pl.DataFrame([tuple(x) for x in rows], orient="row",
-                        schema={"enterprise_id": pl.Int64, "region_code": pl.String, "programme": pl.String,
-                                "status": pl.String, "held": pl.Boolean, "score_low": pl.Int64,
-                                "score_high": pl.Int64, "gap": pl.Float64, "failed": pl.String, "unknown": pl.String,
-                                "rule": pl.String})
+        select(
+            r.enterprise_id,
+            r.region_code,
+            r.programme,
+            r.status,
+            r.held,
+            r.score_low,
+            r.score_high,
+            r.gap,
+            r.failed,
+            r.unknown,
+            r.rule,
+        ).where(*_where(session, actor, year, region_code), r.programme.in_(programmes))
+    ).all()
+    return pl.DataFrame(
+        [tuple(x) for x in rows],
+        orient="row",
+        schema={
+            "enterprise_id": pl.Int64,
+            "region_code": pl.String,
+            "programme": pl.String,
+            "status": pl.String,
+            "held": pl.Boolean,
+            "score_low": pl.Int64,
+            "score_high": pl.Int64,
+            "gap": pl.Float64,
+            "failed": pl.String,
+            "unknown": pl.String,
+            "rule": pl.String,
+        },
+    )

@@ -37,8 +37,9 @@ FORMULAS: dict[str, pl.Expr] = {
     "tech_contract_turnover": pl.col("tech_contract_turnover").cast(pl.Float64),
     "high_tech_revenue_share": _ratio("high_tech_revenue", "revenue"),
     "sci_projects": pl.col("sci_projects").cast(pl.Float64),
-    "revenue_growth": pl.when(pl.col("revenue_prev").cast(pl.Float64) > 0)
-    .then(pl.col("revenue").cast(pl.Float64) / pl.col("revenue_prev").cast(pl.Float64) - 1),
+    "revenue_growth": pl.when(pl.col("revenue_prev").cast(pl.Float64) > 0).then(
+        pl.col("revenue").cast(pl.Float64) / pl.col("revenue_prev").cast(pl.Float64) - 1
+    ),
     "revenue": pl.col("revenue").cast(pl.Float64),
     "profit_margin": _ratio("profit", "revenue"),
     "tax_paid": pl.col("tax_paid").cast(pl.Float64),
@@ -101,41 +102,130 @@ class Methodology:
         return out
 
 
-def _ind(id_: str, name: str, name_en: str, group: str, w: tuple[float, float, float], formula: str,
-         normalisation: str = "percentile", missing: str = "zero",
-         bands: tuple[tuple[float, float], ...] = ()) -> Indicator:
-    return Indicator(id_, name, name_en, group, dict(zip(STAGES, w, strict=True)), formula, normalisation, 1, bands,
-                     missing)
+def _ind(
+    id_: str,
+    name: str,
+    name_en: str,
+    group: str,
+    w: tuple[float, float, float],
+    formula: str,
+    normalisation: str = "percentile",
+    missing: str = "zero",
+    bands: tuple[tuple[float, float], ...] = (),
+) -> Indicator:
+    return Indicator(
+        id_,
+        name,
+        name_en,
+        group,
+        dict(zip(STAGES, w, strict=True)),
+        formula,
+        normalisation,
+        1,
+        bands,
+        missing,
+    )
 
 
 DEFAULT = Methodology(
-    id="yz-default", version="2026.1", name="扬州创新积分（本地默认）",
-    note=("指标结构参照科技部“企业创新积分制”三类一级指标（技术创新指标、成长经营指标、辅助指标）和按初创期、成长期、"
-          "稳定期区分权重的做法；指标取自公开材料点名的核心指标（研发投入强度、技术合同成交额、高新技术产品收入、"
-          "承担科技计划项目等）。2024年《“创新积分制”工作指引（全国试行版）》的18项指标清单及权重附件未能取得，"
-          "本表权重为本地默认值，并非官方权重，请市科技局按本地方案修改后上传。"),
+    id="yz-default",
+    version="2026.1",
+    name="扬州创新积分（本地默认）",
+    note=(
+        "指标结构参照科技部“企业创新积分制”三类一级指标（技术创新指标、成长经营指标、辅助指标）和按初创期、成长期、"
+        "稳定期区分权重的做法；指标取自公开材料点名的核心指标（研发投入强度、技术合同成交额、高新技术产品收入、"
+        "承担科技计划项目等）。2024年《“创新积分制”工作指引（全国试行版）》的18项指标清单及权重附件未能取得，"
+        "本表权重为本地默认值，并非官方权重，请市科技局按本地方案修改后上传。"
+    ),
     indicators=(
-        _ind("rd_intensity", "研发投入强度", "R&D intensity", "tech_innovation", (18, 14, 10), "rd_intensity",
-             "bands", bands=((0, 0), (0.01, 0.3), (0.03, 0.6), (0.05, 0.85), (0.08, 1))),
+        _ind(
+            "rd_intensity",
+            "研发投入强度",
+            "R&D intensity",
+            "tech_innovation",
+            (18, 14, 10),
+            "rd_intensity",
+            "bands",
+            bands=((0, 0), (0.01, 0.3), (0.03, 0.6), (0.05, 0.85), (0.08, 1)),
+        ),
         _ind("rd_expense", "研发费用总额", "R&D expense", "tech_innovation", (6, 8, 8), "rd_expense"),
-        _ind("tech_staff_ratio", "科技人员占比", "Tech staff ratio", "tech_innovation", (10, 7, 5), "tech_staff_ratio"),
+        _ind(
+            "tech_staff_ratio",
+            "科技人员占比",
+            "Tech staff ratio",
+            "tech_innovation",
+            (10, 7, 5),
+            "tech_staff_ratio",
+        ),
         _ind("ip_class_i", "Ⅰ类知识产权", "Class I IP", "tech_innovation", (10, 8, 6), "ip_class_i"),
         _ind("ip_class_ii", "Ⅱ类知识产权", "Class II IP", "tech_innovation", (5, 4, 3), "ip_class_ii"),
-        _ind("tech_contract_turnover", "技术合同成交额", "Technology contract turnover", "tech_innovation",
-             (4, 4, 4), "tech_contract_turnover"),
-        _ind("high_tech_revenue_share", "高新技术产品收入占比", "High-tech product revenue share", "tech_innovation",
-             (5, 5, 4), "high_tech_revenue_share", "minmax"),
-        _ind("sci_projects", "承担科技计划项目", "Science and technology plan projects", "tech_innovation",
-             (2, 0, 0), "sci_projects", missing="exclude"),
-        _ind("revenue_growth", "营业收入增长率", "Revenue growth", "growth_operation", (12, 12, 8), "revenue_growth",
-             "zscore", "median"),
+        _ind(
+            "tech_contract_turnover",
+            "技术合同成交额",
+            "Technology contract turnover",
+            "tech_innovation",
+            (4, 4, 4),
+            "tech_contract_turnover",
+        ),
+        _ind(
+            "high_tech_revenue_share",
+            "高新技术产品收入占比",
+            "High-tech product revenue share",
+            "tech_innovation",
+            (5, 5, 4),
+            "high_tech_revenue_share",
+            "minmax",
+        ),
+        _ind(
+            "sci_projects",
+            "承担科技计划项目",
+            "Science and technology plan projects",
+            "tech_innovation",
+            (2, 0, 0),
+            "sci_projects",
+            missing="exclude",
+        ),
+        _ind(
+            "revenue_growth",
+            "营业收入增长率",
+            "Revenue growth",
+            "growth_operation",
+            (12, 12, 8),
+            "revenue_growth",
+            "zscore",
+            "median",
+        ),
         _ind("revenue", "营业收入", "Operating revenue", "growth_operation", (5, 9, 14), "revenue"),
-        _ind("profit_margin", "利润率", "Profit margin", "growth_operation", (4, 7, 10), "profit_margin", "zscore",
-             "median"),
+        _ind(
+            "profit_margin",
+            "利润率",
+            "Profit margin",
+            "growth_operation",
+            (4, 7, 10),
+            "profit_margin",
+            "zscore",
+            "median",
+        ),
         _ind("tax_paid", "纳税额", "Tax paid", "growth_operation", (4, 7, 13), "tax_paid"),
-        _ind("titles", "高企等资质", "Titles held", "auxiliary", (10, 10, 10), "titles", "bands",
-             bands=((0, 0), (1, 0.5), (2, 0.8), (3, 1))),
-        _ind("rd_institution", "省级研发机构", "Provincial R&D institution", "auxiliary", (5, 5, 5), "rd_institution",
-             "bands", bands=((0, 0), (1, 1))),
+        _ind(
+            "titles",
+            "高企等资质",
+            "Titles held",
+            "auxiliary",
+            (10, 10, 10),
+            "titles",
+            "bands",
+            bands=((0, 0), (1, 0.5), (2, 0.8), (3, 1)),
+        ),
+        _ind(
+            "rd_institution",
+            "省级研发机构",
+            "Provincial R&D institution",
+            "auxiliary",
+            (5, 5, 5),
+            "rd_institution",
+            "bands",
+            bands=((0, 0), (1, 1)),
+        ),
     ),
 )

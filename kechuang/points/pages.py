@@ -37,7 +37,9 @@ def _year(ctx: Ctx, text: str) -> int:
 def _rows(scored: service.Scored, frame: pl.DataFrame) -> list[dict[str, Any]]:
     """Display rows with the score breakdown (indicator value, normalised score, weight, points)."""
     m = scored.methodology
-    strengths = scored.result.strengths.filter(pl.col("enterprise_id").is_in(frame["enterprise_id"].to_list()))
+    strengths = scored.result.strengths.filter(
+        pl.col("enterprise_id").is_in(frame["enterprise_id"].to_list())
+    )
     by_id: dict[int, dict[str, list[str]]] = {}
     for r in strengths.iter_rows(named=True):
         by_id.setdefault(r["enterprise_id"], {"strength": [], "weakness": []})[r["kind"]].append(r["name"])
@@ -45,12 +47,29 @@ def _rows(scored: service.Scored, frame: pl.DataFrame) -> list[dict[str, Any]]:
     for r in frame.iter_rows(named=True):
         present = [i for i in m.indicators if r[norm(i)] is not None]
         weight_sum = sum(i.weights[r["stage"]] for i in present) or 1.0
-        breakdown = [{"name": i.name, "group": GROUP_LABELS[i.group], "value": r[raw(i)], "formula": i.formula,
-                      "score": r[norm(i)], "weight": i.weights[r["stage"]],
-                      "points": (r[norm(i)] or 0) * i.weights[r["stage"]] / weight_sum * 100
-                      if r[norm(i)] is not None else None} for i in m.indicators if i.weights[r["stage"]] > 0]
-        rows.append({**r, "breakdown": breakdown, "strengths": by_id.get(r["enterprise_id"], {}).get("strength", []),
-                     "weaknesses": by_id.get(r["enterprise_id"], {}).get("weakness", [])})
+        breakdown = [
+            {
+                "name": i.name,
+                "group": GROUP_LABELS[i.group],
+                "value": r[raw(i)],
+                "formula": i.formula,
+                "score": r[norm(i)],
+                "weight": i.weights[r["stage"]],
+                "points": (r[norm(i)] or 0) * i.weights[r["stage"]] / weight_sum * 100
+                if r[norm(i)] is not None
+                else None,
+            }
+            for i in m.indicators
+            if i.weights[r["stage"]] > 0
+        ]
+        rows.append(
+            {
+                **r,
+                "breakdown": breakdown,
+                "strengths": by_id.get(r["enterprise_id"], {}).get("strength", []),
+                "weaknesses": by_id.get(r["enterprise_id"], {}).get("weakness", []),
+            }
+        )
     return rows
 
 
@@ -66,16 +85,36 @@ def points_page(year: str = "", stage: str = "", region: str = "", ctx: Ctx = De
     shown = frame.head(TOP)
     names = region_names(ctx.session)
     top = _rows(scored, shown)
-    chart = {"names": [r["name"] for r in top[:20]][::-1],
-             "series": [{"name": GROUP_LABELS[g], "data": [round(r[g], 2) for r in top[:20]][::-1]} for g in GROUPS]}
-    return render(ctx.request, "points.html", norm_labels=NORMALISATIONS, missing_labels=MISSING, year=y, years=[y - i for i in range(4)], stage=stage, region=region,
-                  stages=STAGE_LABELS, groups=GROUP_LABELS, rows=top, total=frame.height, names=names,
-                  regions=sorted({c for c in scored.frame["region_code"].unique().to_list() if c}),
-                  m=scored.methodology, runs=scored.result.runs, spread=scored.result.spread, chart=chart,
-                  versions=service.methodology_versions(ctx.session), is_admin=ctx.actor.is_admin,
-                  problems=[], uploaded=ctx.request.query_params.get("uploaded"))
-
-
+    chart = {
+        "names": [r["name"] for r in top[:20]][::-1],
+        "series": [
+            {"name": GROUP_LABELS[g], "data": [round(r[g], 2) for r in top[:20]][::-1]} for g in GROUPS
+        ],
+    }
+    return render(
+        ctx.request,
+        "points.html",
+        norm_labels=NORMALISATIONS,
+        missing_labels=MISSING,
+        year=y,
+        years=[y - i for i in range(4)],
+        stage=stage,
+        region=region,
+        stages=STAGE_LABELS,
+        groups=GROUP_LABELS,
+        rows=top,
+        total=frame.height,
+        names=names,
+        regions=sorted({c for c in scored.frame["region_code"].unique().to_list() if c}),
+        m=scored.methodology,
+        runs=scored.result.runs,
+        spread=scored.result.spread,
+        chart=chart,
+        versions=service.methodology_versions(ctx.session),
+        is_admin=ctx.actor.is_admin,
+        problems=[],
+        uploaded=ctx.request.query_params.get("uploaded"),
+    )
 
 
 @router.get("/points/ranking.xlsx")
@@ -88,16 +127,42 @@ def ranking_export(year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
     book = xlsxwriter.Workbook(buf, {"constant_memory": True})
     sheet = book.add_worksheet("创新积分排名")
     bold = book.add_format({"bold": True})
-    headers = ["排名", "排名区间（5%–95%）", "统一社会信用代码", "企业名称", "地区", "阶段", "阶段内排名", "总分",
-               *(GROUP_LABELS[g] for g in GROUPS), *(f"{i.name}（标准化得分）" for i in m.indicators)]
+    headers = [
+        "排名",
+        "排名区间（5%–95%）",
+        "统一社会信用代码",
+        "企业名称",
+        "地区",
+        "阶段",
+        "阶段内排名",
+        "总分",
+        *(GROUP_LABELS[g] for g in GROUPS),
+        *(f"{i.name}（标准化得分）" for i in m.indicators),
+    ]
     sheet.write_row(0, 0, headers, bold)
     for n, r in enumerate(scored.frame.iter_rows(named=True), start=1):
-        sheet.write_row(n, 0, [r["rank"], f"{r['rank_p05']}–{r['rank_p95']}", r["uscc"], r["name"],
-                               names.get(r["region_code"], r["region_code"]), STAGE_LABELS[r["stage"]], r["stage_rank"],
-                               round(r["total"], 4), *(round(r[g], 4) for g in GROUPS),
-                               *("" if r[norm(i)] is None else round(r[norm(i)], 4) for i in m.indicators)])
-    sheet.write(scored.frame.height + 2, 0, f"{m.name}（{m.stamp}）；{y} 年度数据；排名按未取整总分，同分同名次；"
-                                            f"排名区间来自 {scored.result.runs} 次权重扰动（±{scored.result.spread:.0%}）")
+        sheet.write_row(
+            n,
+            0,
+            [
+                r["rank"],
+                f"{r['rank_p05']}–{r['rank_p95']}",
+                r["uscc"],
+                r["name"],
+                names.get(r["region_code"], r["region_code"]),
+                STAGE_LABELS[r["stage"]],
+                r["stage_rank"],
+                round(r["total"], 4),
+                *(round(r[g], 4) for g in GROUPS),
+                *("" if r[norm(i)] is None else round(r[norm(i)], 4) for i in m.indicators),
+            ],
+        )
+    sheet.write(
+        scored.frame.height + 2,
+        0,
+        f"{m.name}（{m.stamp}）；{y} 年度数据；排名按未取整总分，同分同名次；"
+        f"排名区间来自 {scored.result.runs} 次权重扰动（±{scored.result.spread:.0%}）",
+    )
     book.close()
     return attachment(buf.getvalue(), f"创新积分排名-{y}.xlsx")
 
@@ -117,7 +182,9 @@ async def methodology_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> 
     else:
         content = await upload.read()
         try:
-            m = service.upload_methodology(ctx.session, actor=ctx.actor, content=content, filename=upload.filename)
+            m = service.upload_methodology(
+                ctx.session, actor=ctx.actor, content=content, filename=upload.filename
+            )
         except InvalidInput as exc:
             problems = [p.message for p in exc.problems]
         else:
@@ -125,10 +192,28 @@ async def methodology_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> 
     y = service.default_year(ctx.session)
     scored = service.score_city(ctx.session, actor=ctx.actor, year=y)
     top = _rows(scored, scored.frame.head(TOP))
-    return render(ctx.request, "points.html", status_code=422, norm_labels=NORMALISATIONS, missing_labels=MISSING,
-                  year=y, years=[y - i for i in range(4)], stage="",
-                  region="", stages=STAGE_LABELS, groups=GROUP_LABELS, rows=top, total=scored.frame.height,
-                  names=region_names(ctx.session), regions=[], m=scored.methodology, runs=scored.result.runs,
-                  spread=scored.result.spread, chart={"names": [], "series": []},
-                  versions=service.methodology_versions(ctx.session), is_admin=ctx.actor.is_admin, problems=problems,
-                  uploaded=None)
+    return render(
+        ctx.request,
+        "points.html",
+        status_code=422,
+        norm_labels=NORMALISATIONS,
+        missing_labels=MISSING,
+        year=y,
+        years=[y - i for i in range(4)],
+        stage="",
+        region="",
+        stages=STAGE_LABELS,
+        groups=GROUP_LABELS,
+        rows=top,
+        total=scored.frame.height,
+        names=region_names(ctx.session),
+        regions=[],
+        m=scored.methodology,
+        runs=scored.result.runs,
+        spread=scored.result.spread,
+        chart={"names": [], "series": []},
+        versions=service.methodology_versions(ctx.session),
+        is_admin=ctx.actor.is_admin,
+        problems=problems,
+        uploaded=None,
+    )

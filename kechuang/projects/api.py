@@ -21,25 +21,48 @@ def _item(r: dict[str, Any]) -> dict[str, Any]:
         return round(v, 6) if isinstance(v, float) else v
 
     return {
-        "id": r["project_id"], "code": r["code"], "name": r["name"], "type": r["type"],
-        "type_name": PROJECT_TYPES.get(r["type"], r["type"]), "region_code": r["region_code"],
+        "id": r["project_id"],
+        "code": r["code"],
+        "name": r["name"],
+        "type": r["type"],
+        "type_name": PROJECT_TYPES.get(r["type"], r["type"]),
+        "region_code": r["region_code"],
         "owner": {"enterprise_id": r["owner_enterprise_id"], "name": r["owner_name"]},
-        "chain": r["chain_code"], "node_id": r["node_id"], "fiscal_budget": r["fiscal_budget"],
-        "self_budget": r["self_budget"], "start_on": r["start_on"].isoformat(), "end_on": r["end_on"].isoformat(),
-        "status": {"light": r["light"], "reasons": list(r["reasons"] or []), "overridden": bool(r["overridden"]),
-                   "computed_light": r["computed_light"]},
-        "measures": {k: num(r[k]) for k in ("schedule_index", "spend_index", "kpi_index", "milestone_overdue_days",
-                                             "report_overdue_days")},
+        "chain": r["chain_code"],
+        "node_id": r["node_id"],
+        "fiscal_budget": r["fiscal_budget"],
+        "self_budget": r["self_budget"],
+        "start_on": r["start_on"].isoformat(),
+        "end_on": r["end_on"].isoformat(),
+        "status": {
+            "light": r["light"],
+            "reasons": list(r["reasons"] or []),
+            "overridden": bool(r["overridden"]),
+            "computed_light": r["computed_light"],
+        },
+        "measures": {
+            k: num(r[k])
+            for k in (
+                "schedule_index",
+                "spend_index",
+                "kpi_index",
+                "milestone_overdue_days",
+                "report_overdue_days",
+            )
+        },
     }
 
 
 @router.get("/projects", summary="Key projects with their computed status, filtered and paginated")
-def list_projects(light: str = Query("", description="green | yellow | red | grey"),
-                  type: str = Query("", description="one of: " + ", ".join(PROJECT_TYPES)),  # noqa: A002
-                  region: str = Query("", description="a region code: that region and everything under it"),
-                  chain: str = Query("", description="a chain id (code), e.g. integrated_circuits"),
-                  page: int = Query(1, ge=1), page_size: int = Query(50, ge=1, le=500),
-                  ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+def list_projects(
+    light: str = Query("", description="green | yellow | red | grey"),
+    type: str = Query("", description="one of: " + ", ".join(PROJECT_TYPES)),  # noqa: A002
+    region: str = Query("", description="a region code: that region and everything under it"),
+    chain: str = Query("", description="a chain id (code), e.g. integrated_circuits"),
+    page: int = Query(1, ge=1),
+    page_size: int = Query(50, ge=1, le=500),
+    ctx: Ctx = Depends(api_ctx),
+) -> dict[str, Any]:
     problems = []
     if light and light not in ("green", "yellow", "red", "grey"):
         problems.append(Problem("light", "应为 green、yellow、red 或 grey", light))
@@ -50,27 +73,64 @@ def list_projects(light: str = Query("", description="green | yellow | red | gre
     if region and not ctx.actor.sees_all and region not in ctx.actor.region_codes:
         raise Forbidden("只能查看本辖区的数据")
     b = service.board(ctx.session, actor=ctx.actor)
-    rows = service.filtered(b, light=light, type_=type, chain=chain,
-                            region_codes=region_codes_under(ctx.session, region) if region else None).sort("code")
+    rows = service.filtered(
+        b,
+        light=light,
+        type_=type,
+        chain=chain,
+        region_codes=region_codes_under(ctx.session, region) if region else None,
+    ).sort("code")
     part = rows.slice((page - 1) * page_size, page_size)
-    return {"items": [_item(r) for r in part.iter_rows(named=True)], "total": rows.height, "page": page,
-            "page_size": page_size, "as_of": b.today.isoformat()}
+    return {
+        "items": [_item(r) for r in part.iter_rows(named=True)],
+        "total": rows.height,
+        "page": page,
+        "page_size": page_size,
+        "as_of": b.today.isoformat(),
+    }
 
 
-@router.get("/projects/{project_id}", summary="One project with its status, milestones, funds, KPIs and reports")
+@router.get(
+    "/projects/{project_id}", summary="One project with its status, milestones, funds, KPIs and reports"
+)
 def get_project(project_id: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     d = service.detail(ctx.session, actor=ctx.actor, project_id=project_id)
-    return {**_item(d["status"]),
-            "milestones": [{"name": m.name, "planned_on": m.planned_on.isoformat(),
-                            "actual_on": m.actual_on.isoformat() if m.actual_on else None, "weight": m.weight}
-                           for m in d["milestones"]],
-            "funds": [{"kind": f.kind, "source": f.source, "on": f.on.isoformat(), "amount": f.amount} for f in d["funds"]],
-            "kpis": [{"name": k.name, "unit": k.unit, "target": k.target, "actual": k.actual,
-                      "due_on": k.due_on.isoformat(), "direction": k.direction} for k in d["kpis"]],
-            "reports": [{"name": r.name, "due_on": r.due_on.isoformat(),
-                         "submitted_on": r.submitted_on.isoformat() if r.submitted_on else None} for r in d["reports"]],
-            "history": [{"on": h.on.isoformat(), "light": h.light, "overridden": h.overridden, "reasons": h.reasons}
-                        for h in d["history"]]}
-
-
-
+    return {
+        **_item(d["status"]),
+        "milestones": [
+            {
+                "name": m.name,
+                "planned_on": m.planned_on.isoformat(),
+                "actual_on": m.actual_on.isoformat() if m.actual_on else None,
+                "weight": m.weight,
+            }
+            for m in d["milestones"]
+        ],
+        "funds": [
+            {"kind": f.kind, "source": f.source, "on": f.on.isoformat(), "amount": f.amount}
+            for f in d["funds"]
+        ],
+        "kpis": [
+            {
+                "name": k.name,
+                "unit": k.unit,
+                "target": k.target,
+                "actual": k.actual,
+                "due_on": k.due_on.isoformat(),
+                "direction": k.direction,
+            }
+            for k in d["kpis"]
+        ],
+        "reports": [
+            {
+                "name": r.name,
+                "due_on": r.due_on.isoformat(),
+                "submitted_on": r.submitted_on.isoformat() if r.submitted_on else None,
+            }
+            for r in d["reports"]
+        ],
+        "history": [
+            {"on": h.on.isoformat(), "light": h.light, "overridden": h.overridden, "reasons": h.reasons}
+            for h in d["history"]
+        ],
+    }

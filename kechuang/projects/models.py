@@ -40,8 +40,9 @@ class Project(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)  # the plan's project number
     name: Mapped[str] = mapped_column(String(200))
     type: Mapped[str] = mapped_column(String(32), index=True)  # key of PROJECT_TYPES
-    owner_enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id", ondelete="SET NULL"),
-                                                            index=True)
+    owner_enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="SET NULL"), index=True
+    )
     owner_name: Mapped[str] = mapped_column(String(200), default="")  # as written in the plan
     partners: Mapped[str] = mapped_column(String(500), default="")  # '|'-separated
     region_code: Mapped[str] = mapped_column(String(12), index=True)

@@ -38,8 +38,12 @@ def _check(ctx: Ctx) -> None:
 def _filters(ctx: Ctx, light: str, type_: str, region: str, chain: str) -> dict[str, Any]:
     if region and not ctx.actor.sees_all and region not in ctx.actor.region_codes:
         raise Forbidden("只能查看本辖区的数据")
-    return {"light": light if light in LIGHT_LABELS else "", "type_": type_ if type_ in PROJECT_TYPES else "",
-            "region_codes": region_codes_under(ctx.session, region) if region else None, "chain": chain}
+    return {
+        "light": light if light in LIGHT_LABELS else "",
+        "type_": type_ if type_ in PROJECT_TYPES else "",
+        "region_codes": region_codes_under(ctx.session, region) if region else None,
+        "chain": chain,
+    }
 
 
 def month_start(day: date) -> date:
@@ -47,8 +51,14 @@ def month_start(day: date) -> date:
 
 
 @router.get("/projects", response_class=HTMLResponse)
-def board_page(light: str = "", type: str = "", region: str = "", chain: str = "", page: int = 1,  # noqa: A002
-               ctx: Ctx = Depends(page_ctx)) -> Response:
+def board_page(
+    light: str = "",
+    type: str = "",
+    region: str = "",
+    chain: str = "",
+    page: int = 1,  # noqa: A002
+    ctx: Ctx = Depends(page_ctx),
+) -> Response:
     _check(ctx)
     b = service.board(ctx.session, actor=ctx.actor)
     f = _filters(ctx, light, type, region, chain)
@@ -57,21 +67,49 @@ def board_page(light: str = "", type: str = "", region: str = "", chain: str = "
     counts = dict(without_light.group_by("light").len().iter_rows())
     names = region_names(ctx.session)
     page = max(page, 1)
-    shown = rows.sort(["light", "code"], descending=[False, False]).with_columns(
-        pl.col("light").replace_strict({"red": 0, "yellow": 1, "grey": 3, "green": 2}, return_dtype=pl.Int8)
-        .alias("order")).sort(["order", "code"]).slice((page - 1) * PAGE_SIZE, PAGE_SIZE)
-    rollups = {key: service.rollups(service.Board(b.today, without_light), key).to_dicts() for key, _ in ROLLUPS}
-    alerts = service.alerts(ctx.session, actor=ctx.actor, b=service.Board(b.today, without_light),
-                            since=month_start(b.today))
+    shown = (
+        rows.sort(["light", "code"], descending=[False, False])
+        .with_columns(
+            pl.col("light")
+            .replace_strict({"red": 0, "yellow": 1, "grey": 3, "green": 2}, return_dtype=pl.Int8)
+            .alias("order")
+        )
+        .sort(["order", "code"])
+        .slice((page - 1) * PAGE_SIZE, PAGE_SIZE)
+    )
+    rollups = {
+        key: service.rollups(service.Board(b.today, without_light), key).to_dicts() for key, _ in ROLLUPS
+    }
+    alerts = service.alerts(
+        ctx.session, actor=ctx.actor, b=service.Board(b.today, without_light), since=month_start(b.today)
+    )
     query = {"light": light, "type": type, "region": region, "chain": chain}
-    return render(ctx.request, "projects/board.html", rows=shown.to_dicts(), total=rows.height, page=page,
-                  pages=max((rows.height + PAGE_SIZE - 1) // PAGE_SIZE, 1), counts=counts, all=without_light.height,
-                  query=query, qs=urlencode({k: v for k, v in query.items() if v}), names=names, types=PROJECT_TYPES,
-                  lights=LIGHT_LABELS, rollups=rollups, rollup_titles=ROLLUPS, alerts=alerts.to_dicts(),
-                  today=b.today, thresholds=DEFAULT,
-                  regions=[r for r in all_regions(ctx.session) if r.parent_code and
-                           (ctx.actor.sees_all or r.code in ctx.actor.region_codes)],
-                  chains=[c for c, _ in all_chains(ctx.session)])
+    return render(
+        ctx.request,
+        "projects/board.html",
+        rows=shown.to_dicts(),
+        total=rows.height,
+        page=page,
+        pages=max((rows.height + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        counts=counts,
+        all=without_light.height,
+        query=query,
+        qs=urlencode({k: v for k, v in query.items() if v}),
+        names=names,
+        types=PROJECT_TYPES,
+        lights=LIGHT_LABELS,
+        rollups=rollups,
+        rollup_titles=ROLLUPS,
+        alerts=alerts.to_dicts(),
+        today=b.today,
+        thresholds=DEFAULT,
+        regions=[
+            r
+            for r in all_regions(ctx.session)
+            if r.parent_code and (ctx.actor.sees_all or r.code in ctx.actor.region_codes)
+        ],
+        chains=[c for c, _ in all_chains(ctx.session)],
+    )
 
 
 def _sheet(book: xlsxwriter.Workbook, title: str, headers: list[str], rows: list[list[Any]]) -> None:
@@ -88,8 +126,13 @@ def _pct(x: float | None) -> str:
 
 
 @router.get("/projects.xlsx")
-def board_export(light: str = "", type: str = "", region: str = "", chain: str = "",  # noqa: A002
-                 ctx: Ctx = Depends(page_ctx)) -> Response:
+def board_export(
+    light: str = "",
+    type: str = "",
+    region: str = "",
+    chain: str = "",  # noqa: A002
+    ctx: Ctx = Depends(page_ctx),
+) -> Response:
     _check(ctx)
     b = service.board(ctx.session, actor=ctx.actor)
     f = _filters(ctx, light, type, region, chain)
@@ -97,27 +140,103 @@ def board_export(light: str = "", type: str = "", region: str = "", chain: str =
     names = region_names(ctx.session)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf)
-    _sheet(book, "项目清单", ["项目编号", "项目名称", "类型", "承担单位", "地区", "产业链", "灯色", "人工调整", "原因", "里程碑进度",
-                          "资金支出/计划", "绩效完成度", "财政资金（元）", "自筹资金（元）", "开始", "结束"],
-           [[r["code"], r["name"], PROJECT_TYPES.get(r["type"], r["type"]), r["owner_name"],
-             names.get(r["region_code"], r["region_code"]), r["chain_name"] or "", LIGHT_LABELS[r["light"]],
-             "是" if r["overridden"] else "", "；".join(r["reasons"] or []), _pct(r["schedule_index"]),
-             _pct(r["spend_index"]), _pct(r["kpi_index"]), r["fiscal_budget"], r["self_budget"], str(r["start_on"]),
-             str(r["end_on"])] for r in rows.iter_rows(named=True)])
+    _sheet(
+        book,
+        "项目清单",
+        [
+            "项目编号",
+            "项目名称",
+            "类型",
+            "承担单位",
+            "地区",
+            "产业链",
+            "灯色",
+            "人工调整",
+            "原因",
+            "里程碑进度",
+            "资金支出/计划",
+            "绩效完成度",
+            "财政资金（元）",
+            "自筹资金（元）",
+            "开始",
+            "结束",
+        ],
+        [
+            [
+                r["code"],
+                r["name"],
+                PROJECT_TYPES.get(r["type"], r["type"]),
+                r["owner_name"],
+                names.get(r["region_code"], r["region_code"]),
+                r["chain_name"] or "",
+                LIGHT_LABELS[r["light"]],
+                "是" if r["overridden"] else "",
+                "；".join(r["reasons"] or []),
+                _pct(r["schedule_index"]),
+                _pct(r["spend_index"]),
+                _pct(r["kpi_index"]),
+                r["fiscal_budget"],
+                r["self_budget"],
+                str(r["start_on"]),
+                str(r["end_on"]),
+            ]
+            for r in rows.iter_rows(named=True)
+        ],
+    )
     for key, title in ROLLUPS:
         roll = service.rollups(service.Board(b.today, service.filtered(b, **{**f, "light": ""})), key)
-        _sheet(book, title, [title[1:], "项目数", "绿灯", "黄灯", "红灯", "灰灯", "里程碑进度（合计）", "资金支出/计划（合计）",
-                             "绩效完成度（合计）", "汇总灯色"],
-               [[names.get(r[key], r[key]) if key == "region_code" else PROJECT_TYPES.get(r[key], r[key]),
-                 r["projects"], r["n_green"], r["n_yellow"], r["n_red"], r["n_grey"], _pct(r["schedule_index"]),
-                 _pct(r["spend_index"]), _pct(r["kpi_index"]), LIGHT_LABELS[r["light"]]]
-                for r in roll.iter_rows(named=True)])
-    alerts = service.alerts(ctx.session, actor=ctx.actor, b=service.Board(b.today, rows), since=month_start(b.today))
-    _sheet(book, "本月预警", ["日期", "项目编号", "项目名称", "地区", "灯色", "原因"],
-           [[str(r["on"]), r["code"], r["name"], names.get(r["region_code"], r["region_code"]), LIGHT_LABELS[r["light"]],
-             "；".join(r["reasons"] or [])] for r in alerts.iter_rows(named=True)])
+        _sheet(
+            book,
+            title,
+            [
+                title[1:],
+                "项目数",
+                "绿灯",
+                "黄灯",
+                "红灯",
+                "灰灯",
+                "里程碑进度（合计）",
+                "资金支出/计划（合计）",
+                "绩效完成度（合计）",
+                "汇总灯色",
+            ],
+            [
+                [
+                    names.get(r[key], r[key]) if key == "region_code" else PROJECT_TYPES.get(r[key], r[key]),
+                    r["projects"],
+                    r["n_green"],
+                    r["n_yellow"],
+                    r["n_red"],
+                    r["n_grey"],
+                    _pct(r["schedule_index"]),
+                    _pct(r["spend_index"]),
+                    _pct(r["kpi_index"]),
+                    LIGHT_LABELS[r["light"]],
+                ]
+                for r in roll.iter_rows(named=True)
+            ],
+        )
+    alerts = service.alerts(
+        ctx.session, actor=ctx.actor, b=service.Board(b.today, rows), since=month_start(b.today)
+    )
+    _sheet(
+        book,
+        "本月预警",
+        ["日期", "项目编号", "项目名称", "地区", "灯色", "原因"],
+        [
+            [
+                str(r["on"]),
+                r["code"],
+                r["name"],
+                names.get(r["region_code"], r["region_code"]),
+                LIGHT_LABELS[r["light"]],
+                "；".join(r["reasons"] or []),
+            ]
+            for r in alerts.iter_rows(named=True)
+        ],
+    )
     book.close()
-    return attachment(buf.getvalue(), f'重点项目-{b.today}.xlsx')
+    return attachment(buf.getvalue(), f"重点项目-{b.today}.xlsx")
 
 
 def _detail_page(ctx: Ctx, project_id: int, problems: list[str] | None = None, status: int = 200) -> Response:
@@ -133,11 +252,22 @@ def _detail_page(ctx: Ctx, project_id: int, problems: list[str] | None = None, s
         return out
 
     can_override = ctx.actor.role in (Role.admin, Role.district)
-    return render(ctx.request, "projects/detail.html", status_code=status, d=d, p=d["project"], s=d["status"],
-                  timeline=service.timeline(d), lights=LIGHT_LABELS, types=PROJECT_TYPES,
-                  names=region_names(ctx.session), thresholds=DEFAULT, can_override=can_override,
-                  problems=problems or [], money={"plan": cumulative(plan), "spent": cumulative(spent),
-                                                  "today": d["today"].isoformat()})
+    return render(
+        ctx.request,
+        "projects/detail.html",
+        status_code=status,
+        d=d,
+        p=d["project"],
+        s=d["status"],
+        timeline=service.timeline(d),
+        lights=LIGHT_LABELS,
+        types=PROJECT_TYPES,
+        names=region_names(ctx.session),
+        thresholds=DEFAULT,
+        can_override=can_override,
+        problems=problems or [],
+        money={"plan": cumulative(plan), "spent": cumulative(spent), "today": d["today"].isoformat()},
+    )
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
@@ -153,9 +283,14 @@ async def override_post(project_id: int, request: Request, ctx: Ctx = Depends(pa
         if form.get("action") == "revoke":
             service.revoke_override(ctx.session, actor=ctx.actor, project_id=project_id)
         else:
-            service.set_override(ctx.session, actor=ctx.actor, project_id=project_id,
-                                 light=str(form.get("light", "")), note=str(form.get("note", "")),
-                                 expires_on=str(form.get("expires_on", "")))
+            service.set_override(
+                ctx.session,
+                actor=ctx.actor,
+                project_id=project_id,
+                light=str(form.get("light", "")),
+                note=str(form.get("note", "")),
+                expires_on=str(form.get("expires_on", "")),
+            )
     except InvalidInput as exc:
         ctx.session.rollback()
         return _detail_page(ctx, project_id, [p.message for p in exc.problems], status=422)
@@ -170,7 +305,9 @@ def _importer(ctx: Ctx) -> None:
 @router.get("/projects-import", response_class=HTMLResponse)
 def import_page(ctx: Ctx = Depends(page_ctx)) -> Response:
     _importer(ctx)
-    return render(ctx.request, "projects/import.html", problems=[], loaded=ctx.request.query_params.get("loaded", ""))
+    return render(
+        ctx.request, "projects/import.html", problems=[], loaded=ctx.request.query_params.get("loaded", "")
+    )
 
 
 @router.get("/projects-import/{kind}.xlsx")
@@ -185,8 +322,14 @@ def import_download(kind: str, ctx: Ctx = Depends(page_ctx)) -> Response:
 async def import_upload_page(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     _importer(ctx)
     return await import_upload(
-        request, ctx, run=lambda content, filename: sheet.import_workbook(ctx.session, actor=ctx.actor,
-                                                                          content=content, filename=filename),
-        done="/projects-import", missing="请选择要上传的项目文件（.xlsx）",
-        page=lambda problems: render(ctx.request, "projects/import.html", status_code=422, problems=problems,
-                                     loaded=""))
+        request,
+        ctx,
+        run=lambda content, filename: sheet.import_workbook(
+            ctx.session, actor=ctx.actor, content=content, filename=filename
+        ),
+        done="/projects-import",
+        missing="请选择要上传的项目文件（.xlsx）",
+        page=lambda problems: render(
+            ctx.request, "projects/import.html", status_code=422, problems=problems, loaded=""
+        ),
+    )

@@ -26,22 +26,54 @@ from kechuang.regions.models import Region
 from kechuang.workbook import cell_problem, parse_date, read_sheets
 
 SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
-    "项目": (("code", "项目编号"), ("name", "项目名称"), ("type", "项目类型"), ("owner_uscc", "承担单位统一社会信用代码"),
-           ("owner_name", "承担单位名称"), ("partners", "合作单位"), ("region", "地区"), ("node", "产业链节点编号"),
-           ("item", "攻关的关键环节"), ("fiscal_budget", "财政资金（元）"), ("self_budget", "自筹资金（元）"),
-           ("start_on", "开始日期"), ("end_on", "结束日期")),
-    "里程碑": (("code", "项目编号"), ("name", "里程碑"), ("planned_on", "计划日期"), ("actual_on", "完成日期"),
-            ("weight", "权重"), ("evidence", "佐证材料")),
-    "资金": (("code", "项目编号"), ("kind", "类别"), ("source", "资金来源"), ("on", "日期"), ("amount", "金额（元）")),
-    "绩效指标": (("code", "项目编号"), ("name", "指标"), ("unit", "单位"), ("target", "目标值"), ("actual", "实际值"),
-             ("due_on", "考核日期"), ("direction", "方向")),
+    "项目": (
+        ("code", "项目编号"),
+        ("name", "项目名称"),
+        ("type", "项目类型"),
+        ("owner_uscc", "承担单位统一社会信用代码"),
+        ("owner_name", "承担单位名称"),
+        ("partners", "合作单位"),
+        ("region", "地区"),
+        ("node", "产业链节点编号"),
+        ("item", "攻关的关键环节"),
+        ("fiscal_budget", "财政资金（元）"),
+        ("self_budget", "自筹资金（元）"),
+        ("start_on", "开始日期"),
+        ("end_on", "结束日期"),
+    ),
+    "里程碑": (
+        ("code", "项目编号"),
+        ("name", "里程碑"),
+        ("planned_on", "计划日期"),
+        ("actual_on", "完成日期"),
+        ("weight", "权重"),
+        ("evidence", "佐证材料"),
+    ),
+    "资金": (
+        ("code", "项目编号"),
+        ("kind", "类别"),
+        ("source", "资金来源"),
+        ("on", "日期"),
+        ("amount", "金额（元）"),
+    ),
+    "绩效指标": (
+        ("code", "项目编号"),
+        ("name", "指标"),
+        ("unit", "单位"),
+        ("target", "目标值"),
+        ("actual", "实际值"),
+        ("due_on", "考核日期"),
+        ("direction", "方向"),
+    ),
     "报告": (("code", "项目编号"), ("name", "报告"), ("due_on", "应交日期"), ("submitted_on", "提交日期")),
 }
 KINDS = {"计划": "plan", "实际": "actual"}
 SOURCES = {"财政": "fiscal", "自筹": "self"}
 DIRECTIONS = {"不低于": 1, "不高于": -1}
 HELP = {
-    "项目": "项目编号唯一；类型：" + "、".join(PROJECT_TYPES.values()) + "；地区填名称或代码；产业链节点编号见图谱维护页；金额单位：元",
+    "项目": "项目编号唯一；类型："
+    + "、".join(PROJECT_TYPES.values())
+    + "；地区填名称或代码；产业链节点编号见图谱维护页；金额单位：元",
     "里程碑": "每个项目的里程碑整体替换；完成日期留空表示未完成；权重默认 1",
     "资金": "类别：计划 / 实际；资金来源：财政 / 自筹；每个项目的资金行整体替换",
     "绩效指标": "方向：不低于（默认）/ 不高于；实际值留空表示尚未填报",
@@ -72,38 +104,89 @@ def _num(value: float | None) -> Any:
 
 def workbook(session: Session, *, actor: Actor, empty: bool = False) -> bytes:
     """The projects the actor may see in the import layout (or an empty template)."""
-    projects = [] if empty else list(session.scalars(select(Project).where(scope_clause(actor, Project))
-                                                     .order_by(Project.code)))
+    projects = (
+        []
+        if empty
+        else list(session.scalars(select(Project).where(scope_clause(actor, Project)).order_by(Project.code)))
+    )
     ids = [p.id for p in projects]
     regions = {r.code: r.name for r in session.scalars(select(Region))}
-    ents = dict(session.execute(select(Enterprise.id, Enterprise.uscc).where(
-        Enterprise.id.in_([p.owner_enterprise_id for p in projects if p.owner_enterprise_id]))).all())
+    ents = dict(
+        session.execute(
+            select(Enterprise.id, Enterprise.uscc).where(
+                Enterprise.id.in_([p.owner_enterprise_id for p in projects if p.owner_enterprise_id])
+            )
+        ).all()
+    )
     nodes = dict(session.execute(select(ChainNode.id, ChainNode.code)).all())
     items = dict(session.execute(select(NodeItem.id, NodeItem.name)).all())
     code = {p.id: p.code for p in projects}
     type_names = PROJECT_TYPES
 
     def children(model: Any, order: Any) -> list[Any]:
-        return list(session.scalars(select(model).where(model.project_id.in_(ids)).order_by(model.project_id, order)))
+        return list(
+            session.scalars(select(model).where(model.project_id.in_(ids)).order_by(model.project_id, order))
+        )
 
     rows: dict[str, list[list[Any]]] = {
-        "项目": [[p.code, p.name, type_names.get(p.type, p.type), ents.get(p.owner_enterprise_id, ""), p.owner_name,
-                p.partners.replace("|", "、"), regions.get(p.region_code, p.region_code), nodes.get(p.node_id, ""),
-                items.get(p.item_id, "") if p.item_id else "", p.fiscal_budget, p.self_budget, _d(p.start_on),
-                _d(p.end_on)] for p in projects],
-        "里程碑": [[code[m.project_id], m.name, _d(m.planned_on), _d(m.actual_on), _num(m.weight), m.evidence]
-                for m in children(Milestone, Milestone.planned_on)],
-        "资金": [[code[f.project_id], "计划" if f.kind == "plan" else "实际", "财政" if f.source == "fiscal" else "自筹",
-                _d(f.on), f.amount] for f in children(Fund, Fund.on)],
-        "绩效指标": [[code[k.project_id], k.name, k.unit, _num(k.target), _num(k.actual), _d(k.due_on),
-                  "不低于" if k.direction > 0 else "不高于"] for k in children(Kpi, Kpi.due_on)],
-        "报告": [[code[r.project_id], r.name, _d(r.due_on), _d(r.submitted_on)] for r in children(Report, Report.due_on)],
+        "项目": [
+            [
+                p.code,
+                p.name,
+                type_names.get(p.type, p.type),
+                ents.get(p.owner_enterprise_id, ""),
+                p.owner_name,
+                p.partners.replace("|", "、"),
+                regions.get(p.region_code, p.region_code),
+                nodes.get(p.node_id, ""),
+                items.get(p.item_id, "") if p.item_id else "",
+                p.fiscal_budget,
+                p.self_budget,
+                _d(p.start_on),
+                _d(p.end_on),
+            ]
+            for p in projects
+        ],
+        "里程碑": [
+            [code[m.project_id], m.name, _d(m.planned_on), _d(m.actual_on), _num(m.weight), m.evidence]
+            for m in children(Milestone, Milestone.planned_on)
+        ],
+        "资金": [
+            [
+                code[f.project_id],
+                "计划" if f.kind == "plan" else "实际",
+                "财政" if f.source == "fiscal" else "自筹",
+                _d(f.on),
+                f.amount,
+            ]
+            for f in children(Fund, Fund.on)
+        ],
+        "绩效指标": [
+            [
+                code[k.project_id],
+                k.name,
+                k.unit,
+                _num(k.target),
+                _num(k.actual),
+                _d(k.due_on),
+                "不低于" if k.direction > 0 else "不高于",
+            ]
+            for k in children(Kpi, Kpi.due_on)
+        ],
+        "报告": [
+            [code[r.project_id], r.name, _d(r.due_on), _d(r.submitted_on)]
+            for r in children(Report, Report.due_on)
+        ],
     }
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf)
     bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
-    lists = {("项目", "type"): list(type_names.values()), ("资金", "kind"): list(KINDS), ("资金", "source"): list(SOURCES),
-             ("绩效指标", "direction"): list(DIRECTIONS)}
+    lists = {
+        ("项目", "type"): list(type_names.values()),
+        ("资金", "kind"): list(KINDS),
+        ("资金", "source"): list(SOURCES),
+        ("绩效指标", "direction"): list(DIRECTIONS),
+    }
     for sheet, cols in SHEETS.items():
         ws = book.add_worksheet(sheet)
         ws.write_row(0, 0, [h for _, h in cols], bold)
@@ -111,7 +194,9 @@ def workbook(session: Session, *, actor: Actor, empty: bool = False) -> bytes:
             ws.write_row(r, 0, values)
         for c, (field, _) in enumerate(cols):
             if (sheet, field) in lists:
-                ws.data_validation(1, c, len(rows[sheet]) + 2000, c, {"validate": "list", "source": lists[(sheet, field)]})
+                ws.data_validation(
+                    1, c, len(rows[sheet]) + 2000, c, {"validate": "list", "source": lists[(sheet, field)]}
+                )
         ws.write_comment(0, 0, HELP[sheet])
         ws.set_column(0, len(cols) - 1, 16)
         ws.set_column(1, 1, 36)
@@ -132,10 +217,19 @@ def import_workbook(session: Session, *, actor: Actor, content: bytes, filename:
     regions = {r.code: r for r in session.scalars(select(Region))}
     region_by_name = {r.name: r.code for r in regions.values()}
     types = {v: k for k, v in PROJECT_TYPES.items()} | {k: k for k in PROJECT_TYPES}
-    ents = dict(session.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.uscc.in_(
-        sorted({r["owner_uscc"].upper() for r in sheets["项目"] if r["owner_uscc"]})))).all())
+    ents = dict(
+        session.execute(
+            select(Enterprise.uscc, Enterprise.id).where(
+                Enterprise.uscc.in_(
+                    sorted({r["owner_uscc"].upper() for r in sheets["项目"] if r["owner_uscc"]})
+                )
+            )
+        ).all()
+    )
     nodes = dict(session.execute(select(ChainNode.code, ChainNode.id)).all())
-    items = {(n, name): i for i, n, name in session.execute(select(NodeItem.id, NodeItem.node_id, NodeItem.name))}
+    items = {
+        (n, name): i for i, n, name in session.execute(select(NodeItem.id, NodeItem.node_id, NodeItem.name))
+    }
 
     def date_of(rec: dict[str, Any], field: str, sheet: str, required: bool) -> date | None:
         if not rec[field]:
@@ -148,8 +242,15 @@ def import_workbook(session: Session, *, actor: Actor, content: bytes, filename:
             bad(rec, field, "日期，如 2025-03-31", sheet)
             return None
 
-    def number(rec: dict[str, Any], field: str, sheet: str, *, required: bool, integer: bool = False,
-               positive: bool = False) -> float | None:
+    def number(
+        rec: dict[str, Any],
+        field: str,
+        sheet: str,
+        *,
+        required: bool,
+        integer: bool = False,
+        positive: bool = False,
+    ) -> float | None:
         raw = rec[field].replace(",", "").replace("，", "")
         if not raw:
             if required:
@@ -170,9 +271,16 @@ def import_workbook(session: Session, *, actor: Actor, content: bytes, filename:
 
     wanted: dict[str, dict[str, Any]] = {}
     for r in sheets["项目"]:
-        values: dict[str, Any] = {"code": r["code"], "name": r["name"], "owner_name": r["owner_name"],
-                                  "partners": "|".join(p.strip() for p in r["partners"].replace("，", "、")
-                                                       .replace(",", "、").split("、") if p.strip())}
+        values: dict[str, Any] = {
+            "code": r["code"],
+            "name": r["name"],
+            "owner_name": r["owner_name"],
+            "partners": "|".join(
+                p.strip()
+                for p in r["partners"].replace("，", "、").replace(",", "、").split("、")
+                if p.strip()
+            ),
+        }
         if not r["code"]:
             bad(r, "code", "项目编号（如 YZ2025GJ001）", "项目")
         elif r["code"] in wanted:
@@ -226,32 +334,46 @@ def import_workbook(session: Session, *, actor: Actor, content: bytes, filename:
                 bad(r, "code", "“项目”工作表中列出的项目编号", sheet)
                 continue
             if sheet == "里程碑":
-                v = {"name": r["name"], "planned_on": date_of(r, "planned_on", sheet, True),
-                     "actual_on": date_of(r, "actual_on", sheet, False),
-                     "weight": number(r, "weight", sheet, required=False, positive=True) or 1.0,
-                     "evidence": r["evidence"]}
+                v = {
+                    "name": r["name"],
+                    "planned_on": date_of(r, "planned_on", sheet, True),
+                    "actual_on": date_of(r, "actual_on", sheet, False),
+                    "weight": number(r, "weight", sheet, required=False, positive=True) or 1.0,
+                    "evidence": r["evidence"],
+                }
                 if not r["name"]:
                     bad(r, "name", "里程碑名称", sheet)
             elif sheet == "资金":
-                v = {"kind": KINDS.get(r["kind"]), "source": SOURCES.get(r["source"] or "财政"),
-                     "on": date_of(r, "on", sheet, True), "amount": number(r, "amount", sheet, required=True, integer=True)}
+                v = {
+                    "kind": KINDS.get(r["kind"]),
+                    "source": SOURCES.get(r["source"] or "财政"),
+                    "on": date_of(r, "on", sheet, True),
+                    "amount": number(r, "amount", sheet, required=True, integer=True),
+                }
                 if v["kind"] is None:
                     bad(r, "kind", "计划或实际", sheet)
                 if v["source"] is None:
                     bad(r, "source", "财政或自筹", sheet)
                 v["amount"] = int(v["amount"] or 0)
             elif sheet == "绩效指标":
-                v = {"name": r["name"], "unit": r["unit"],
-                     "target": number(r, "target", sheet, required=True, positive=True),
-                     "actual": number(r, "actual", sheet, required=False), "due_on": date_of(r, "due_on", sheet, True),
-                     "direction": DIRECTIONS.get(r["direction"] or "不低于")}
+                v = {
+                    "name": r["name"],
+                    "unit": r["unit"],
+                    "target": number(r, "target", sheet, required=True, positive=True),
+                    "actual": number(r, "actual", sheet, required=False),
+                    "due_on": date_of(r, "due_on", sheet, True),
+                    "direction": DIRECTIONS.get(r["direction"] or "不低于"),
+                }
                 if not r["name"]:
                     bad(r, "name", "指标名称", sheet)
                 if v["direction"] is None:
                     bad(r, "direction", "不低于或不高于", sheet)
             else:
-                v = {"name": r["name"], "due_on": date_of(r, "due_on", sheet, True),
-                     "submitted_on": date_of(r, "submitted_on", sheet, False)}
+                v = {
+                    "name": r["name"],
+                    "due_on": date_of(r, "due_on", sheet, True),
+                    "submitted_on": date_of(r, "submitted_on", sheet, False),
+                }
                 if not r["name"]:
                     bad(r, "name", "报告名称", sheet)
             kids[r["code"]][sheet].append(v)
@@ -260,14 +382,22 @@ def import_workbook(session: Session, *, actor: Actor, content: bytes, filename:
     return _write(session, actor, filename, wanted, existing, kids)
 
 
-MODELS = {"里程碑": (Milestone, ("name", "planned_on", "actual_on", "weight", "evidence")),
-          "资金": (Fund, ("kind", "source", "on", "amount")),
-          "绩效指标": (Kpi, ("name", "unit", "target", "actual", "due_on", "direction")),
-          "报告": (Report, ("name", "due_on", "submitted_on"))}
+MODELS = {
+    "里程碑": (Milestone, ("name", "planned_on", "actual_on", "weight", "evidence")),
+    "资金": (Fund, ("kind", "source", "on", "amount")),
+    "绩效指标": (Kpi, ("name", "unit", "target", "actual", "due_on", "direction")),
+    "报告": (Report, ("name", "due_on", "submitted_on")),
+}
 
 
-def _write(session: Session, actor: Actor, filename: str, wanted: dict[str, dict[str, Any]],
-           existing: dict[str, Project], kids: dict[str, dict[str, list[dict[str, Any]]]]) -> ImportResult:
+def _write(
+    session: Session,
+    actor: Actor,
+    filename: str,
+    wanted: dict[str, dict[str, Any]],
+    existing: dict[str, Project],
+    kids: dict[str, dict[str, list[dict[str, Any]]]],
+) -> ImportResult:
     result = ImportResult()
     for code, values in wanted.items():
         project = existing.get(code)
@@ -282,7 +412,9 @@ def _write(session: Session, actor: Actor, filename: str, wanted: dict[str, dict
                     setattr(project, key, value)
                     changed = True
         for sheet, (model, fields) in MODELS.items():
-            old = list(session.scalars(select(model).where(model.project_id == project.id).order_by(model.id)))
+            old = list(
+                session.scalars(select(model).where(model.project_id == project.id).order_by(model.id))
+            )
             old_rows = [tuple(getattr(obj, f) for f in fields) for obj in old]
             new_rows = [tuple(v[f] for f in fields) for v in kids[code][sheet]]
             if sorted(map(str, old_rows)) == sorted(map(str, new_rows)):
@@ -300,6 +432,12 @@ def _write(session: Session, actor: Actor, filename: str, wanted: dict[str, dict
         else:
             result.unchanged += 1
     session.flush()
-    audit.record(session, actor, entity="projects", action="import", entity_id=filename,
-                 summary=f"导入重点项目 {filename}：新增 {result.created}、修改 {result.updated}、未变 {result.unchanged}")
+    audit.record(
+        session,
+        actor,
+        entity="projects",
+        action="import",
+        entity_id=filename,
+        summary=f"导入重点项目 {filename}：新增 {result.created}、修改 {result.updated}、未变 {result.unchanged}",
+    )
     return result

@@ -86,42 +86,76 @@ def quantities(f: ProjectFrames, today: date) -> pl.DataFrame:
         pl.col("weight").filter(done).sum().alias("done_weight"),
         pl.col("weight").filter(due).sum().alias("due_weight"),
         late.max().alias("milestone_overdue_days"),
-        (due & ~done).sum().alias("milestones_overdue"))
-    plan = f.plan.filter(pl.col("date") <= day).group_by("project_id").agg(
-        pl.col("amount").cast(pl.Float64).sum().alias("planned_to_date"))
-    spent = f.spent.filter(pl.col("date") <= day).group_by("project_id").agg(
-        pl.col("amount").cast(pl.Float64).sum().alias("spent_to_date"))
-    ratio = pl.when(pl.col("direction") < 0).then(pl.col("target") / pl.col("actual")) \
+        (due & ~done).sum().alias("milestones_overdue"),
+    )
+    plan = (
+        f.plan.filter(pl.col("date") <= day)
+        .group_by("project_id")
+        .agg(pl.col("amount").cast(pl.Float64).sum().alias("planned_to_date"))
+    )
+    spent = (
+        f.spent.filter(pl.col("date") <= day)
+        .group_by("project_id")
+        .agg(pl.col("amount").cast(pl.Float64).sum().alias("spent_to_date"))
+    )
+    ratio = (
+        pl.when(pl.col("direction") < 0)
+        .then(pl.col("target") / pl.col("actual"))
         .otherwise(pl.col("actual") / pl.col("target"))
-    kp = (f.kpis.filter(pl.col("due") <= day)
-          .with_columns(pl.col("target", "actual").cast(pl.Float64))
-          .with_columns(pl.when(pl.col("actual").is_null() | (pl.col("target") <= 0)).then(0.0)
-                        .otherwise(ratio.clip(0, 1)).fill_nan(0.0).alias("attained"))
-          .group_by("project_id").agg(pl.col("attained").sum().alias("kpi_attained"),
-                                      pl.len().cast(pl.Float64).alias("kpis_due")))
+    )
+    kp = (
+        f.kpis.filter(pl.col("due") <= day)
+        .with_columns(pl.col("target", "actual").cast(pl.Float64))
+        .with_columns(
+            pl.when(pl.col("actual").is_null() | (pl.col("target") <= 0))
+            .then(0.0)
+            .otherwise(ratio.clip(0, 1))
+            .fill_nan(0.0)
+            .alias("attained")
+        )
+        .group_by("project_id")
+        .agg(pl.col("attained").sum().alias("kpi_attained"), pl.len().cast(pl.Float64).alias("kpis_due"))
+    )
     rep_due = pl.col("due") < day
     rep_missing = rep_due & pl.col("submitted").is_null()
     rp = f.reports.group_by("project_id").agg(
         pl.when(rep_missing).then((day - pl.col("due")).dt.total_days()).max().alias("report_overdue_days"),
-        rep_missing.sum().alias("reports_missing"))
+        rep_missing.sum().alias("reports_missing"),
+    )
     out = f.projects.select("project_id")
     for part in (ms, plan, spent, kp, rp):
         out = out.join(part, on="project_id", how="left")
     return out.with_columns(
-        pl.col("done_weight", "due_weight", "planned_to_date", "spent_to_date", "kpi_attained", "kpis_due")
-        .fill_null(0.0),
+        pl.col(
+            "done_weight", "due_weight", "planned_to_date", "spent_to_date", "kpi_attained", "kpis_due"
+        ).fill_null(0.0),
         pl.col("milestones_overdue", "reports_missing").fill_null(0).cast(pl.Int64),
-        pl.col("milestone_overdue_days", "report_overdue_days").cast(pl.Int64))
+        pl.col("milestone_overdue_days", "report_overdue_days").cast(pl.Int64),
+    )
 
 
 def _band(index: pl.Expr, t: Thresholds) -> pl.Expr:
-    return (pl.when(index.is_null()).then(pl.lit("grey")).when(index >= t.green).then(pl.lit("green"))
-            .when(index >= t.yellow).then(pl.lit("yellow")).otherwise(pl.lit("red")))
+    return (
+        pl.when(index.is_null())
+        .then(pl.lit("grey"))
+        .when(index >= t.green)
+        .then(pl.lit("green"))
+        .when(index >= t.yellow)
+        .then(pl.lit("yellow"))
+        .otherwise(pl.lit("red"))
+    )
 
 
 def _days(days: pl.Expr, yellow: int, red: int) -> pl.Expr:
-    return (pl.when(days.is_null()).then(pl.lit("grey")).when(days > red).then(pl.lit("red"))
-            .when(days > yellow).then(pl.lit("yellow")).otherwise(pl.lit("green")))
+    return (
+        pl.when(days.is_null())
+        .then(pl.lit("grey"))
+        .when(days > red)
+        .then(pl.lit("red"))
+        .when(days > yellow)
+        .then(pl.lit("yellow"))
+        .otherwise(pl.lit("green"))
+    )
 
 
 def _pct(expr: pl.Expr) -> pl.Expr:
@@ -136,15 +170,22 @@ def judge(q: pl.DataFrame, t: Thresholds = DEFAULT) -> pl.DataFrame:
     kpi = pl.when(pl.col("kpis_due") > 0).then(pl.col("kpi_attained") / pl.col("kpis_due"))
     out = q.with_columns(schedule.alias("schedule_index"), spend.alias("spend_index"), kpi.alias("kpi_index"))
     s, sp, k = pl.col("schedule_index"), pl.col("spend_index"), pl.col("kpi_index")
-    spend_light = (pl.when(sp.is_null()).then(pl.lit("grey"))
-                   .when(sp > t.overspend_red).then(pl.lit("red"))
-                   .when(sp > t.overspend_yellow).then(pl.lit("yellow"))
-                   .otherwise(_band(sp, t)))
+    spend_light = (
+        pl.when(sp.is_null())
+        .then(pl.lit("grey"))
+        .when(sp > t.overspend_red)
+        .then(pl.lit("red"))
+        .when(sp > t.overspend_yellow)
+        .then(pl.lit("yellow"))
+        .otherwise(_band(sp, t))
+    )
     lights = {
         "schedule_light": _band(s, t),
         "spend_light": spend_light,
         "kpi_light": _band(k, t),
-        "milestone_light": _days(pl.col("milestone_overdue_days"), t.milestone_yellow_days, t.milestone_red_days),
+        "milestone_light": _days(
+            pl.col("milestone_overdue_days"), t.milestone_yellow_days, t.milestone_red_days
+        ),
         "report_light": _days(pl.col("report_overdue_days"), t.report_yellow_days, t.report_red_days),
     }
     out = out.with_columns(*(e.alias(n) for n, e in lights.items()))
@@ -152,34 +193,56 @@ def judge(q: pl.DataFrame, t: Thresholds = DEFAULT) -> pl.DataFrame:
     g, y = f"{t.green:.0%}", f"{t.yellow:.0%}"
     reasons = [
         pl.when(pl.col("schedule_light").is_in(["yellow", "red"])).then(
-            pl.lit("里程碑进度 ") + _pct(s) + pl.lit(f"（应不低于 {g}）：已完成权重 ")
-            + pl.col("done_weight").round(1).cast(pl.String) + pl.lit("，到期权重 ")
-            + pl.col("due_weight").round(1).cast(pl.String)),
+            pl.lit("里程碑进度 ")
+            + _pct(s)
+            + pl.lit(f"（应不低于 {g}）：已完成权重 ")
+            + pl.col("done_weight").round(1).cast(pl.String)
+            + pl.lit("，到期权重 ")
+            + pl.col("due_weight").round(1).cast(pl.String)
+        ),
         pl.when(pl.col("spend_light").is_in(["yellow", "red"]) & (sp > t.overspend_yellow)).then(
-            pl.lit("资金支出超计划：已支出为计划的 ") + _pct(sp) + pl.lit(f"（超过 {t.overspend_yellow:.0%} 即预警）")),
+            pl.lit("资金支出超计划：已支出为计划的 ")
+            + _pct(sp)
+            + pl.lit(f"（超过 {t.overspend_yellow:.0%} 即预警）")
+        ),
         pl.when(pl.col("spend_light").is_in(["yellow", "red"]) & (sp < t.green)).then(
-            pl.lit("资金支出滞后：已支出为计划的 ") + _pct(sp) + pl.lit(f"（应不低于 {g}）")),
+            pl.lit("资金支出滞后：已支出为计划的 ") + _pct(sp) + pl.lit(f"（应不低于 {g}）")
+        ),
         pl.when(pl.col("kpi_light").is_in(["yellow", "red"])).then(
-            pl.lit("绩效指标完成度 ") + _pct(k) + pl.lit(f"（应不低于 {g}，低于 {y} 为红灯）")),
+            pl.lit("绩效指标完成度 ") + _pct(k) + pl.lit(f"（应不低于 {g}，低于 {y} 为红灯）")
+        ),
         pl.when(pl.col("milestone_light").is_in(["yellow", "red"])).then(
-            pl.col("milestones_overdue").cast(pl.String) + pl.lit(" 个里程碑逾期未完成，最长逾期 ")
+            pl.col("milestones_overdue").cast(pl.String)
+            + pl.lit(" 个里程碑逾期未完成，最长逾期 ")
             + pl.col("milestone_overdue_days").cast(pl.String)
-            + pl.lit(f" 天（超过 {t.milestone_yellow_days} 天黄灯、{t.milestone_red_days} 天红灯）")),
+            + pl.lit(f" 天（超过 {t.milestone_yellow_days} 天黄灯、{t.milestone_red_days} 天红灯）")
+        ),
         pl.when(pl.col("report_light").is_in(["yellow", "red"])).then(
-            pl.col("reports_missing").cast(pl.String) + pl.lit(" 份报告逾期未交，最长逾期 ")
+            pl.col("reports_missing").cast(pl.String)
+            + pl.lit(" 份报告逾期未交，最长逾期 ")
             + pl.col("report_overdue_days").cast(pl.String)
-            + pl.lit(f" 天（超过 {t.report_yellow_days} 天黄灯、{t.report_red_days} 天红灯）")),
+            + pl.lit(f" 天（超过 {t.report_yellow_days} 天黄灯、{t.report_red_days} 天红灯）")
+        ),
     ]
-    ok_text = pl.concat_str([
-        pl.when(s.is_not_null()).then(pl.lit("里程碑进度 ") + _pct(s)),
-        pl.when(sp.is_not_null()).then(pl.lit("资金支出为计划的 ") + _pct(sp)),
-        pl.when(k.is_not_null()).then(pl.lit("绩效指标完成度 ") + _pct(k))], separator="；", ignore_nulls=True)
+    ok_text = pl.concat_str(
+        [
+            pl.when(s.is_not_null()).then(pl.lit("里程碑进度 ") + _pct(s)),
+            pl.when(sp.is_not_null()).then(pl.lit("资金支出为计划的 ") + _pct(sp)),
+            pl.when(k.is_not_null()).then(pl.lit("绩效指标完成度 ") + _pct(k)),
+        ],
+        separator="；",
+        ignore_nulls=True,
+    )
     listed = pl.concat_list(reasons).list.drop_nulls()
     light = worst.replace_strict(dict(enumerate(LIGHTS)), return_dtype=pl.String)
     return out.with_columns(light.alias("light")).with_columns(
-        pl.when(pl.col("light") == "grey").then(pl.concat_list(pl.lit("尚未到考核节点：没有到期的里程碑、资金计划、绩效指标或报告")))
-        .when(pl.col("light") == "green").then(pl.concat_list(pl.lit("正常：") + ok_text))
-        .otherwise(listed).alias("reasons"))
+        pl.when(pl.col("light") == "grey")
+        .then(pl.concat_list(pl.lit("尚未到考核节点：没有到期的里程碑、资金计划、绩效指标或报告")))
+        .when(pl.col("light") == "green")
+        .then(pl.concat_list(pl.lit("正常：") + ok_text))
+        .otherwise(listed)
+        .alias("reasons")
+    )
 
 
 def statuses(f: ProjectFrames, today: date, t: Thresholds = DEFAULT) -> pl.DataFrame:
@@ -187,21 +250,40 @@ def statuses(f: ProjectFrames, today: date, t: Thresholds = DEFAULT) -> pl.DataF
     return judge(quantities(f, today), t)
 
 
-SUMMED = ("done_weight", "due_weight", "planned_to_date", "spent_to_date", "kpi_attained", "kpis_due",
-          "milestones_overdue", "reports_missing")
+SUMMED = (
+    "done_weight",
+    "due_weight",
+    "planned_to_date",
+    "spent_to_date",
+    "kpi_attained",
+    "kpis_due",
+    "milestones_overdue",
+    "reports_missing",
+)
 
 
 def rollup(q: pl.DataFrame, by: str | list[str], t: Thresholds = DEFAULT) -> pl.DataFrame:
     """Roll-up by a grouping column: the same indices over the summed quantities (never an average of
     colours), the largest overdue days, and the count of projects per light."""
-    counts = q.group_by(by).agg(pl.len().alias("projects"),
-                                *((pl.col("light") == k).sum().alias(f"n_{k}") for k in LIGHTS)) \
-        if "light" in q.columns else None
+    counts = (
+        q.group_by(by).agg(
+            pl.len().alias("projects"), *((pl.col("light") == k).sum().alias(f"n_{k}") for k in LIGHTS)
+        )
+        if "light" in q.columns
+        else None
+    )
     # the group's light comes from the indices over its sums; overdue days are per project, so the
     # group shows its worst case beside the light instead of letting one project colour the group
-    sums = q.group_by(by).agg(*(pl.col(c).sum() for c in SUMMED),
-                              pl.col("milestone_overdue_days").max().alias("max_milestone_overdue_days"),
-                              pl.col("report_overdue_days").max().alias("max_report_overdue_days"))
-    out = judge(sums.with_columns(pl.lit(None, dtype=pl.Int64).alias("milestone_overdue_days"),
-                                  pl.lit(None, dtype=pl.Int64).alias("report_overdue_days")), t)
+    sums = q.group_by(by).agg(
+        *(pl.col(c).sum() for c in SUMMED),
+        pl.col("milestone_overdue_days").max().alias("max_milestone_overdue_days"),
+        pl.col("report_overdue_days").max().alias("max_report_overdue_days"),
+    )
+    out = judge(
+        sums.with_columns(
+            pl.lit(None, dtype=pl.Int64).alias("milestone_overdue_days"),
+            pl.lit(None, dtype=pl.Int64).alias("report_overdue_days"),
+        ),
+        t,
+    )
     return out.join(counts, on=by, how="left") if counts is not None else out

@@ -22,19 +22,63 @@ from kechuang.rules.programmes import PROGRAMMES, Criterion, Programme, build
 from kechuang.rules.record import Facts, part, quantity, truth
 from kechuang.units import format_percent, format_yuan
 
-YEAR_FIELDS = ("sales_revenue", "operating_revenue", "main_business_revenue", "rd_expense", "rd_expense_domestic",
-               "high_tech_revenue", "total_cost", "total_income", "total_assets", "total_liabilities", "profit")
+YEAR_FIELDS = (
+    "sales_revenue",
+    "operating_revenue",
+    "main_business_revenue",
+    "rd_expense",
+    "rd_expense_domestic",
+    "high_tech_revenue",
+    "total_cost",
+    "total_income",
+    "total_assets",
+    "total_liabilities",
+    "profit",
+)
 SIGNED_YEAR_FIELDS = {"profit"}
 COUNTS = ("employees", "tech_staff", "rd_staff", "niche_years", "market_rank")
 MONEY = ("equity_financing_2y", "equity_financing_3y", "valuation_usd")
-FLAGS = ("in_priority_field", "strategic_emerging", "clean_record", "hnte_valid", "innovative_sme_valid",
-         "specialized_sme_valid", "listed", "quality_certified", "own_brand", "key_chain_link", "rd_institution")
+FLAGS = (
+    "in_priority_field",
+    "strategic_emerging",
+    "clean_record",
+    "hnte_valid",
+    "innovative_sme_valid",
+    "specialized_sme_valid",
+    "listed",
+    "quality_certified",
+    "own_brand",
+    "key_chain_link",
+    "rd_institution",
+)
 IP_FIELDS = ("class_i", "class_ii", "class_i_high_value", "class_i_self_developed")
 EXPERT_MAX = {"ip": 30, "conversion": 30, "rd_management": 20}
-DIRECT = ("national_award_top3_5y", "ministerial_rd_institution", "led_standard_5y", "sci_award_3y", "honour_valid",
-          "sci_award_rank_3y", "maker_china_500_3y", "national_award_top3_3y", "maker_china_50_3y")
-KNOWN = {"id", "name", "uscc", "registered_on", "years", "ip", "hnte_expert_scores", "direct", "market_share",
-         "specialized_score", *COUNTS, *MONEY, *FLAGS}
+DIRECT = (
+    "national_award_top3_5y",
+    "ministerial_rd_institution",
+    "led_standard_5y",
+    "sci_award_3y",
+    "honour_valid",
+    "sci_award_rank_3y",
+    "maker_china_500_3y",
+    "national_award_top3_3y",
+    "maker_china_50_3y",
+)
+KNOWN = {
+    "id",
+    "name",
+    "uscc",
+    "registered_on",
+    "years",
+    "ip",
+    "hnte_expert_scores",
+    "direct",
+    "market_share",
+    "specialized_score",
+    *COUNTS,
+    *MONEY,
+    *FLAGS,
+}
 STATUS = {True: "met", False: "not_met", None: "unknown"}
 
 
@@ -46,8 +90,16 @@ class Parsed:
     warnings: tuple[str, ...]
 
 
-def _number(value: Any, where: str, problems: list[Problem], index: int, *, integer: bool,
-            minimum: Fraction | None = Fraction(0), maximum: Fraction | None = None) -> Fraction | None:
+def _number(
+    value: Any,
+    where: str,
+    problems: list[Problem],
+    index: int,
+    *,
+    integer: bool,
+    minimum: Fraction | None = Fraction(0),
+    maximum: Fraction | None = None,
+) -> Fraction | None:
     if value is None:
         return None
     expected = "整数" if integer else "数值"
@@ -114,10 +166,17 @@ def parse_record(raw: Any, index: int, problems: list[Problem]) -> Parsed | None
         values[name] = _number(raw.get(name), name, problems, index, integer=True)
     for name in MONEY:
         values[name] = _number(raw.get(name), name, problems, index, integer=False)
-    values["market_share"] = _number(raw.get("market_share"), "market_share", problems, index, integer=False,
-                                     maximum=Fraction(1))
-    values["specialized_score"] = _number(raw.get("specialized_score"), "specialized_score", problems, index,
-                                          integer=False, maximum=Fraction(100))
+    values["market_share"] = _number(
+        raw.get("market_share"), "market_share", problems, index, integer=False, maximum=Fraction(1)
+    )
+    values["specialized_score"] = _number(
+        raw.get("specialized_score"),
+        "specialized_score",
+        problems,
+        index,
+        integer=False,
+        maximum=Fraction(100),
+    )
     for name in FLAGS:
         values[name] = _flag(raw.get(name), name, problems, index)
     ip = _object(raw.get("ip"), "ip", problems, index)
@@ -125,22 +184,38 @@ def parse_record(raw: Any, index: int, problems: list[Problem]) -> Parsed | None
         values[f"ip.{name}"] = _number(ip.get(name), f"ip.{name}", problems, index, integer=True)
     scores = _object(raw.get("hnte_expert_scores"), "hnte_expert_scores", problems, index)
     for name, top in EXPERT_MAX.items():
-        values[f"hnte_expert_scores.{name}"] = _number(scores.get(name), f"hnte_expert_scores.{name}", problems,
-                                                       index, integer=True, maximum=Fraction(top))
+        values[f"hnte_expert_scores.{name}"] = _number(
+            scores.get(name),
+            f"hnte_expert_scores.{name}",
+            problems,
+            index,
+            integer=True,
+            maximum=Fraction(top),
+        )
     direct = _object(raw.get("direct"), "direct", problems, index)
     for name in DIRECT:
         values[f"direct.{name}"] = _flag(direct.get(name), f"direct.{name}", problems, index)
     years: dict[int, dict[str, Fraction]] = {}
     for key, figures in _object(raw.get("years"), "years", problems, index).items():
         if not re.fullmatch(r"(19|20)\d\d", str(key)):
-            problems.append(Problem(f"years.{key}", "年度应为四位年份，如 \"2024\"", key, index))
+            problems.append(Problem(f"years.{key}", '年度应为四位年份，如 "2024"', key, index))
             continue
         row = _object(figures, f"years.{key}", problems, index)
         warnings += [f"未识别的字段 years.{key}.{name} 已忽略" for name in row if name not in YEAR_FIELDS]
         years[int(key)] = {
-            name: v for name in YEAR_FIELDS
-            if (v := _number(row.get(name), f"years.{key}.{name}", problems, index, integer=False,
-                             minimum=None if name in SIGNED_YEAR_FIELDS else Fraction(0))) is not None
+            name: v
+            for name in YEAR_FIELDS
+            if (
+                v := _number(
+                    row.get(name),
+                    f"years.{key}.{name}",
+                    problems,
+                    index,
+                    integer=False,
+                    minimum=None if name in SIGNED_YEAR_FIELDS else Fraction(0),
+                )
+            )
+            is not None
         }
     return Parsed(raw.get("id"), values, years, tuple(warnings))
 
@@ -188,7 +263,11 @@ def _gap(c: Criterion, cmp: E.Cmp, f: Facts) -> str:
             return f"{text}，还差 {max(people, 1)} 名（新增聘用）"
         if c.unit == "yuan":
             delta = cmp.right * d - n
-            return f"{text}，还差 {format_yuan(delta)}" if cmp.op in (">=", ">") else f"{text}，需减少 {format_yuan(-delta)}"
+            return (
+                f"{text}，还差 {format_yuan(delta)}"
+                if cmp.op in (">=", ">")
+                else f"{text}，需减少 {format_yuan(-delta)}"
+            )
         return text
     if isinstance(cmp.left, E.Growth | E.AvgGrowth):
         return text
@@ -205,17 +284,26 @@ def _display(c: Criterion, f: Facts, parts: dict[str, tuple[int, int]]) -> E.Cmp
     return None
 
 
-def _criterion(c: Criterion, f: Facts, parts: dict[str, tuple[int, int]],
-               part_missing: dict[str, set[str]]) -> tuple[dict[str, Any], str | None]:
+def _criterion(
+    c: Criterion, f: Facts, parts: dict[str, tuple[int, int]], part_missing: dict[str, set[str]]
+) -> tuple[dict[str, Any], str | None]:
     f.missing.clear()
     status = None if c.review else truth(c.test, f, parts)
     missing = set(f.missing)
-    used = c.test.parts if isinstance(c.test, E.ScoreAtLeast) else (
-        (c.test.part,) if isinstance(c.test, E.PartPositive) else ())
+    used = (
+        c.test.parts
+        if isinstance(c.test, E.ScoreAtLeast)
+        else ((c.test.part,) if isinstance(c.test, E.PartPositive) else ())
+    )
     for p in used:
         missing |= part_missing[p]
-    out: dict[str, Any] = {"key": c.key, "label": c.label, "status": STATUS[status], "required": c.required,
-                           "article": c.article}
+    out: dict[str, Any] = {
+        "key": c.key,
+        "label": c.label,
+        "status": STATUS[status],
+        "required": c.required,
+        "article": c.article,
+    }
     if isinstance(c.test, E.ScoreAtLeast):
         lo, hi = sum(parts[p][0] for p in c.test.parts), sum(parts[p][1] for p in c.test.parts)
         out["actual"] = lo if lo == hi else None
@@ -235,9 +323,13 @@ def _criterion(c: Criterion, f: Facts, parts: dict[str, tuple[int, int]],
     elif status is None:
         fields = sorted(missing)
         undecidable = "无法判定（数据不足或分母为0）"
-        out["note"] = ("缺少数据：" + "、".join(f"{field_label(x)}（{x}）" for x in fields)) if fields else undecidable
+        out["note"] = (
+            ("缺少数据：" + "、".join(f"{field_label(x)}（{x}）" for x in fields)) if fields else undecidable
+        )
         out["missing"] = fields
-        gap = f"{c.label}：" + (("缺少数据：" + "、".join(field_label(x) for x in fields)) if fields else undecidable)
+        gap = f"{c.label}：" + (
+            ("缺少数据：" + "、".join(field_label(x) for x in fields)) if fields else undecidable
+        )
     elif status is False:
         if isinstance(c.test, E.ScoreAtLeast):
             lo, hi = sum(parts[p][0] for p in c.test.parts), sum(parts[p][1] for p in c.test.parts)
@@ -293,11 +385,12 @@ def _kleene_any(values: list[bool | None]) -> bool | None:
     return True if True in values else (None if None in values else False)
 
 
-def decide(programme: Programme, verdicts: dict[str, bool | None], f: Facts,
-           parts: dict[str, tuple[int, int]]) -> tuple[bool | None, str | None]:
+def decide(
+    programme: Programme, verdicts: dict[str, bool | None], f: Facts, parts: dict[str, tuple[int, int]]
+) -> tuple[bool | None, str | None]:
     gates = _kleene_all([verdicts[k] for k in programme.gates])
     direct = [(name, truth(cond, f, parts)) for name, cond in programme.direct]
-    options = ([_kleene_all([verdicts[k] for k in programme.path])] if programme.path else [])
+    options = [_kleene_all([verdicts[k] for k in programme.path])] if programme.path else []
     options += [v for _, v in direct]
     alt = _kleene_any(options) if options else True
     status = _kleene_all([gates, alt])
@@ -314,15 +407,22 @@ def benefits(record: Parsed, as_of: date, hnte_status: bool | None) -> dict[str,
     figures = record.years.get(as_of.year - 1, {})
     rd, profit = figures.get("rd_expense"), figures.get("profit")
     out: dict[str, Any] = {"rule": doc.stamp(), "year": as_of.year - 1}
-    out["rd_super_deduction"] = None if rd is None else {
-        "extra_deduction": float(rd * doc.t("super_deduction")),
-        "tax_saved": float(rd * doc.t("super_deduction") * doc.t("standard_rate")),
-        "text": f"研发费用加计扣除约可少缴企业所得税 {format_yuan(rd * doc.t('super_deduction') * doc.t('standard_rate'))}",
-    }
+    out["rd_super_deduction"] = (
+        None
+        if rd is None
+        else {
+            "extra_deduction": float(rd * doc.t("super_deduction")),
+            "tax_saved": float(rd * doc.t("super_deduction") * doc.t("standard_rate")),
+            "text": f"研发费用加计扣除约可少缴企业所得税 {format_yuan(rd * doc.t('super_deduction') * doc.t('standard_rate'))}",
+        }
+    )
     holds = bool(record.values.get("hnte_valid")) or hnte_status is True
     if profit is not None and profit > 0 and holds:
         saved = profit * (doc.t("standard_rate") - doc.t("hnte_rate"))
-        out["hnte_rate"] = {"tax_saved": float(saved), "text": f"按15%税率约少缴企业所得税 {format_yuan(saved)}"}
+        out["hnte_rate"] = {
+            "tax_saved": float(saved),
+            "text": f"按15%税率约少缴企业所得税 {format_yuan(saved)}",
+        }
     return out
 
 
@@ -331,8 +431,12 @@ def assess(record: Parsed, as_of: date) -> dict[str, Any]:
     for name in PROGRAMMES:
         programs[name] = evaluate(build(in_force(name, as_of)), record, as_of)
     hnte = programs["hnte"]["status"]
-    out: dict[str, Any] = {"id": record.id, "as_of": as_of.isoformat(), "programs": programs,
-                           "benefits": benefits(record, as_of, {"met": True, "not_met": False}.get(hnte))}
+    out: dict[str, Any] = {
+        "id": record.id,
+        "as_of": as_of.isoformat(),
+        "programs": programs,
+        "benefits": benefits(record, as_of, {"met": True, "not_met": False}.get(hnte)),
+    }
     if record.warnings:
         out["warnings"] = list(record.warnings)
     return out

@@ -62,9 +62,15 @@ class RuleDoc:
 
     def stamp(self) -> dict[str, object]:
         """The rule identity every result carries."""
-        out: dict[str, object] = {"id": self.programme, "document": self.document, "version": self.version,
-                                  "effective_from": self.effective_from.isoformat(), "title": self.title,
-                                  "source": self.source, "file": self.file}
+        out: dict[str, object] = {
+            "id": self.programme,
+            "document": self.document,
+            "version": self.version,
+            "effective_from": self.effective_from.isoformat(),
+            "title": self.title,
+            "source": self.source,
+            "file": self.file,
+        }
         if self.effective_to:
             out["effective_to"] = self.effective_to.isoformat()
         if self.fallback:
@@ -80,7 +86,7 @@ class RuleFileError(ValueError):
 
 def _fraction(value: object, where: str) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise RuleFileError(f"{where}: 数值应写成整数或带引号的小数，如 \"0.05\"，实际为 {value!r}")
+        raise RuleFileError(f'{where}: 数值应写成整数或带引号的小数，如 "0.05"，实际为 {value!r}')
     try:
         return Fraction(value)
     except ValueError as exc:
@@ -91,8 +97,12 @@ def _parse(path: Path, raw: dict[str, object], base: RuleDoc | None) -> RuleDoc:
     where = path.name
     thresholds = dict(base.thresholds) if base else {}
     for key, spec in dict(raw.get("thresholds", {})).items():  # type: ignore[call-overload]
-        thresholds[key] = Threshold(key, _fraction(spec["value"], f"{where} thresholds.{key}"),
-                                    str(spec["article"]), str(spec["text"]))
+        thresholds[key] = Threshold(
+            key,
+            _fraction(spec["value"], f"{where} thresholds.{key}"),
+            str(spec["article"]),
+            str(spec["text"]),
+        )
     bands = dict(base.bands) if base else {}
     for key, spec in dict(raw.get("bands", {})).items():  # type: ignore[call-overload]
         rows = []
@@ -103,18 +113,32 @@ def _parse(path: Path, raw: dict[str, object], base: RuleDoc | None) -> RuleDoc:
         at_most = bool(spec.get("at_most", False))
         if [r[0] for r in rows] != sorted((r[0] for r in rows), reverse=not at_most):
             raise RuleFileError(f"{where} bands.{key}: 分档界限应{'从低到高' if at_most else '从高到低'}排列")
-        bands[key] = BandTable(key, tuple(rows), str(spec["article"]), str(spec["text"]),
-                               bool(spec.get("strict", False)), at_most)
+        bands[key] = BandTable(
+            key,
+            tuple(rows),
+            str(spec["article"]),
+            str(spec["text"]),
+            bool(spec.get("strict", False)),
+            at_most,
+        )
     try:
         return RuleDoc(
-            file=path.name, programme=str(raw["programme"]), name=str(raw["name"]), name_en=str(raw["name_en"]),
-            document=str(raw["document"]), title=str(raw["title"]), version=str(raw["version"]),
+            file=path.name,
+            programme=str(raw["programme"]),
+            name=str(raw["name"]),
+            name_en=str(raw["name_en"]),
+            document=str(raw["document"]),
+            title=str(raw["title"]),
+            version=str(raw["version"]),
             effective_from=raw["effective_from"],  # type: ignore[arg-type]
             effective_to=raw.get("effective_to"),  # type: ignore[arg-type]
-            source=str(raw["source"]), structure=str(raw.get("structure", base.structure if base else "")),
-            note=str(raw.get("note", "")), local=bool(raw.get("local", False)),
+            source=str(raw["source"]),
+            structure=str(raw.get("structure", base.structure if base else "")),
+            note=str(raw.get("note", "")),
+            local=bool(raw.get("local", False)),
             fallback={k: str(v) for k, v in dict(raw.get("fallback", {})).items()},  # type: ignore[call-overload]
-            thresholds=thresholds, bands=bands,
+            thresholds=thresholds,
+            bands=bands,
         )
     except KeyError as exc:
         raise RuleFileError(f"{where}: 缺少必填项 {exc.args[0]}") from exc
@@ -123,7 +147,9 @@ def _parse(path: Path, raw: dict[str, object], base: RuleDoc | None) -> RuleDoc:
 @cache
 def load(directory: Path = DATA) -> tuple[RuleDoc, ...]:
     """Every rule document in ``directory``, parsed and checked (inherited files after their base)."""
-    raws = {p.stem: (p, tomllib.loads(p.read_text(encoding="utf-8"))) for p in sorted(directory.glob("*.toml"))}
+    raws = {
+        p.stem: (p, tomllib.loads(p.read_text(encoding="utf-8"))) for p in sorted(directory.glob("*.toml"))
+    }
     docs: dict[str, RuleDoc] = {}
 
     def get(stem: str) -> RuleDoc:

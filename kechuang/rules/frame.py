@@ -20,7 +20,10 @@ from kechuang.rules.programmes import Programme
 
 I128 = pl.Int128
 DECIMAL = pl.Decimal(38, 12)
-DECIMAL_FIELDS = {"market_share", "specialized_score"}  # fractional record fields; everything else is integral
+DECIMAL_FIELDS = {
+    "market_share",
+    "specialized_score",
+}  # fractional record fields; everything else is integral
 
 
 def fig_column(name: str, back: int) -> str:
@@ -48,7 +51,8 @@ class Compiler:
         if isinstance(node, E.Fig):
             if node.name == "net_assets":
                 return self.col(fig_column("total_assets", node.back)) - self.col(
-                    fig_column("total_liabilities", node.back))
+                    fig_column("total_liabilities", node.back)
+                )
             return self.col(fig_column(node.name, node.back))
         if isinstance(node, E.Coalesce):
             return pl.coalesce([self.num(i) for i in node.items])
@@ -59,14 +63,21 @@ class Compiler:
         if isinstance(node, E.AgeYears):
             reg = self.col("registered_on", pl.Date)
             today = self.as_of.month * 100 + self.as_of.day
-            before = ((reg.dt.month().cast(pl.Int32) * 100 + reg.dt.day().cast(pl.Int32)) > today).cast(pl.Int32)
+            before = ((reg.dt.month().cast(pl.Int32) * 100 + reg.dt.day().cast(pl.Int32)) > today).cast(
+                pl.Int32
+            )
             return (pl.lit(self.as_of.year) - reg.dt.year().cast(pl.Int32) - before).cast(I128)
         raise TypeError(node)
 
     @staticmethod
     def _op(left: pl.Expr, op: str, right: pl.Expr) -> pl.Expr:
-        return {">=": left >= right, ">": left > right, "<=": left <= right, "<": left < right,
-                "==": left == right}[op]
+        return {
+            ">=": left >= right,
+            ">": left > right,
+            "<=": left <= right,
+            "<": left < right,
+            "==": left == right,
+        }[op]
 
     def compare(self, node: E.Cmp) -> pl.Expr:
         p, q = node.right.numerator, node.right.denominator
@@ -81,15 +92,26 @@ class Compiler:
         if isinstance(left, E.AvgGrowth):
             a, b, c = (self.num(E.Fig(left.name, back)) for back in (2, 1, 0))
             zero = Fraction(0)
-            at_zero = {">=": zero >= node.right, ">": zero > node.right, "<=": zero <= node.right,
-                       "<": zero < node.right, "==": zero == node.right}[node.op]
+            at_zero = {
+                ">=": zero >= node.right,
+                ">": zero > node.right,
+                "<=": zero <= node.right,
+                "<": zero < node.right,
+                "==": zero == node.right,
+            }[node.op]
             two_year = self._op(c * q, node.op, b * (q + p))
             three_year = self._op((b * b + a * c) * q, node.op, a * b * 2 * (q + p))
-            return (pl.when(b.is_null() | c.is_null()).then(pl.lit(None, dtype=pl.Boolean))
-                    .when(b <= 0).then(pl.lit(at_zero))
-                    .when(a.is_null()).then(pl.lit(None, dtype=pl.Boolean))
-                    .when(a <= 0).then(two_year)
-                    .otherwise(three_year))
+            return (
+                pl.when(b.is_null() | c.is_null())
+                .then(pl.lit(None, dtype=pl.Boolean))
+                .when(b <= 0)
+                .then(pl.lit(at_zero))
+                .when(a.is_null())
+                .then(pl.lit(None, dtype=pl.Boolean))
+                .when(a <= 0)
+                .then(two_year)
+                .otherwise(three_year)
+            )
         if isinstance(left, E.Field) and left.name in DECIMAL_FIELDS:
             return self._op(self.col(left.name, DECIMAL) * q, node.op, pl.lit(p, dtype=DECIMAL))
         return self._op(self.num(left) * q, node.op, _lit(p))
@@ -105,7 +127,8 @@ class Compiler:
             n, d = self.num(left.num).cast(pl.Float64), self.num(left.den).cast(pl.Float64)
             actual = pl.when(d > 0).then(n / d)
         elif isinstance(left, E.Field | E.Fig | E.Sum | E.Diff | E.Coalesce | E.AgeYears) and not (
-                isinstance(left, E.Field) and left.name in DECIMAL_FIELDS):
+            isinstance(left, E.Field) and left.name in DECIMAL_FIELDS
+        ):
             actual = self.num(left).cast(pl.Float64)
         else:
             return pl.lit(None, dtype=pl.Float64)
@@ -133,10 +156,14 @@ class Compiler:
             hi = reduce(lambda a, b: a + b, (parts[p][1] for p in node.parts))
             m = pl.lit(node.minimum)
             ok_lo, ok_hi = (lo > m, hi > m) if node.strict else (lo >= m, hi >= m)
-            return pl.when(ok_lo).then(True).when(~ok_hi).then(False).otherwise(pl.lit(None, dtype=pl.Boolean))
+            return (
+                pl.when(ok_lo).then(True).when(~ok_hi).then(False).otherwise(pl.lit(None, dtype=pl.Boolean))
+            )
         if isinstance(node, E.PartPositive):
             lo, hi = parts[node.part]
-            return pl.when(lo > 0).then(True).when(hi == 0).then(False).otherwise(pl.lit(None, dtype=pl.Boolean))
+            return (
+                pl.when(lo > 0).then(True).when(hi == 0).then(False).otherwise(pl.lit(None, dtype=pl.Boolean))
+            )
         raise TypeError(node)
 
     def part(self, node: E.Part) -> tuple[pl.Expr, pl.Expr]:
@@ -160,7 +187,13 @@ class Compiler:
 
 
 def _status(expr: pl.Expr) -> pl.Expr:
-    return pl.when(expr.is_null()).then(pl.lit("unknown")).when(expr).then(pl.lit("met")).otherwise(pl.lit("not_met"))
+    return (
+        pl.when(expr.is_null())
+        .then(pl.lit("unknown"))
+        .when(expr)
+        .then(pl.lit("met"))
+        .otherwise(pl.lit("not_met"))
+    )
 
 
 def programme_columns(programme: Programme, as_of: date, columns: set[str]) -> list[pl.Expr]:
@@ -173,15 +206,17 @@ def programme_columns(programme: Programme, as_of: date, columns: set[str]) -> l
         verdicts[crit.key] = pl.lit(None, dtype=pl.Boolean) if crit.review else c.truth(crit.test, parts)
     gates = reduce(lambda a, b: a & b, (verdicts[k] for k in programme.gates), pl.lit(True))
     direct = [(name, c.truth(cond, parts)) for name, cond in programme.direct]
-    options = ([reduce(lambda a, b: a & b, (verdicts[k] for k in programme.path))] if programme.path else [])
+    options = [reduce(lambda a, b: a & b, (verdicts[k] for k in programme.path))] if programme.path else []
     options += [v for _, v in direct]
     alt = reduce(lambda a, b: a | b, options) if options else pl.lit(True)
     status = gates & alt
     route: pl.Expr = pl.lit("score" if programme.score_parts else "criteria")
     for name, value in reversed(direct):
         route = pl.when(value.fill_null(False)).then(pl.lit(f"direct:{name}")).otherwise(route)
-    out = [_status(status).alias(f"{pid}.status"),
-           pl.when(status.fill_null(False)).then(route).alias(f"{pid}.route")]
+    out = [
+        _status(status).alias(f"{pid}.status"),
+        pl.when(status.fill_null(False)).then(route).alias(f"{pid}.route"),
+    ]
     if programme.score_parts:
         lo = reduce(lambda a, b: a + b, (parts[p][0] for p in programme.score_parts))
         hi = reduce(lambda a, b: a + b, (parts[p][1] for p in programme.score_parts))
@@ -198,8 +233,11 @@ def gap_column(programme: Programme, as_of: date, columns: set[str]) -> pl.Expr:
     for crit in programme.criteria:
         if crit.review:
             continue
-        verdict = c.truth(crit.test, {}) if not programme.parts else c.truth(
-            crit.test, {name: c.part(node) for name, node in programme.parts.items()})
+        verdict = (
+            c.truth(crit.test, {})
+            if not programme.parts
+            else c.truth(crit.test, {name: c.part(node) for name, node in programme.parts.items()})
+        )
         measure: pl.Expr = pl.lit(None, dtype=pl.Float64)
         for when, cmp in reversed(crit.display):
             measure = pl.when(c.truth(when, {}).fill_null(False)).then(c.shortfall(cmp)).otherwise(measure)
@@ -228,8 +266,9 @@ def records_frame(records: list[object], as_of: date, back_years: int = 5) -> pl
     for i, rec in enumerate(records):
         row: dict[str, object] = {"id": i}
         for key, value in rec.values.items():  # type: ignore[attr-defined]
-            row[key] = value if not isinstance(value, Fraction) else (
-                value if key in DECIMAL_FIELDS else int(value))
+            row[key] = (
+                value if not isinstance(value, Fraction) else (value if key in DECIMAL_FIELDS else int(value))
+            )
         for back in range(back_years):
             for name, value in rec.years.get(y - back, {}).items():  # type: ignore[attr-defined]
                 row[fig_column(name, back)] = int(value)
@@ -238,8 +277,17 @@ def records_frame(records: list[object], as_of: date, back_years: int = 5) -> pl
     schema: dict[str, pl.DataType | type[pl.DataType]] = {}
     for k in keys:
         sample = next((r[k] for r in rows if r.get(k) is not None), None)
-        schema[k] = (pl.Boolean if isinstance(sample, bool) else pl.Date if isinstance(sample, date)
-                     else DECIMAL if k in DECIMAL_FIELDS else pl.Int64)
-    data = {k: [(_decimal(r[k]) if k in DECIMAL_FIELDS and r.get(k) is not None else r.get(k)) for r in rows]
-            for k in keys}
+        schema[k] = (
+            pl.Boolean
+            if isinstance(sample, bool)
+            else pl.Date
+            if isinstance(sample, date)
+            else DECIMAL
+            if k in DECIMAL_FIELDS
+            else pl.Int64
+        )
+    data = {
+        k: [(_decimal(r[k]) if k in DECIMAL_FIELDS and r.get(k) is not None else r.get(k)) for r in rows]
+        for k in keys
+    }
     return pl.DataFrame(data, schema=schema)

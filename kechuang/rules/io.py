@@ -41,7 +41,9 @@ def load_records(text: str, source: str = "input") -> list[Any]:
         try:
             data = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise AssessInputError([f"{source}：第{exc.lineno}行第{exc.colno}列 JSON 格式错误：{exc.msg}"]) from None
+            raise AssessInputError(
+                [f"{source}：第{exc.lineno}行第{exc.colno}列 JSON 格式错误：{exc.msg}"]
+            ) from None
         return data if isinstance(data, list) else [data]
     records, errors = [], []
     for n, line in enumerate(text.splitlines(), start=1):

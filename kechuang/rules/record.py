@@ -114,8 +114,13 @@ def quantity(node: E.Quantity, f: Facts) -> Fraction | None:
 
 
 def _op(left: Fraction, op: str, right: Fraction) -> bool:
-    return {">=": left >= right, ">": left > right, "<=": left <= right, "<": left < right,
-            "==": left == right}[op]
+    return {
+        ">=": left >= right,
+        ">": left > right,
+        "<=": left <= right,
+        "<": left < right,
+        "==": left == right,
+    }[op]
 
 
 def compare(node: E.Cmp, f: Facts) -> bool | None:

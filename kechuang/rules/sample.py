@@ -19,6 +19,7 @@ def _money(rnd: random.Random) -> int:
 
 def record(rnd: random.Random, as_of: date, missing: float = 0.1) -> dict[str, Any]:
     """One record; each field is absent with probability ``missing``; ratios land on thresholds often."""
+
     def maybe(value: Any) -> Any:
         return None if rnd.random() < missing else value
 
@@ -30,20 +31,29 @@ def record(rnd: random.Random, as_of: date, missing: float = 0.1) -> dict[str, A
         ratio = rnd.choice((0, 1, 2, 3, 4, 5, 6, 10, 30, 50, 55, 60, 70, 75, 80, 90))
         rd = op * ratio // 100 + rnd.choice((0, 0, 1, -1)) if op else rnd.choice((0, 1_000_000))
         assets = _money(rnd) + 1
-        years[str(y - back)] = {k: v for k, v in {
-            "sales_revenue": maybe(sales), "operating_revenue": maybe(op),
-            "main_business_revenue": maybe(op * rnd.choice((50, 55, 60, 70, 80, 90, 100)) // 100),
-            "rd_expense": maybe(max(rd, 0)), "rd_expense_domestic": maybe(max(rd, 0) * rnd.choice((50, 60, 100)) // 100),
-            "high_tech_revenue": maybe(op * rnd.choice((0, 59, 60, 61, 100)) // 100),
-            "total_cost": maybe(rnd.choice((0, op, op * 10 // 3))), "total_income": maybe(rnd.choice((op, op + 1))),
-            "total_assets": maybe(assets),
-            "total_liabilities": maybe(assets * rnd.choice((0, 55, 70, 75, 80, 90)) // 100),
-            "profit": maybe(rnd.randint(-1_000_000, 10_000_000)),
-        }.items() if v is not None}
+        years[str(y - back)] = {
+            k: v
+            for k, v in {
+                "sales_revenue": maybe(sales),
+                "operating_revenue": maybe(op),
+                "main_business_revenue": maybe(op * rnd.choice((50, 55, 60, 70, 80, 90, 100)) // 100),
+                "rd_expense": maybe(max(rd, 0)),
+                "rd_expense_domestic": maybe(max(rd, 0) * rnd.choice((50, 60, 100)) // 100),
+                "high_tech_revenue": maybe(op * rnd.choice((0, 59, 60, 61, 100)) // 100),
+                "total_cost": maybe(rnd.choice((0, op, op * 10 // 3))),
+                "total_income": maybe(rnd.choice((op, op + 1))),
+                "total_assets": maybe(assets),
+                "total_liabilities": maybe(assets * rnd.choice((0, 55, 70, 75, 80, 90)) // 100),
+                "profit": maybe(rnd.randint(-1_000_000, 10_000_000)),
+            }.items()
+            if v is not None
+        }
     employees = rnd.choice((5, 10, 20, 100, 500, 501))
     rec: dict[str, Any] = {
         "id": rnd.randrange(10**9),
-        "registered_on": maybe((as_of - timedelta(days=rnd.choice((100, 364, 365, 366, 800, 2000, 4000)))).isoformat()),
+        "registered_on": maybe(
+            (as_of - timedelta(days=rnd.choice((100, 364, 365, 366, 800, 2000, 4000)))).isoformat()
+        ),
         "employees": maybe(employees),
         "tech_staff": maybe(employees * rnd.choice((0, 9, 10, 15, 20, 25, 30, 40)) // 100),
         "rd_staff": maybe(employees * rnd.choice((0, 49, 50, 60)) // 100),
@@ -55,10 +65,14 @@ def record(rnd: random.Random, as_of: date, missing: float = 0.1) -> dict[str, A
         "equity_financing_3y": maybe(rnd.choice((0, 4_999_999, 5_000_000))),
         "valuation_usd": maybe(rnd.choice((0, 100_000_000, 500_000_000, 1_000_000_000, 1_000_000_001))),
         "years": years,
-        "ip": {k: maybe(rnd.choice((0, 1, 2, 3, 4, 5))) for k in
-               ("class_i", "class_ii", "class_i_high_value", "class_i_self_developed")},
-        "hnte_expert_scores": {k: maybe(rnd.randint(0, top)) for k, top in
-                               (("ip", 30), ("conversion", 30), ("rd_management", 20))},
+        "ip": {
+            k: maybe(rnd.choice((0, 1, 2, 3, 4, 5)))
+            for k in ("class_i", "class_ii", "class_i_high_value", "class_i_self_developed")
+        },
+        "hnte_expert_scores": {
+            k: maybe(rnd.randint(0, top))
+            for k, top in (("ip", 30), ("conversion", 30), ("rd_management", 20))
+        },
         "direct": {k: maybe(rnd.random() < 0.1) for k in DIRECT},
     }
     for name in FLAGS:

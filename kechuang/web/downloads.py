@@ -10,5 +10,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def attachment(content: bytes, filename: str, media: str = XLSX) -> Response:
-    return Response(content, media_type=media,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )

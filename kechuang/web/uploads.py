@@ -23,8 +23,15 @@ def counts(result: Any) -> str:
     return "、".join(parts)
 
 
-async def import_upload(request: Request, ctx: Ctx, *, run: Callable[[bytes, str], Any], done: str, missing: str,
-                        page: Callable[[list[str]], Response]) -> Response:
+async def import_upload(
+    request: Request,
+    ctx: Ctx,
+    *,
+    run: Callable[[bytes, str], Any],
+    done: str,
+    missing: str,
+    page: Callable[[list[str]], Response],
+) -> Response:
     """``run(content, filename)`` imports (raising InvalidInput with every problem); ``done`` is the page
     to redirect to with ``?loaded=…``; ``page(problems)`` renders the form again with them (status 422)."""
     form = await request.form()

@@ -45,8 +45,10 @@ def test_every_chain_is_browsable(atlas_city, live_server, page) -> None:  # typ
         assert page.locator("#fill-list tbody tr").count() >= 1
     page.goto(f"{live_server.url}/atlas/chains/crystalline_pv")
     page.wait_for_function("window.kechuangChainGraph && window.kechuangChainGraph.nodes().length > 3")
-    node_id = page.evaluate("() => window.kechuangChainGraph.nodes().filter(n => !n.data('lane') "
-                            "&& n.data('enterprises') > 0)[0].id()")
+    node_id = page.evaluate(
+        "() => window.kechuangChainGraph.nodes().filter(n => !n.data('lane') "
+        "&& n.data('enterprises') > 0)[0].id()"
+    )
     page.evaluate(f"() => window.kechuangChainGraph.getElementById('{node_id}').emit('tap')")
     page.wait_for_selector(f"#node-detail[data-node='{node_id}']")
     assert page.locator("#node-enterprises tbody tr a").count() >= 1

@@ -42,7 +42,10 @@ def test_upload_review_accept_and_source_sentence(catalogue, live_server, page, 
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#review-queue article.fact-card")
     assert page.locator(".doc-body a.fact").count() >= 5
-    assert "相关阅读" in page.inner_text(".doc-body .boiler >> nth=-1") or page.locator(".doc-body .boiler").count() >= 2
+    assert (
+        "相关阅读" in page.inner_text(".doc-body .boiler >> nth=-1")
+        or page.locator(".doc-body .boiler").count() >= 2
+    )
     card = page.locator("article.fact-card").filter(has=page.locator("p.sentence mark", has_text="2130家"))
     assert card.locator("select[name=indicator]").input_value() == "hnte_count"
     assert card.locator("input[name=year]").input_value() == "2026"

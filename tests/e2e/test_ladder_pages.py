@@ -80,7 +80,9 @@ def test_top50_page_with_breakdown(city, live_server, page) -> None:  # type: ig
     page.select_option("select[name=stage]", "startup")
     page.click("form.filters button[type=submit]")
     page.wait_for_load_state("networkidle")
-    assert page.locator("#points-table > tbody > tr > td:nth-child(5)").all_inner_texts()[:5] == ["初创期"] * 5
+    assert (
+        page.locator("#points-table > tbody > tr > td:nth-child(5)").all_inner_texts()[:5] == ["初创期"] * 5
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "points-top50.png"), full_page=True)
     assert page.console_errors == []  # type: ignore[attr-defined]

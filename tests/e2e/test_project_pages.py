@@ -59,7 +59,9 @@ def test_dashboard_board_timeline_and_override(project_city, live_server, page) 
     page.wait_for_selector("#chart-money canvas")
     page.click("#override summary")
     page.select_option("#override select[name=light]", "yellow")
-    page.fill("#override input[name=expires_on]", date.today().replace(year=date.today().year + 1).isoformat())
+    page.fill(
+        "#override input[name=expires_on]", date.today().replace(year=date.today().year + 1).isoformat()
+    )
     page.fill("#override textarea[name=note]", "已约谈承担单位，整改计划已备案")
     page.wait_for_load_state("load")  # a submit clicked while the page still loads can be lost
     page.click("#override button[type=submit]")

@@ -43,13 +43,18 @@ def test_list_filter_and_profile(city, live_server, page) -> None:  # type: igno
 
 def test_import_flow_shows_every_error_then_accepts_a_good_file(live_server, page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "企业名单-有错.xlsx"
-    bad.write_bytes(filled_template("enterprises", [
-        [uscc("A1")[:17] + "0", "校验位错", None, "邗江区"],
-        [uscc("B2"), None, None, "江都区"],
-        [uscc("C3"), "丙公司", None, "火星区"],
-        [uscc("D4"), "丁公司", None, "广陵区", None, "2020-02-30"],
-        [uscc("E5"), "戊公司", None, "广陵区", None, None, None, "巨型"],
-    ]))
+    bad.write_bytes(
+        filled_template(
+            "enterprises",
+            [
+                [uscc("A1")[:17] + "0", "校验位错", None, "邗江区"],
+                [uscc("B2"), None, None, "江都区"],
+                [uscc("C3"), "丙公司", None, "火星区"],
+                [uscc("D4"), "丁公司", None, "广陵区", None, "2020-02-30"],
+                [uscc("E5"), "戊公司", None, "广陵区", None, None, None, "巨型"],
+            ],
+        )
+    )
     live_server.login(page, "admin")
     page.click("nav.mainnav a:text-is('数据导入')")
     page.wait_for_load_state("load")  # a submit clicked while the page still loads can be lost
