@@ -97,3 +97,52 @@ class IPKind(LabelledEnum):
 
 
 CLASS_I_KINDS = frozenset({IPKind.invention, IPKind.plant_variety, IPKind.new_drug, IPKind.ic_layout})
+
+
+class Light(LabelledEnum):
+    """A traffic light (红绿黄灯监测). ``severity`` orders them (grey, "not judged yet", is the mildest);
+    ``colour`` is the one hex colour every template, CSS variable, chart and export uses."""
+
+    grey = "grey", "灰灯", "Grey"
+    green = "green", "绿灯", "Green"
+    yellow = "yellow", "黄灯", "Yellow"
+    red = "red", "红灯", "Red"
+
+    @property
+    def severity(self) -> int:
+        return list(Light).index(self)
+
+    @property
+    def colour(self) -> str:
+        return LIGHT_COLOURS[self]
+
+    @classmethod
+    def worst(cls, lights: list[Light]) -> Light:
+        return max(lights, key=lambda light: light.severity, default=cls.grey)
+
+
+LIGHT_COLOURS = {Light.grey: "#98a2b3", Light.green: "#2e7d32", Light.yellow: "#f9a825", Light.red: "#b3261e"}
+
+
+class Stage(LabelledEnum):
+    """Where a node sits on its chain."""
+
+    upstream = "upstream", "上游", "Upstream"
+    midstream = "midstream", "中游", "Midstream"
+    downstream = "downstream", "下游", "Downstream"
+
+
+class LinkRole(LabelledEnum):
+    """An enterprise's role on a chain node."""
+
+    leader = "leader", "链主", "Chain leader"
+    key_supporting = "key_supporting", "重点配套", "Key supplier"
+    member = "member", "成员", "Member"
+
+
+class SupplyKind(LabelledEnum):
+    """Where a key item is sourced from."""
+
+    local = "local", "本地", "Local"
+    domestic = "domestic", "国内", "Domestic"
+    imported = "imported", "进口", "Imported"

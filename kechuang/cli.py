@@ -206,8 +206,19 @@ def _serve(settings: Settings, engine, host: str, port: int) -> int:  # type: ig
     from kechuang.web.app import create_app
 
     app = create_app(settings, engine)
+    worker = None
+    if settings.in_process_worker:
+        from kechuang.db import make_session_factory
+        from kechuang.jobs.runner import Worker
+
+        worker = Worker(make_session_factory(engine), poll=settings.jobs_poll_seconds)
+        worker.start()
     print(f"kechuang {__version__}: http://{host}:{port}  (Ctrl+C 停止 / to stop)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        if worker is not None:
+            worker.stop()
     return 0
 
 
@@ -436,6 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kechuang {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    from kechuang.jobs import commands as jobs_commands
+
+    jobs_commands.register(sub)
 
     demo = sub.add_parser(
         "demo",

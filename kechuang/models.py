@@ -14,6 +14,7 @@ from kechuang.db import Base
 from kechuang.documents.models import Document, DocumentOrg, ExtractedFact
 from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, ImportBatch, IPHolding, Title
 from kechuang.indicators.models import Figure, IndicatorDef, Target
+from kechuang.jobs.models import JobRun, JobState
 from kechuang.ladder.models import AssessmentResult, AssessmentRun
 from kechuang.points.models import PointsMethodology
 from kechuang.projects.models import Fund, Kpi, Milestone, Override, Project, Report, StatusChange
@@ -51,6 +52,8 @@ __all__ = [
     "ImportBatch",
     "LoginAttempt",
     "PointsMethodology",
+    "JobRun",
+    "JobState",
     "Region",
     "Title",
     "User",

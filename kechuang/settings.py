@@ -61,6 +61,17 @@ SETTINGS: tuple[Setting, ...] = (
         "false",
         "true: mark the session cookie Secure (serve behind HTTPS).",
     ),
+    Setting(
+        "KECHUANG_IN_PROCESS_WORKER",
+        "true",
+        "true: `kechuang serve` and `kechuang demo` also run the background jobs in a thread. Set false when "
+        "`kechuang worker` runs them (several web workers, or a separate machine).",
+    ),
+    Setting(
+        "KECHUANG_JOBS_POLL_SECONDS",
+        "60",
+        "How often the worker checks for due jobs, in seconds.",
+    ),
 )
 
 WEAK_SECRETS = frozenset({"", "change-me", "changeme", "secret", "kechuang", "default"})
@@ -80,6 +91,8 @@ class Settings:
     session_hours: int = 12
     login_max_failures: int = 5
     secure_cookies: bool = False
+    in_process_worker: bool = True
+    jobs_poll_seconds: int = 60
 
     @property
     def effective_database_url(self) -> str:
@@ -142,4 +155,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_hours=_int(env, "KECHUANG_SESSION_HOURS", defaults["KECHUANG_SESSION_HOURS"]),
         login_max_failures=_int(env, "KECHUANG_LOGIN_MAX_FAILURES", defaults["KECHUANG_LOGIN_MAX_FAILURES"]),
         secure_cookies=_bool(env, "KECHUANG_SECURE_COOKIES", defaults["KECHUANG_SECURE_COOKIES"]),
+        in_process_worker=_bool(env, "KECHUANG_IN_PROCESS_WORKER", defaults["KECHUANG_IN_PROCESS_WORKER"]),
+        jobs_poll_seconds=_int(env, "KECHUANG_JOBS_POLL_SECONDS", defaults["KECHUANG_JOBS_POLL_SECONDS"]),
     )

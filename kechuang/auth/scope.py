@@ -84,11 +84,3 @@ def check_write(actor: Actor, obj: Any) -> None:
         return
     if not actor.can_write_any or not can_see(actor, obj):
         raise Forbidden("没有修改此数据的权限")
-
-
-def check_region_writable(actor: Actor, region_code: str) -> None:
-    """Raise ``Forbidden`` unless ``actor`` may place data in ``region_code``."""
-    if actor.is_admin:
-        return
-    if actor.role is not Role.district or region_code not in actor.region_codes:
-        raise Forbidden(f"没有在地区 {region_code} 写入数据的权限")
