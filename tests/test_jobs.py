@@ -118,3 +118,29 @@ def test_cli_jobs_run_and_list(factory, settings, registered, monkeypatch, capsy
     assert "no_such_job" in capsys.readouterr().err
     with factory() as s:
         assert s.execute(text("SELECT count(*) FROM job_runs WHERE name = 't_cli'")).scalar() == 1
+
+
+def test_feature_jobs_are_idempotent(factory) -> None:  # type: ignore[no-untyped-def]
+    from kechuang.auth.scope import SYSTEM
+    from kechuang.chains.demo import demo_links
+    from kechuang.chains.service import load_file
+    from kechuang.demo.city import load_city
+    from kechuang.projects.demo import demo_projects
+    from kechuang.projects.models import StatusChange
+
+    today = date.today()
+    with transaction(factory) as s:
+        load_city(s, n=200, seed=3, last_year=today.year - 1)
+        s.info["actor"] = SYSTEM
+        load_file(s, actor=SYSTEM)
+        demo_links(s, start_year=today.year - 3)
+        demo_projects(s, today=today)
+    jobs = runner.pick(["project_status", "ladder_refresh"])
+    first = [runner.run_job(factory, j, today=today) for j in jobs]
+    assert [o.status for o in first] == ["ok", "ok"], first
+    with factory() as s:
+        history = s.scalar(select(func.count()).select_from(StatusChange))
+    second = [runner.run_job(factory, j, today=today) for j in jobs]
+    assert [o.status for o in second] == ["ok", "ok"] and "已是最新" in second[1].summary
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(StatusChange)) == history  # nothing new

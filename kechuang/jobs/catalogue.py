@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-FEATURE_MODULES: tuple[str, ...] = ()
+FEATURE_MODULES: tuple[str, ...] = ("kechuang.projects.jobs", "kechuang.ladder.jobs")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kechuang.auth.scope import Actor, Role, can_see, scope_clause
+from kechuang.auth.scope import SYSTEM, Actor, Role, can_see, scope_clause
 from kechuang.chains.models import Chain, ChainNode
 from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
 from kechuang.projects.models import (
@@ -158,11 +158,12 @@ def board(
     actor: Actor,
     today: date | None = None,
     thresholds: Thresholds = DEFAULT,
-    record: bool = True,
+    record: bool = False,
     project_ids: list[int] | None = None,
 ) -> Board:
     """Every visible project with its computed status and the effective light (an active override wins).
-    With ``record``, a change of light since the last history entry is added to the history."""
+    With ``record`` (the daily ``project_status`` job, never a page), a change of light since the last
+    history entry is added to the history."""
     if actor.role is Role.expert:
         raise Forbidden("专家账号不查看项目监测")
     day = today or date.today()
@@ -422,7 +423,13 @@ def set_override(
     )
     session.add(override)
     session.flush()
+    _record_now(session, project.id, day)
     return override
+
+
+def _record_now(session: Session, project_id: int, day: date) -> None:
+    """An override changes the light at once: put it in the history in the same write."""
+    board(session, actor=SYSTEM, today=day, project_ids=[project_id], record=True)
 
 
 def revoke_override(session: Session, *, actor: Actor, project_id: int) -> int:
@@ -434,6 +441,7 @@ def revoke_override(session: Session, *, actor: Actor, project_id: int) -> int:
         old.revoked = True
         n += 1
     session.flush()
+    _record_now(session, project_id, date.today())
     return n
 
 
