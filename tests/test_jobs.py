@@ -144,3 +144,27 @@ def test_feature_jobs_are_idempotent(factory) -> None:  # type: ignore[no-untype
     assert [o.status for o in second] == ["ok", "ok"] and "已是最新" in second[1].summary
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(StatusChange)) == history  # nothing new
+
+
+def test_jobs_page_lists_and_runs_jobs_for_the_bureau_only(client, made, registered) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import login
+
+    registered(Job("t_page", "页面测试", timedelta(days=1), lambda s, d: "页面运行完成"))
+    made.user("boss", "admin")
+    made.user("hj", "district", region_code="321003")
+    login(client, "hj")
+    assert client.get("/admin/jobs").status_code == 403
+    client.cookies.clear()
+    login(client, "boss")
+    page = client.get("/admin/jobs")
+    assert page.status_code == 200 and "t_page" in page.text and "从未运行" in page.text
+    token = client.cookies.get("kc_csrf")
+    import re
+
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf is not None and token
+    ran = client.post("/admin/jobs/t_page/run", data={"csrf_token": csrf.group(1)})
+    assert ran.status_code == 303
+    after = client.get(ran.headers["location"]).text
+    assert "页面运行完成" in after and "成功" in after
+    assert client.post("/admin/jobs/nope/run", data={"csrf_token": csrf.group(1)}).status_code == 422

@@ -8,6 +8,7 @@ from kechuang.documents import pages as documents_pages
 from kechuang.enterprises import api as enterprises_api
 from kechuang.enterprises import pages as enterprises_pages
 from kechuang.indicators import pages as indicators_pages
+from kechuang.jobs import pages as jobs_pages
 from kechuang.ladder import api as ladder_api
 from kechuang.ladder import pages as ladder_pages
 from kechuang.points import pages as points_pages
@@ -28,6 +29,7 @@ ROUTERS = [
     projects_pages.router,
     indicators_pages.router,
     documents_pages.router,
+    jobs_pages.router,
     auth_api.router,
     regions_api.router,
     enterprises_api.router,
