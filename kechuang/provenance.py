@@ -69,7 +69,8 @@ class Source:
             where = f"{self.sheet}!{self.row}" if self.sheet else f"{self.row}"
             return _fit("import:", self.name, f"#{where}")
         if self.kind == "doc":
-            return _fit(f"doc:{self.document_id}@{self.start}-{self.end}:", self.name, "")
+            head = f"doc:{self.document_id}@{self.start}-{self.end}"
+            return _fit(f"{head}:", self.name, "") if self.name else head
         if self.kind == "text":
             return self.name[:MAX_LENGTH]
         if self.kind == "rule":
@@ -78,32 +79,28 @@ class Source:
 
     def describe(self, lang: str = "zh") -> str:
         """The source as a person reads it."""
-        zh = lang != "en"
-        if self.kind == "import":
-            sheet = (f" 工作表“{self.sheet}”" if zh else f", sheet {self.sheet}") if self.sheet else ""
-            return (
-                f"导入 {self.name}{sheet} 第 {self.row} 行"
-                if zh
-                else f"imported {self.name}{sheet}, row {self.row}"
-            )
-        if self.kind == "doc":
-            name = self.name or f"#{self.document_id}"
-            return (
-                f"资讯 {name}（第{self.start}–{self.end}字）"
-                if zh
-                else f"document {name} (characters {self.start}–{self.end})"
-            )
-        if self.kind == "user":
-            return f"用户 {self.name} 录入" if zh else f"entered by {self.name}"
-        if self.kind == "rule":
-            return (
-                f"规则 {self.name}（{self.version}）计算"
-                if zh
-                else f"computed by {self.name} ({self.version})"
-            )
-        if self.kind == "demo":
-            return "演示数据生成器" if zh else "demo data generator"
-        return self.name or "—"
+        template = _DESCRIPTIONS[self.kind][1 if lang == "en" else 0]
+        sheet = ""
+        if self.sheet:
+            sheet = f", sheet {self.sheet}" if lang == "en" else f" 工作表“{self.sheet}”"
+        return template.format(
+            name=self.name or (f"#{self.document_id}" if self.kind == "doc" else "—"),
+            sheet=sheet,
+            row=self.row,
+            start=self.start,
+            end=self.end,
+            version=self.version,
+        )
+
+
+_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "import": ("导入 {name}{sheet} 第 {row} 行", "imported {name}{sheet}, row {row}"),
+    "doc": ("资讯 {name}（第{start}–{end}字）", "document {name} (characters {start}–{end})"),
+    "user": ("用户 {name} 录入", "entered by {name}"),
+    "rule": ("规则 {name}（{version}）计算", "computed by {name} ({version})"),
+    "demo": ("演示数据生成器", "demo data generator"),
+    "text": ("{name}", "{name}"),
+}
 
 
 def _fit(prefix: str, name: str, suffix: str) -> str:
