@@ -40,3 +40,34 @@ def test_vendored_assets_have_licences_and_no_template_loads_from_the_internet()
         assert (vendor / name / "LICENSE").exists(), name
     for path in (ROOT / "kechuang" / "web").rglob("*.html"):
         assert not re.search(r"(src|href)=\"https?://", path.read_text(encoding="utf-8")), path
+
+
+COMPLEXITY_LIMIT = 12
+
+
+def test_no_new_function_above_the_complexity_limit() -> None:
+    from radon.complexity import cc_visit
+
+    listed = {
+        line.split("#", 1)[0].strip()
+        for line in (ROOT / "tests" / "complexity_allowlist.txt").read_text(encoding="utf-8").splitlines()
+        if line.split("#", 1)[0].strip()
+    }
+    over = set()
+    for path in sorted((ROOT / "kechuang").rglob("*.py")):
+        for block in cc_visit(path.read_text(encoding="utf-8")):
+            if block.complexity > COMPLEXITY_LIMIT:
+                name = f"{block.classname}.{block.name}" if getattr(block, "classname", None) else block.name
+                over.add(f"{path.relative_to(ROOT).as_posix()}::{name}")
+    assert sorted(over - listed) == [], f"split these (cyclomatic complexity > {COMPLEXITY_LIMIT})"
+    assert sorted(listed - over) == [], "now under the limit: delete them from tests/complexity_allowlist.txt"
+
+
+def test_code_is_formatted() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "kechuang", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
