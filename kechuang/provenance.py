@@ -121,7 +121,7 @@ def parse(text: str | None) -> Source:
         return Source.rule(m["id"], m["version"])
     for kind in ("user", "demo"):
         if text.startswith(f"{kind}:"):
-            return Source(kind, name=text.removeprefix(f"{kind}:"))  # type: ignore[arg-type]
+            return Source(kind, name=text.removeprefix(f"{kind}:"))
     return Source("text", name=text)
 
 

@@ -113,8 +113,13 @@ def pick(names: Iterable[str]) -> list[Job]:
 
 def due(session: Session, jobs: Iterable[Job], now: datetime) -> list[Job]:
     """The jobs whose last run finished at least ``every`` ago (or that never ran)."""
-    finished = {name: at for name, at in session.execute(select(JobState.name, JobState.last_finished))}
-    return [j for j in jobs if finished.get(j.name) is None or finished[j.name] + j.every <= now]
+    rows = session.execute(select(JobState.name, JobState.last_finished))
+    finished: dict[str, datetime | None] = {row[0]: row[1] for row in rows}
+    return [j for j in jobs if _due(finished.get(j.name), j.every, now)]
+
+
+def _due(last: datetime | None, every: timedelta, now: datetime) -> bool:
+    return last is None or last + every <= now
 
 
 def run_due(factory: sessionmaker[Session], *, today: date | None = None) -> list[Outcome]:
