@@ -1,0 +1,99 @@
+"""Scoping from one resource table (as NetBox tests its views): every scoped resource, read through its
+page and its API, by every role, for an object inside and an object outside a district.
+
+A new scoped endpoint is one more line in ``RESOURCES``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from kechuang.auth.scope import SYSTEM
+from kechuang.chains.demo import demo_links
+from kechuang.chains.service import load_file
+from kechuang.db import transaction
+from kechuang.demo.city import load_city
+from kechuang.documents.demo import demo_documents
+from kechuang.documents.models import Document
+from kechuang.enterprises.models import Enterprise
+from kechuang.projects.demo import demo_projects
+from kechuang.projects.models import Project
+from tests.conftest import login
+
+HANJIANG, GUANGLING = "321003", "321002"
+TODAY = date.today()
+
+
+@dataclass(frozen=True)
+class Resource:
+    path: str  # with {id}
+    model: type
+    roles: frozenset[str] = frozenset({"admin", "viewer", "district"})  # roles that may open the kind at all
+
+
+RESOURCES = [
+    Resource("/enterprises/{id}", Enterprise),
+    Resource("/api/v1/enterprises/{id}", Enterprise),
+    Resource("/enterprises/{id}/self-check", Enterprise, roles=frozenset({"admin", "viewer", "district"})),
+    Resource("/projects/{id}", Project),
+    Resource("/api/v1/projects/{id}", Project),
+    Resource("/documents/{id}", Document),
+    Resource("/targets/region/{id}", Enterprise, roles=frozenset({"admin", "viewer", "district"})),
+]
+USERS = {
+    "admin": ("boss", "admin"),
+    "viewer": ("view", "viewer"),
+    "district": ("hj", "district"),
+    "expert": ("exp", "expert"),
+}
+
+
+@pytest.fixture
+def city(factory, made):  # type: ignore[no-untyped-def]
+    with transaction(factory) as s:
+        load_city(s, n=300, seed=11, last_year=TODAY.year - 1)
+        s.info["actor"] = SYSTEM
+        load_file(s, actor=SYSTEM)
+        demo_links(s, start_year=TODAY.year - 3)
+        demo_projects(s, today=TODAY)
+        demo_documents(s)
+    made.user("boss", "admin")
+    made.user("view", "viewer")
+    made.user("hj", "district", region_code=HANJIANG)
+    made.user("exp", "expert")
+    with factory() as s:
+        picks = {}
+        for model in (Enterprise, Project, Document):
+            outside = "321000" if model is Document else GUANGLING  # the demo's other document is the city's
+            for label, region in (("in", HANJIANG), ("out", outside)):
+                picks[(model, label)] = s.scalar(
+                    select(model.id).where(model.region_code == region).order_by(model.id).limit(1)  # type: ignore[attr-defined]
+                )
+    return picks
+
+
+def _target(resource: Resource, city, where: str) -> str:  # type: ignore[no-untyped-def]
+    if resource.path.startswith("/targets/region/"):
+        return resource.path.format(id=HANJIANG if where == "in" else GUANGLING)
+    ident = city[(resource.model, where)]
+    if ident is None:
+        pytest.skip(f"the demo city has no {resource.model.__name__} in {where}")
+    return resource.path.format(id=ident)
+
+
+@pytest.mark.parametrize("role", sorted(USERS))
+def test_every_scoped_resource_by_every_role(city, client, role: str) -> None:  # type: ignore[no-untyped-def]
+    login(client, USERS[role][0])
+    wrong = []
+    for resource in RESOURCES:
+        for where in ("in", "out"):
+            path = _target(resource, city, where)
+            code = client.get(path).status_code
+            may_open = role in resource.roles
+            visible = may_open and (role != "district" or where == "in")
+            if visible != (code == 200) or code >= 500:
+                wrong.append(f"{path} ({where}): {code}, expected {'200' if visible else '403/404'}")
+    assert wrong == []
