@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import polars as pl
 from sqlalchemy import MetaData, Table, bindparam, create_engine, event, text
@@ -57,6 +58,12 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def engine_and_factory(settings: Any) -> tuple[Engine, sessionmaker[Session]]:
+    """The engine and session factory for a ``Settings``' database (the command line's entry)."""
+    engine = make_engine(settings.effective_database_url)
+    return engine, make_session_factory(engine)
 
 
 @contextmanager

@@ -10,9 +10,9 @@ from kechuang.settings import Settings
 
 
 def _factory(settings: Settings) -> Any:
-    from kechuang.db import make_engine, make_session_factory
+    from kechuang.db import engine_and_factory
 
-    return make_session_factory(make_engine(settings.effective_database_url))
+    return engine_and_factory(settings)[1]
 
 
 def cmd_jobs_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -72,7 +72,7 @@ def _day(text: str) -> Any:
 def register(sub: Any) -> None:
     jobs = sub.add_parser(
         "jobs",
-        help="list or run the background jobs (daily project status, points, ladder, …)",
+        help="list or run the background jobs (daily project lights, ladder assessment)",
         description="Background jobs do the work pages only read: stored once, shown with when they were computed.",
     )
     jobs_sub = jobs.add_subparsers(dest="jobs_command", metavar="ACTION", required=True)
