@@ -111,10 +111,11 @@ def allowed(actor: Actor, permission: Permission) -> bool:
     return actor.role in GRANTS[permission]
 
 
-def require(actor: Actor, permission: Permission) -> None:
-    """Raise ``Forbidden`` naming the permission unless ``actor``'s role holds it."""
+def require(actor: Actor, permission: Permission, message: str | None = None) -> None:
+    """Raise ``Forbidden`` unless ``actor``'s role holds ``permission``; the refusal says ``message``
+    (the feature's own words) or names the permission."""
     if not allowed(actor, permission):
-        raise Forbidden(f"当前角色（{actor.role.label()}）没有“{permission.label()}”的权限")
+        raise Forbidden(message or f"当前角色（{actor.role.label()}）没有“{permission.label()}”的权限")
 
 
 # -- regions -----------------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ from typing import Any
 import polars as pl
 from fastapi import APIRouter, Depends, Query
 
+from kechuang.auth.policy import require_region
 from kechuang.chains import service
 from kechuang.chains.analysis import STAGES, Analysis
 from kechuang.chains.models import AtlasCluster
-from kechuang.errors import Forbidden
 from kechuang.web.context import Ctx, api_ctx
 
 router = APIRouter(prefix="/api/v1", tags=["atlas"])
@@ -20,8 +20,7 @@ REGION = Query(
 
 
 def _region(ctx: Ctx, region: str) -> str | None:
-    if region and not ctx.actor.sees_all and region not in ctx.actor.region_codes:
-        raise Forbidden("只能查看本辖区的数据")
+    require_region(ctx.actor, region)
     return region or None
 
 

@@ -19,10 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
-from kechuang.auth.scope import Actor, Role, can_see, scope_clause
+from kechuang.auth.policy import Permission, require
+from kechuang.auth.scope import Actor, can_see, scope_clause
 from kechuang.chains.models import Chain, ChainNode, NodeLink
 from kechuang.enterprises.models import Enterprise
-from kechuang.errors import Forbidden, InvalidInput, Problem
+from kechuang.errors import InvalidInput, Problem
 from kechuang.workbook import cell_problem, parse_date, read_sheets
 
 SHEET = "企业关联"
@@ -120,8 +121,7 @@ def links_xlsx(session: Session, *, actor: Actor) -> bytes:
 
 
 def import_links(session: Session, *, actor: Actor, content: bytes, filename: str) -> LinksResult:
-    if actor.role not in (Role.admin, Role.district):
-        raise Forbidden("企业与产业链节点的关联由市科技局和区县维护")
+    require(actor, Permission.edit_links, "企业与产业链节点的关联由市科技局和区县维护")
     problems: list[Problem] = []
 
     def bad(rec: dict[str, Any], field: str, expected: str) -> None:

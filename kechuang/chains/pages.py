@@ -13,7 +13,7 @@ import xlsxwriter
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kechuang.auth.scope import Role
+from kechuang.auth.policy import Permission, require, require_region
 from kechuang.chains import document, links, service
 from kechuang.chains.analysis import LEVEL_LABELS, STAGES, Analysis
 from kechuang.chains.document import KIND_LABELS, STAGE_LABELS, SUPPLY_LABELS
@@ -35,8 +35,7 @@ LANE_X = {"upstream": 0, "midstream": 360, "downstream": 720}
 def _region(ctx: Ctx, region: str) -> str | None:
     if not region:
         return None
-    if not ctx.actor.sees_all and region not in ctx.actor.region_codes:
-        raise Forbidden("只能查看本辖区的数据")
+    require_region(ctx.actor, region)
     return region
 
 
@@ -337,8 +336,7 @@ def compare_export(region: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
 
 
 def _admin(ctx: Ctx) -> None:
-    if ctx.actor.role is not Role.admin:
-        raise Forbidden("只有市科技局管理员可以维护产业科创图谱")
+    require(ctx.actor, Permission.edit_atlas, "只有市科技局管理员可以维护产业科创图谱")
 
 
 @router.get("/atlas/manage", response_class=HTMLResponse)
@@ -440,8 +438,7 @@ def links_page(ctx: Ctx = Depends(page_ctx)) -> Response:
 
 
 def _link_editor(ctx: Ctx) -> None:
-    if ctx.actor.role not in (Role.admin, Role.district):
-        raise Forbidden("企业与产业链节点的关联由市科技局和区县维护")
+    require(ctx.actor, Permission.edit_links, "企业与产业链节点的关联由市科技局和区县维护")
 
 
 @router.get("/atlas/links.xlsx")

@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
+from kechuang.auth.policy import Permission, require, require_region
 from kechuang.auth.scope import Actor, Role, scope_clause
 from kechuang.chains import analysis
 from kechuang.chains.document import AtlasError, validate
@@ -98,8 +99,7 @@ def _upsert(
 def load_document(session: Session, *, actor: Actor, doc: dict[str, Any], file: str) -> LoadResult:
     """Make the stored atlas equal to ``doc`` (validated whole first): upsert by code; remove what the
     document no longer has, unless a node still has links (every such node is reported; nothing written)."""
-    if actor.role is not Role.admin:
-        raise Forbidden("只有市科技局管理员可以修改产业科创图谱")
+    require(actor, Permission.edit_atlas, "只有市科技局管理员可以修改产业科创图谱")
     problems = validate(doc, file)
     if problems:
         raise AtlasError(problems)
@@ -463,8 +463,7 @@ def analyse(
     session: Session, *, actor: Actor, region_code: str | None = None, chain_id: int | None = None
 ) -> analysis.Analysis:
     check_reader(actor)
-    if region_code and not actor.sees_all and region_code not in actor.region_codes:
-        raise Forbidden("只能查看本辖区的数据")
+    require_region(actor, region_code)
     return analysis.analyse(frames(session, actor=actor, region_code=region_code, chain_id=chain_id))
 
 
@@ -590,8 +589,7 @@ def enterprise_nodes(
 
 def take_snapshot(session: Session, *, actor: Actor, year: int) -> AtlasSnapshot:
     """The atlas of ``year`` as it stands now (structure, analysis per chain and node), replacing that year's."""
-    if actor.role is not Role.admin:
-        raise Forbidden("只有市科技局管理员可以保存图谱快照")
+    require(actor, Permission.edit_atlas, "只有市科技局管理员可以保存图谱快照")
     result = analysis.analyse(frames(session, actor=actor))
     codes = {c.id: c.code for c, _ in chains(session)}
 

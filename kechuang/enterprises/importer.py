@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
 from kechuang.auth.models import AuditEntry
+from kechuang.auth.policy import Permission, require
 from kechuang.auth.scope import Actor, scope_clause
 from kechuang.choices import IPKind, Role
 from kechuang.db import analyze, bulk_insert, bulk_update, utcnow
@@ -24,7 +25,7 @@ from kechuang.enterprises import revision
 from kechuang.enterprises.columns import Dataset, Kind, dataset
 from kechuang.enterprises.models import FIGURE_FIELDS, Enterprise, EnterpriseFigures, IPHolding, Title
 from kechuang.enterprises.tabular import ROW, Parsed, RawTable, UnreadableFile, parse, read_table
-from kechuang.errors import Forbidden, InvalidInput, Problem
+from kechuang.errors import InvalidInput, Problem
 from kechuang.regions.models import Region
 
 Progress = Callable[[str, int, int], None]
@@ -384,8 +385,7 @@ def prepare(
     progress: Progress = _quiet,
 ) -> tuple[Dataset, pl.DataFrame, list[str], list[Problem]]:
     """Read and validate a file against the database; returns the classified rows and all problems."""
-    if actor.role in (Role.expert, Role.viewer):
-        raise Forbidden("当前角色不能导入数据")
+    require(actor, Permission.import_data, "当前角色不能导入数据")
     try:
         ds = dataset(dataset_name)
     except ValueError as exc:

@@ -9,13 +9,13 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kechuang.auth.policy import Permission, require
 from kechuang.auth.scope import Actor
-from kechuang.choices import Role
 from kechuang.enterprises.columns import Dataset, dataset
 from kechuang.enterprises.importer import ImportResult, import_file
 from kechuang.enterprises.models import ImportBatch
 from kechuang.enterprises.tabular import ROW, UnreadableFile, read_table
-from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
+from kechuang.errors import InvalidInput, NotFound, Problem
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 PREVIEW_ROWS = 200
@@ -24,8 +24,7 @@ PREVIEW_ROWS = 200
 def stage_upload(
     session: Session, *, actor: Actor, dataset_name: str, filename: str, content: bytes
 ) -> ImportBatch:
-    if actor.role in (Role.expert, Role.viewer):
-        raise Forbidden("当前角色不能导入数据")
+    require(actor, Permission.import_data, "当前角色不能导入数据")
     ds = dataset(dataset_name)
     problems = []
     if not content:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from kechuang.auth.policy import Permission, allowed, require
 from kechuang.auth.scope import can_see
 from kechuang.choices import IPKind, Role, SizeClass, TitleLevel, TitleType
 from kechuang.enterprises import imports, service
@@ -65,7 +66,7 @@ def enterprise_list(
     page: int = 1,
     ctx: Ctx = Depends(page_ctx),
 ) -> Response:
-    if ctx.actor.role is Role.enterprise:
+    if allowed(ctx.actor, Permission.see_own_enterprise):
         raise Forbidden("企业用户请查看“本企业”")
     query = _query(q, region, title, industry, size, sort, page)
     result = service.list_enterprises(ctx.session, actor=ctx.actor, query=query)
@@ -283,8 +284,7 @@ async def figures_save(
 
 @router.get("/imports", response_class=HTMLResponse)
 def import_page(ctx: Ctx = Depends(page_ctx)) -> Response:
-    if ctx.actor.role in (Role.expert, Role.viewer):
-        raise Forbidden("当前角色不能导入数据")
+    require(ctx.actor, Permission.import_data, "当前角色不能导入数据")
     return render(ctx.request, "enterprises/import.html", datasets=list(DATASETS.values()), problems=[])
 
 

@@ -16,13 +16,14 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 
+from kechuang.auth.policy import Permission, require
 from kechuang.auth.scope import Actor, check_write, scope_clause
 from kechuang.choices import Role, TitleType
 from kechuang.enterprises.columns import ENTERPRISES, FIGURES, Dataset, Kind, dataset
 from kechuang.enterprises.importer import region_lookup, sync_child_regions
 from kechuang.enterprises.models import FIGURE_FIELDS, Enterprise, EnterpriseFigures, IPHolding, Title
 from kechuang.enterprises.tabular import ROW, RawTable, parse
-from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
+from kechuang.errors import InvalidInput, NotFound, Problem
 from kechuang.regions.models import Region
 from kechuang.regions.service import region_codes_under
 
@@ -280,8 +281,7 @@ def _user_source(actor: Actor) -> str:
 
 
 def create_enterprise(session: Session, *, actor: Actor, values: dict[str, Any]) -> Enterprise:
-    if actor.role not in (Role.admin, Role.district):
-        raise Forbidden("只有管理员和区县操作员可以新增企业")
+    require(actor, Permission.create_enterprise, "只有管理员和区县操作员可以新增企业")
     row, problems = _parse_one(session, ENTERPRISES, values)
     if (
         row["uscc"]

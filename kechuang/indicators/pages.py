@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from kechuang.auth.scope import Role
-from kechuang.errors import Forbidden, NotFound
+from kechuang.auth.policy import Permission, require, require_region
+from kechuang.errors import NotFound
 from kechuang.indicators import service, sheet
 from kechuang.indicators.catalogue import MODE_LABELS
 from kechuang.indicators.progress import LightRule
@@ -79,8 +79,7 @@ def targets_page(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)) 
 def district_page(
     region_code: str, year: str = "", month: str = "", indicator: str = "", ctx: Ctx = Depends(page_ctx)
 ) -> Response:
-    if not ctx.actor.sees_all and region_code not in ctx.actor.region_codes:
-        raise Forbidden("只能查看本辖区的数据")
+    require_region(ctx.actor, region_code)
     y, m = _period(ctx, year, month)
     d = service.dashboard(ctx.session, actor=ctx.actor, year=y, month=m)
     rows = d.frame.filter(pl.col("region_code") == region_code).to_dicts()
@@ -216,8 +215,7 @@ def targets_export(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)
 
 
 def _importer(ctx: Ctx) -> None:
-    if ctx.actor.role not in (Role.admin, Role.district):
-        raise Forbidden("目标由市科技局下达，月度数据由市科技局和区县填报")
+    require(ctx.actor, Permission.edit_targets, "目标由市科技局下达，月度数据由市科技局和区县填报")
 
 
 @router.get("/targets-import", response_class=HTMLResponse)

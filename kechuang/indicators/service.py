@@ -11,8 +11,8 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kechuang.auth.scope import Actor, Role
-from kechuang.errors import Forbidden
+from kechuang.auth.policy import Permission, require, require_region, scope_frame
+from kechuang.auth.scope import Actor
 from kechuang.indicators.catalogue import CATALOGUE, Indicator
 from kechuang.indicators.models import Figure, IndicatorDef, Target
 from kechuang.indicators.progress import LightRule, progress
@@ -105,18 +105,13 @@ class Dashboard:
 
 
 def _visible(actor: Actor, frame: pl.DataFrame) -> pl.DataFrame:
-    if actor.sees_all:
-        return frame
-    if actor.role is Role.district:
-        return frame.filter(pl.col("region_code").is_in(sorted(actor.region_codes)))
-    return frame.head(0)
+    return scope_frame(actor, frame, region="region_code", enterprise=None)
 
 
 def dashboard(
     session: Session, *, actor: Actor, year: int, month: int, rule: LightRule = LightRule()
 ) -> Dashboard:
-    if actor.role not in (Role.admin, Role.district, Role.viewer):
-        raise Forbidden("目标考核面向市科技局、区县和只读账号")
+    require(actor, Permission.see_targets, "目标考核面向市科技局、区县和只读账号")
     inds = catalogue(session)
     targets = targets_frame(session, [year])
     figures = figures_frame(session, [year - 1, year])
@@ -145,8 +140,7 @@ def monthly_series(
     session: Session, *, actor: Actor, region_code: str, indicator: Indicator, year: int
 ) -> dict[str, Any]:
     """Actual (cumulated for flows) by month of ``year`` and last year, and the time-elapsed line."""
-    if not actor.sees_all and region_code not in actor.region_codes:
-        raise Forbidden("只能查看本辖区的数据")
+    require_region(actor, region_code)
     f = figures_frame(session, [year - 1, year]).filter(
         (pl.col("region_code") == region_code) & (pl.col("indicator") == indicator.code)
     )

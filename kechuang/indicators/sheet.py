@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
-from kechuang.auth.scope import Actor, Role, scope_clause
-from kechuang.errors import Forbidden, InvalidInput, Problem
+from kechuang.auth.policy import Permission, require
+from kechuang.auth.scope import Actor, scope_clause
+from kechuang.errors import InvalidInput, Problem
 from kechuang.indicators.models import Figure, IndicatorDef, Target
 from kechuang.regions.models import Region
 from kechuang.workbook import AT, cell_problem, read_sheets
@@ -119,8 +120,7 @@ def workbook(session: Session, *, actor: Actor, empty: bool = False) -> bytes:
 
 
 def import_workbook(session: Session, *, actor: Actor, content: bytes, filename: str) -> ImportResult:
-    if actor.role not in (Role.admin, Role.district):
-        raise Forbidden("目标由市科技局下达，月度数据由市科技局和区县填报")
+    require(actor, Permission.edit_targets, "目标由市科技局下达，月度数据由市科技局和区县填报")
     problems: list[Problem] = []
 
     def bad(rec: dict[str, Any], sheet: str, field: str, expected: str) -> None:

@@ -11,9 +11,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from kechuang.choices import Role
+from kechuang.auth.policy import Permission, require
 from kechuang.enterprises.models import Enterprise
-from kechuang.errors import Forbidden
 from kechuang.ladder import service, store
 from kechuang.ladder.transitions import summary, transitions
 from kechuang.ladder.xlsx import next_rung_xlsx, transitions_xlsx
@@ -38,8 +37,11 @@ def _year(text: str) -> int:
 
 
 def _check(ctx: Ctx) -> None:
-    if ctx.actor.role not in (Role.admin, Role.district, Role.viewer):
-        raise Forbidden("梯度培育总览面向科技局、区县和查看人员；企业请在“本企业”查看资质评估")
+    require(
+        ctx.actor,
+        Permission.see_ladder,
+        "梯度培育总览面向科技局、区县和查看人员；企业请在“本企业”查看资质评估",
+    )
 
 
 def _labels(as_of: date) -> tuple[dict[str, str], dict[str, str]]:

@@ -17,11 +17,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
+from kechuang.auth.policy import Permission, require, scope_frame
 from kechuang.auth.scope import Actor
-from kechuang.choices import Role, TitleType
+from kechuang.choices import TitleType
 from kechuang.enterprises import revision
 from kechuang.enterprises.models import Enterprise, EnterpriseFigures, IPHolding, Title
-from kechuang.errors import Forbidden, InvalidInput, Problem
+from kechuang.errors import InvalidInput, Problem
 from kechuang.points import DEFAULT, Methodology, PointsResult, compute_points
 from kechuang.points.models import PointsMethodology
 from kechuang.points.sheet import methodology_from_xlsx, methodology_to_xlsx
@@ -145,8 +146,7 @@ def methodology_workbook(session: Session) -> bytes:
 def upload_methodology(session: Session, *, actor: Actor, content: bytes, filename: str) -> Methodology:
     """Validate the whole sheet (every problem at once, nothing saved on error), then save it as the new
     version in force. Only the city bureau (admin) decides the methodology."""
-    if actor.role is not Role.admin:
-        raise Forbidden("只有市科技局管理员可以修改创新积分方法")
+    require(actor, Permission.upload_methodology, "只有市科技局管理员可以修改创新积分方法")
     methodology = methodology_from_xlsx(content, filename)  # raises MethodologyError listing every problem
     taken = session.scalar(
         select(PointsMethodology.id).where(
@@ -204,8 +204,7 @@ _CACHE: dict[tuple[Any, ...], PointsResult] = {}
 
 def score_city(session: Session, *, actor: Actor, year: int, runs: int = 200) -> Scored:
     """Points for every enterprise of the city for ``year``'s figures, filtered to the actor's scope."""
-    if actor.role in (Role.expert,):
-        raise Forbidden("专家账号不查看企业创新积分")
+    require(actor, Permission.see_points, "专家账号不查看企业创新积分")
     as_of = min(date(year + 1, 12, 31), date.today())
     methodology = current_methodology(session)
     key = (
@@ -225,13 +224,7 @@ def score_city(session: Session, *, actor: Actor, year: int, runs: int = 200) ->
         _CACHE.clear()
         _CACHE[key] = result
     frame = result.frame
-    if not actor.sees_all:
-        if actor.role is Role.district:
-            frame = frame.filter(pl.col("region_code").is_in(sorted(actor.region_codes)))
-        elif actor.role is Role.enterprise and actor.enterprise_id is not None:
-            frame = frame.filter(pl.col("enterprise_id") == actor.enterprise_id)
-        else:
-            frame = frame.head(0)
+    frame = scope_frame(actor, frame, region="region_code", enterprise="enterprise_id")
     return Scored(year, as_of, methodology, result, frame.sort(["rank", "enterprise_id"]))
 
 

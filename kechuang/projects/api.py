@@ -7,7 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
-from kechuang.errors import Forbidden, InvalidInput, Problem
+from kechuang.auth.policy import require_region
+from kechuang.errors import InvalidInput, Problem
 from kechuang.projects import service
 from kechuang.projects.models import PROJECT_TYPES
 from kechuang.regions.service import region_codes_under
@@ -70,8 +71,7 @@ def list_projects(
         problems.append(Problem("type", "应为 " + "、".join(PROJECT_TYPES) + " 之一", type))
     if problems:
         raise InvalidInput(problems)
-    if region and not ctx.actor.sees_all and region not in ctx.actor.region_codes:
-        raise Forbidden("只能查看本辖区的数据")
+    require_region(ctx.actor, region)
     b = service.board(ctx.session, actor=ctx.actor)
     rows = service.filtered(
         b,

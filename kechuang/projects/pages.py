@@ -13,9 +13,10 @@ import xlsxwriter
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kechuang.auth.policy import Permission, require, require_region
 from kechuang.auth.scope import Role
 from kechuang.chains.service import chains as all_chains
-from kechuang.errors import Forbidden, InvalidInput
+from kechuang.errors import InvalidInput
 from kechuang.projects import service, sheet
 from kechuang.projects.models import PROJECT_TYPES
 from kechuang.projects.status import DEFAULT, LIGHT_LABELS
@@ -31,13 +32,11 @@ ROLLUPS = (("region_code", "按地区"), ("type", "按类型"), ("chain_name", "
 
 
 def _check(ctx: Ctx) -> None:
-    if ctx.actor.role is Role.expert:
-        raise Forbidden("专家账号不查看项目监测")
+    require(ctx.actor, Permission.see_projects, "专家账号不查看项目监测")
 
 
 def _filters(ctx: Ctx, light: str, type_: str, region: str, chain: str) -> dict[str, Any]:
-    if region and not ctx.actor.sees_all and region not in ctx.actor.region_codes:
-        raise Forbidden("只能查看本辖区的数据")
+    require_region(ctx.actor, region)
     return {
         "light": light if light in LIGHT_LABELS else "",
         "type_": type_ if type_ in PROJECT_TYPES else "",
@@ -298,8 +297,7 @@ async def override_post(project_id: int, request: Request, ctx: Ctx = Depends(pa
 
 
 def _importer(ctx: Ctx) -> None:
-    if ctx.actor.role not in (Role.admin, Role.district):
-        raise Forbidden("重点项目由市科技局和区县维护")
+    require(ctx.actor, Permission.edit_projects, "重点项目由市科技局和区县维护")
 
 
 @router.get("/projects-import", response_class=HTMLResponse)

@@ -11,9 +11,10 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kechuang.auth.scope import SYSTEM, Actor, Role, can_see, scope_clause
+from kechuang.auth.policy import Permission, require
+from kechuang.auth.scope import SYSTEM, Actor, can_see, scope_clause
 from kechuang.chains.models import Chain, ChainNode
-from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
+from kechuang.errors import InvalidInput, NotFound, Problem
 from kechuang.projects.models import (
     PROJECT_TYPES,
     Fund,
@@ -164,8 +165,7 @@ def board(
     """Every visible project with its computed status and the effective light (an active override wins).
     With ``record`` (the daily ``project_status`` job, never a page), a change of light since the last
     history entry is added to the history."""
-    if actor.role is Role.expert:
-        raise Forbidden("专家账号不查看项目监测")
+    require(actor, Permission.see_projects, "专家账号不查看项目监测")
     day = today or date.today()
     projects = project_frame(session, actor, project_ids)
     computed = statuses(frames(session, projects), day, thresholds)
@@ -387,8 +387,7 @@ def set_override(
     today: date | None = None,
 ) -> Override:
     """An operator's light with a note until an expiry date; every problem at once; audited."""
-    if actor.role not in (Role.admin, Role.district):
-        raise Forbidden("只有市科技局和区县操作员可以人工调整项目灯色")
+    require(actor, Permission.override_light, "只有市科技局和区县操作员可以人工调整项目灯色")
     project = get_project(session, actor=actor, project_id=project_id)
     day = today or date.today()
     problems = []
@@ -433,8 +432,7 @@ def _record_now(session: Session, project_id: int, day: date) -> None:
 
 
 def revoke_override(session: Session, *, actor: Actor, project_id: int) -> int:
-    if actor.role not in (Role.admin, Role.district):
-        raise Forbidden("只有市科技局和区县操作员可以撤销人工调整")
+    require(actor, Permission.override_light, "只有市科技局和区县操作员可以撤销人工调整")
     get_project(session, actor=actor, project_id=project_id)
     n = 0
     for old in session.scalars(select(Override).where(Override.project_id == project_id, ~Override.revoked)):

@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
-from kechuang.auth.scope import Actor, Role, scope_clause
+from kechuang.auth.policy import Permission, require
+from kechuang.auth.scope import Actor, scope_clause
 from kechuang.chains.models import ChainNode, NodeItem
 from kechuang.enterprises.models import Enterprise
-from kechuang.errors import Forbidden, InvalidInput, Problem
+from kechuang.errors import InvalidInput, Problem
 from kechuang.projects.models import PROJECT_TYPES, Fund, Kpi, Milestone, Project, Report
 from kechuang.regions.models import Region
 from kechuang.workbook import cell_problem, parse_date, read_sheets
@@ -206,8 +207,7 @@ def workbook(session: Session, *, actor: Actor, empty: bool = False) -> bytes:
 
 
 def import_workbook(session: Session, *, actor: Actor, content: bytes, filename: str) -> ImportResult:
-    if actor.role not in (Role.admin, Role.district):
-        raise Forbidden("重点项目由市科技局和区县维护")
+    require(actor, Permission.edit_projects, "重点项目由市科技局和区县维护")
     problems: list[Problem] = []
 
     def bad(rec: dict[str, Any], field: str, expected: str, sheet: str) -> None:

@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from kechuang import units
-from kechuang.auth.scope import Actor
-from kechuang.choices import Role
+from kechuang.auth.policy import Actor, Permission, allowed
 from kechuang.rules.labels import route_label
 from kechuang.web.context import CSRF_FIELD, LANG_COOKIE
 from kechuang.web.i18n import HTML_LANG, pick_language, translate
@@ -30,27 +29,30 @@ env.filters["route"] = route_label
 class NavItem:
     path: str
     label: str
-    roles: frozenset[Role] | None = None  # None: every logged-in role
+    permission: Permission | None = None  # None: every logged-in role
 
     def visible_to(self, actor: Actor) -> bool:
-        return self.roles is None or actor.role in self.roles
+        return self.permission is None or allowed(actor, self.permission)
 
 
-# The navigation for the capabilities that exist; a feature adds its entry here.
+P = Permission
+# The navigation for the capabilities that exist; a feature adds its entry here, naming the permission
+# (kechuang/auth/policy.py) that decides who sees it.
 NAV: list[NavItem] = [
     NavItem("/", "首页"),
-    NavItem("/enterprises", "企业库", frozenset({Role.admin, Role.district, Role.viewer})),
-    NavItem("/my-enterprise", "本企业", frozenset({Role.enterprise})),
-    NavItem("/atlas", "产业图谱", frozenset({Role.admin, Role.district, Role.viewer})),
-    NavItem("/projects", "项目监测", frozenset({Role.admin, Role.district, Role.viewer, Role.enterprise})),
-    NavItem("/targets", "目标考核", frozenset({Role.admin, Role.district, Role.viewer})),
-    NavItem("/documents", "资讯抽取", frozenset({Role.admin, Role.district, Role.viewer})),
-    NavItem("/ladder", "梯度培育", frozenset({Role.admin, Role.district, Role.viewer})),
-    NavItem("/points", "创新积分", frozenset({Role.admin, Role.district, Role.viewer, Role.enterprise})),
-    NavItem("/imports", "数据导入", frozenset({Role.admin, Role.district, Role.enterprise})),
+    NavItem("/enterprises", "企业库", P.see_registry),
+    NavItem("/my-enterprise", "本企业", P.see_own_enterprise),
+    NavItem("/atlas", "产业图谱", P.see_atlas),
+    NavItem("/projects", "项目监测", P.see_projects),
+    NavItem("/targets", "目标考核", P.see_targets),
+    NavItem("/documents", "资讯抽取", P.see_documents),
+    NavItem("/ladder", "梯度培育", P.see_ladder),
+    NavItem("/points", "创新积分", P.see_points),
+    NavItem("/imports", "数据导入", P.import_data),
     NavItem("/regions", "地区"),
-    NavItem("/admin/users", "用户管理", frozenset({Role.admin})),
-    NavItem("/admin/audit", "审计日志", frozenset({Role.admin})),
+    NavItem("/admin/users", "用户管理", P.manage_users),
+    NavItem("/admin/audit", "审计日志", P.see_audit),
+    NavItem("/admin/jobs", "后台任务", P.run_jobs),
     NavItem("/api/docs", "API 文档"),
 ]
 
