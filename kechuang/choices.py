@@ -22,6 +22,11 @@ class LabelledEnum(StrEnum):
     def values(cls) -> list[str]:
         return [m.value for m in cls]
 
+    @classmethod
+    def labels(cls, lang: str = "zh") -> dict[str, str]:
+        """{value: label} in declaration order, for templates, exports and Polars ``replace``."""
+        return {m.value: m.label(lang) for m in cls}
+
 
 class Role(LabelledEnum):
     admin = "admin", "市科技局管理员", "City bureau admin"
@@ -120,8 +125,51 @@ class Light(LabelledEnum):
     def worst(cls, lights: list[Light]) -> Light:
         return max(lights, key=lambda light: light.severity, default=cls.grey)
 
+    @property
+    def tint(self) -> str:
+        """The pale fill for a cell that carries this light (Excel exports)."""
+        return LIGHT_TINTS[self]
+
+    @classmethod
+    def severities(cls) -> dict[str, int]:
+        return {m.value: m.severity for m in cls}
+
 
 LIGHT_COLOURS = {Light.grey: "#98a2b3", Light.green: "#2e7d32", Light.yellow: "#f9a825", Light.red: "#b3261e"}
+LIGHT_TINTS = {Light.grey: "#EEEEEE", Light.green: "#D7F0DB", Light.yellow: "#FFF1C2", Light.red: "#F9D3D0"}
+
+
+class Coverage(LabelledEnum):
+    """A chain's coverage light (覆盖度): the share of its nodes with a local enterprise; coloured as a Light."""
+
+    green = "green", "覆盖较全", "Well covered"
+    yellow = "yellow", "部分覆盖", "Partly covered"
+    red = "red", "覆盖不足", "Poorly covered"
+
+    @property
+    def colour(self) -> str:
+        return Light(self.value).colour
+
+
+class Level(LabelledEnum):
+    """A chain node's local strength (强 / 有 / 弱 / 缺), strongest first."""
+
+    strong = "strong", "强", "Strong"
+    present = "present", "有", "Present"
+    weak = "weak", "弱", "Weak"
+    missing = "missing", "缺", "Missing"
+
+    @property
+    def colour(self) -> str:
+        return LEVEL_COLOURS[self]
+
+
+LEVEL_COLOURS = {
+    Level.strong: "#1b5e20",
+    Level.present: "#43a047",
+    Level.weak: "#f9a825",
+    Level.missing: "#e0e0e0",
+}
 
 
 class Stage(LabelledEnum):
@@ -138,6 +186,23 @@ class LinkRole(LabelledEnum):
     leader = "leader", "链主", "Chain leader"
     key_supporting = "key_supporting", "重点配套", "Key supplier"
     member = "member", "成员", "Member"
+
+
+class ItemKind(LabelledEnum):
+    """What a chain's key item is."""
+
+    technology = "technology", "关键核心技术", "Key core technology"
+    material = "material", "先进材料", "Advanced material"
+    process = "process", "关键工艺", "Key process"
+    pain_point = "pain_point", "痛点", "Pain point"
+
+
+class GrowthStage(LabelledEnum):
+    """An enterprise's growth stage in the innovation points methodology (企业创新积分)."""
+
+    startup = "startup", "初创期", "Start-up"
+    growth = "growth", "成长期", "Growth"
+    mature = "mature", "稳定期", "Mature"
 
 
 class SupplyKind(LabelledEnum):

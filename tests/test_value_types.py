@@ -96,3 +96,47 @@ def test_css_light_colours_are_lights_colours() -> None:
     assert declared == {light.value: light.colour for light in Light}
     rules = re.findall(r"\.(?:light|status-card\.status)-(?:grey|green|yellow|red) \{[^}]*\}", css)
     assert rules and all("var(--light-" in rule for rule in rules)
+
+
+def test_css_level_colours_are_levels_colours() -> None:
+    import re
+    from pathlib import Path
+
+    from kechuang.choices import Level
+
+    css = (Path(__file__).parents[1] / "kechuang" / "web" / "static" / "css" / "app.css").read_text(
+        encoding="utf-8"
+    )
+    declared = dict(re.findall(r"--level-(strong|present|weak|missing):\s*(#[0-9a-f]{6})", css))
+    assert declared == {level.value: level.colour for level in Level}
+
+
+def test_labels_and_colours_live_only_in_choices() -> None:
+    """No module re-declares an enum's labels as a literal {value: label} map, and no script or
+    stylesheet rule hard-codes a light or level colour (they read the CSS variables)."""
+    import re
+    from pathlib import Path
+
+    from kechuang.choices import LEVEL_COLOURS, LIGHT_COLOURS, Coverage, GrowthStage, ItemKind, Level
+
+    root = Path(__file__).parents[1] / "kechuang"
+    enums = (Light, LinkRole, Stage, SupplyKind, Coverage, Level, ItemKind, GrowthStage)
+    literal = re.compile(
+        r"""["'](%s)["']\s*:\s*["'](%s)["']"""
+        % ("|".join(m.value for e in enums for m in e), "|".join(re.escape(m.zh) for e in enums for m in e))
+    )
+    offenders = [
+        f"{p.relative_to(root)}: {m.group(0)}"
+        for p in [*root.rglob("*.py"), *root.rglob("*.html")]
+        if p.name != "choices.py"
+        for m in literal.finditer(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+    colours = {c.lower() for c in [*LIGHT_COLOURS.values(), *LEVEL_COLOURS.values()]}
+    static = root / "web" / "static"
+    for p in [*static.glob("js/*.js"), static / "css" / "app.css"]:
+        body = p.read_text(encoding="utf-8")
+        if p.suffix == ".css":
+            body = body.split("}", 1)[1]  # the :root block declares the variables
+        found = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}\b", body)} & colours
+        assert not found, f"{p.name} hard-codes {sorted(found)}: use var(--light-…) / var(--level-…)"

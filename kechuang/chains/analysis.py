@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-STAGES = ("upstream", "midstream", "downstream")
-LEVELS = ("strong", "present", "weak", "missing")
-LEVEL_LABELS = {"strong": "强", "present": "有", "weak": "弱", "missing": "缺"}
-ROLES = ("leader", "key_supporting", "member")
+from kechuang.choices import Level, LinkRole, Stage
+
+STAGES = tuple(Stage.values())
+LEVELS = tuple(Level.values())
+LEVEL_LABELS = Level.labels()
+ROLES = tuple(LinkRole.values())
 CHOKE_KINDS = ("technology", "material", "process")
 
 

@@ -16,18 +16,14 @@ from typing import Any
 
 import xlsxwriter
 
+from kechuang.choices import ItemKind, Stage, SupplyKind
 from kechuang.errors import InvalidInput, Problem
 from kechuang.workbook import AT, read_sheets
 from kechuang.workbook import text as _text
 
-STAGE_LABELS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
-KIND_LABELS = {
-    "technology": "关键核心技术",
-    "material": "先进材料",
-    "process": "关键工艺",
-    "pain_point": "痛点",
-}
-SUPPLY_LABELS = {"local": "本地", "domestic": "国内", "imported": "进口"}
+STAGE_LABELS = Stage.labels()
+KIND_LABELS = ItemKind.labels()
+SUPPLY_LABELS = SupplyKind.labels()
 CODE = re.compile(r"^[a-z0-9_]+$")
 NODE_CODE = re.compile(r"^[a-z0-9_]+\.[a-z0-9_.]+$")
 INDUSTRY = re.compile(r"^[A-T]\d{4}$")

@@ -22,6 +22,7 @@ from kechuang.auth import audit
 from kechuang.auth.policy import Permission, require
 from kechuang.auth.scope import Actor, can_see, scope_clause
 from kechuang.chains.models import Chain, ChainNode, NodeLink
+from kechuang.choices import LinkRole, Stage
 from kechuang.enterprises.models import Enterprise
 from kechuang.errors import InvalidInput, Problem
 from kechuang.workbook import cell_problem, parse_date, read_sheets
@@ -38,7 +39,7 @@ COLUMNS = (
     ("valid_from", "有效期起"),
     ("valid_until", "有效期止"),
 )
-ROLES = {"链主": "leader", "重点配套": "key_supporting", "成员": "member"}
+ROLES = {label: value for value, label in LinkRole.labels().items()}
 ROLE_NAMES = {v: k for k, v in ROLES.items()}
 
 
@@ -112,7 +113,7 @@ def links_xlsx(session: Session, *, actor: Actor) -> bytes:
                 node.code,
                 chain.name,
                 node.name,
-                {"upstream": "上游", "midstream": "中游", "downstream": "下游"}[node.stage],
+                Stage(node.stage).zh,
             ],
         )
     nodes.set_column(0, 2, 30)

@@ -18,6 +18,7 @@ from kechuang.chains import document, links, service
 from kechuang.chains.analysis import LEVEL_LABELS, STAGES, Analysis
 from kechuang.chains.document import KIND_LABELS, STAGE_LABELS, SUPPLY_LABELS
 from kechuang.chains.models import AtlasCluster
+from kechuang.choices import Coverage, LinkRole
 from kechuang.errors import Forbidden, NotFound
 from kechuang.regions.service import all_regions, region_names
 from kechuang.web.context import Ctx, page_ctx
@@ -26,9 +27,9 @@ from kechuang.web.render import render
 from kechuang.web.uploads import import_upload
 
 router = APIRouter(include_in_schema=False)
-ROLE_LABELS = {"leader": "链主", "key_supporting": "重点配套", "member": "成员"}
+ROLE_LABELS = LinkRole.labels()
 LINK_LABELS = {"carrier": "创新载体", "project": "项目", "talent": "人才"}
-LIGHT_LABELS = {"green": "覆盖较全", "yellow": "部分覆盖", "red": "覆盖不足"}
+LIGHT_LABELS = Coverage.labels()
 LANE_X = {"upstream": 0, "midstream": 360, "downstream": 720}
 
 

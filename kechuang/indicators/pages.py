@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from kechuang.auth.policy import Permission, require, require_region
+from kechuang.choices import Light
 from kechuang.errors import NotFound
 from kechuang.indicators import service, sheet
 from kechuang.indicators.catalogue import MODE_LABELS
@@ -148,10 +149,7 @@ def targets_export(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf)
     bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
-    fills = {
-        k: book.add_format({"bg_color": c})
-        for k, c in (("green", "#D7F0DB"), ("yellow", "#FFF1C2"), ("red", "#F9D3D0"), ("grey", "#EEEEEE"))
-    }
+    fills = {light.value: book.add_format({"bg_color": light.tint}) for light in Light}
     ws = book.add_worksheet("目标进度")
     headers = [
         "地区",

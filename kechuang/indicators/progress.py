@@ -42,7 +42,6 @@ import polars as pl
 
 from kechuang.indicators.catalogue import Indicator
 
-LIGHTS = ("green", "yellow", "red", "grey")
 KEYS = ["region_code", "indicator"]
 COLUMNS = [
     "region_code",

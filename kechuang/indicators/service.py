@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from kechuang.auth.policy import Permission, require, require_region, scope_frame
 from kechuang.auth.scope import Actor
+from kechuang.choices import Light
 from kechuang.indicators.catalogue import CATALOGUE, Indicator
 from kechuang.indicators.models import Figure, IndicatorDef, Target
 from kechuang.indicators.progress import LightRule, progress
 
-SEVERITY = {"grey": 0, "green": 1, "yellow": 2, "red": 3}
+SEVERITY = Light.severities()
 
 
 def ensure_indicators(session: Session) -> int:

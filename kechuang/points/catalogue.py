@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-STAGES = ("startup", "growth", "mature")
-STAGE_LABELS = {"startup": "初创期", "growth": "成长期", "mature": "稳定期"}
+from kechuang.choices import GrowthStage
+
+STAGES = tuple(GrowthStage.values())
+STAGE_LABELS = GrowthStage.labels()
 GROUPS = ("tech_innovation", "growth_operation", "auxiliary")
 GROUP_LABELS = {"tech_innovation": "技术创新", "growth_operation": "成长经营", "auxiliary": "辅助"}
 NORMALISATIONS = {"minmax": "最小-最大", "zscore": "Z分数", "percentile": "百分位", "bands": "分档"}

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kechuang.auth.policy import Permission, require
 from kechuang.auth.scope import SYSTEM, Actor, can_see, scope_clause
 from kechuang.chains.models import Chain, ChainNode
+from kechuang.choices import Light
 from kechuang.errors import InvalidInput, NotFound, Problem
 from kechuang.projects.models import (
     PROJECT_TYPES,
@@ -391,7 +392,7 @@ def set_override(
     project = get_project(session, actor=actor, project_id=project_id)
     day = today or date.today()
     problems = []
-    if light not in ("green", "yellow", "red"):
+    if light not in (Light.green, Light.yellow, Light.red):
         problems.append(Problem("light", f"灯色“{light}”无效，应为绿灯、黄灯或红灯", light))
     if len(note.strip()) < 4:
         problems.append(Problem("note", "请写明调整理由（至少 4 个字）", note))

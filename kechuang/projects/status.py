@@ -24,9 +24,11 @@ from datetime import date
 
 import polars as pl
 
-LIGHTS = ("grey", "green", "yellow", "red")  # in order of severity
-LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "灰灯"}
-SEVERITY = {light: k for k, light in enumerate(LIGHTS)}
+from kechuang.choices import Light
+
+LIGHTS = tuple(Light.values())  # in order of severity
+LIGHT_LABELS = Light.labels()
+SEVERITY = Light.severities()
 
 
 @dataclass(frozen=True)

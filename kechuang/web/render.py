@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from kechuang import units
 from kechuang.auth.policy import Actor, Permission, allowed
+from kechuang.choices import Level, Light, LinkRole, Stage, SupplyKind
 from kechuang.rules.labels import route_label
 from kechuang.web.context import CSRF_FIELD, LANG_COOKIE
 from kechuang.web.i18n import HTML_LANG, pick_language, translate
@@ -23,6 +24,8 @@ env.filters["cn_number"] = units.format_cn_number
 env.filters["percent"] = units.format_percent
 env.filters["count"] = units.format_count
 env.filters["route"] = route_label
+# the labelled value types, so templates read labels from kechuang.choices and nowhere else
+env.globals.update(Light=Light, LinkRole=LinkRole, Stage=Stage, SupplyKind=SupplyKind, Level=Level)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,11 @@
   if (!el || typeof cytoscape === "undefined") { return; }
   var graph = JSON.parse(el.dataset.graph);
   var region = el.dataset.region || "";
-  var COLORS = { strong: "#1b5e20", present: "#43a047", weak: "#f9a825", missing: "#e0e0e0" };
+  // Level colours come from the CSS variables (kechuang.choices.Level), so there is one palette.
+  var css = getComputedStyle(document.documentElement);
+  function cssVar(name) { return css.getPropertyValue(name).trim(); }
+  var COLORS = {};
+  ["strong", "present", "weak", "missing"].forEach(function (k) { COLORS[k] = cssVar("--level-" + k); });
   var cy = cytoscape({
     container: el,
     elements: graph.elements,
@@ -18,7 +22,7 @@
         "background-color": function (n) { return COLORS[n.data("level")] || COLORS.missing; },
         "color": function (n) { return (n.data("level") === "strong" || n.data("level") === "present") ? "#fff" : "#222"; },
         "border-width": function (n) { return n.data("level") === "missing" ? 2 : 0; },
-        "border-style": "dashed", "border-color": "#b3261e",
+        "border-style": "dashed", "border-color": cssVar("--light-red"),
         "font-family": "Noto Sans CJK SC, sans-serif" } },
       { selector: "node[sub = 1]", style: { "width": 130, "height": 32, "font-size": 12 } },
       { selector: "node.lane", style: {

@@ -1,6 +1,9 @@
 // Charts drawn from data-* attributes, so pages need no inline script.
 (function () {
-  var RED = "#b3261e", BLUE = "#1d4ed8", GREEN = "#2e7d32";
+  // Colours come from the CSS variables (the Light palette of kechuang.choices), so there is one palette.
+  var css = getComputedStyle(document.documentElement);
+  function cssVar(name) { return css.getPropertyValue(name).trim(); }
+  var RED = cssVar("--light-red"), BLUE = cssVar("--blue"), GREEN = cssVar("--light-green");
   function wan(v) { return v == null ? "—" : (Math.abs(v) >= 1e8 ? (v / 1e8).toFixed(2) + "亿" : (v / 1e4).toFixed(0) + "万"); }
   function json(el, key) { return JSON.parse(el.dataset[key] || "[]"); }
   function bar(el) {
@@ -33,7 +36,7 @@
         { name: d.labelRevenue, type: "line", data: revenue, itemStyle: { color: RED } },
         { name: d.labelRd, type: "line", data: rd, itemStyle: { color: BLUE } },
         { name: d.labelProfit, type: "line", data: profit, itemStyle: { color: GREEN } },
-        { name: d.labelRatio, type: "bar", yAxisIndex: 1, data: ratio, barMaxWidth: 24, itemStyle: { color: "#fdb022" },
+        { name: d.labelRatio, type: "bar", yAxisIndex: 1, data: ratio, barMaxWidth: 24, itemStyle: { color: cssVar("--light-yellow") },
           tooltip: { valueFormatter: function (v) { return v == null ? "—" : v + "%"; } } }
       ]
     });
@@ -84,7 +87,7 @@
       grid: { left: 64, right: 16, top: 32, bottom: 32 },
       xAxis: { type: "category", data: json(el, "months") }, yAxis: { type: "value", scale: true },
       series: [
-        { name: el.dataset.labelSchedule, type: "line", data: json(el, "schedule"), symbol: "none", lineStyle: { type: "dashed" }, itemStyle: { color: "#9aa4b2" } },
+        { name: el.dataset.labelSchedule, type: "line", data: json(el, "schedule"), symbol: "none", lineStyle: { type: "dashed" }, itemStyle: { color: cssVar("--light-grey") } },
         { name: el.dataset.labelBefore, type: "line", data: json(el, "before"), itemStyle: { color: BLUE } },
         { name: el.dataset.labelNow, type: "line", data: json(el, "now"), itemStyle: { color: RED } }
       ]
