@@ -121,10 +121,9 @@ def test_labels_and_colours_live_only_in_choices() -> None:
 
     root = Path(__file__).parents[1] / "kechuang"
     enums = (Light, LinkRole, Stage, SupplyKind, Coverage, Level, ItemKind, GrowthStage)
-    literal = re.compile(
-        r"""["'](%s)["']\s*:\s*["'](%s)["']"""
-        % ("|".join(m.value for e in enums for m in e), "|".join(re.escape(m.zh) for e in enums for m in e))
-    )
+    values = "|".join(m.value for e in enums for m in e)
+    labels = "|".join(re.escape(m.zh) for e in enums for m in e)
+    literal = re.compile(rf"""["']({values})["']\s*:\s*["']({labels})["']""")
     offenders = [
         f"{p.relative_to(root)}: {m.group(0)}"
         for p in [*root.rglob("*.py"), *root.rglob("*.html")]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kechuang.auth import audit
 from kechuang.auth import service as users
 from kechuang.auth.passwords import verify_password
+from kechuang.auth.policy import Permission, require
 from kechuang.auth.scope import Actor
 from kechuang.choices import AuditAction, Role
 from kechuang.errors import InvalidInput, KechuangError, NotAuthenticated, Problem
@@ -22,7 +23,6 @@ from kechuang.web.context import (
     db_session,
     optional_actor,
     page_ctx,
-    require_admin,
     verify_csrf,
 )
 from kechuang.web.i18n import LANGUAGES
@@ -146,7 +146,7 @@ def _users_page(
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(ctx: Ctx = Depends(page_ctx)) -> Response:
-    require_admin(ctx)
+    require(ctx.actor, Permission.manage_users)
     return _users_page(ctx)
 
 
@@ -160,7 +160,7 @@ def create_user(
     enterprise_uscc: str = Form(""),
     ctx: Ctx = Depends(page_ctx),
 ) -> Response:
-    require_admin(ctx)
+    require(ctx.actor, Permission.manage_users)
     data = users.UserInput(
         username=username.strip(),
         password=password,
@@ -186,7 +186,7 @@ def create_user(
 
 @router.post("/admin/users/{username}/password")
 def reset_password(username: str, password: str = Form(""), ctx: Ctx = Depends(page_ctx)) -> Response:
-    require_admin(ctx)
+    require(ctx.actor, Permission.manage_users)
     try:
         users.set_password(ctx.session, actor=ctx.actor, username=username, password=password)
     except InvalidInput as exc:
@@ -197,7 +197,7 @@ def reset_password(username: str, password: str = Form(""), ctx: Ctx = Depends(p
 
 @router.post("/admin/users/{username}/active")
 def toggle_active(username: str, active: str = Form("0"), ctx: Ctx = Depends(page_ctx)) -> Response:
-    require_admin(ctx)
+    require(ctx.actor, Permission.manage_users)
     try:
         users.set_active(ctx.session, actor=ctx.actor, username=username, active=active == "1")
     except InvalidInput as exc:
@@ -223,7 +223,7 @@ def audit_page(
     page: int = 1,
     ctx: Ctx = Depends(page_ctx),
 ) -> Response:
-    require_admin(ctx)
+    require(ctx.actor, Permission.see_audit)
     filters = audit.AuditFilter(
         entity=entity or None,
         action=action or None,

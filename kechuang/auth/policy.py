@@ -132,11 +132,14 @@ def require_region(actor: Actor, region_code: str | None) -> None:
         raise Forbidden("只能查看本辖区的数据")
 
 
+def writable_region(actor: Actor, region_code: str | None) -> bool:
+    """The bureau writes everywhere; a district operator in its own region and below; nobody else."""
+    return actor.is_admin or (actor.role is Role.district and region_code in actor.region_codes)
+
+
 def check_region_writable(actor: Actor, region_code: str | None) -> None:
     """Raise ``Forbidden`` unless ``actor`` may place data in ``region_code``."""
-    if actor.is_admin:
-        return
-    if actor.role is not Role.district or region_code not in actor.region_codes:
+    if not writable_region(actor, region_code):
         raise Forbidden(f"没有在地区 {region_code} 写入数据的权限")
 
 

@@ -78,9 +78,12 @@ def can_see(actor: Actor, obj: Any) -> bool:
     return False
 
 
+def can_write(actor: Actor, obj: Any) -> bool:
+    """The bureau changes anything; operators and enterprises what they can see; readers nothing."""
+    return actor.is_admin or (actor.can_write_any and can_see(actor, obj))
+
+
 def check_write(actor: Actor, obj: Any) -> None:
     """Raise ``Forbidden`` unless ``actor`` may change ``obj`` (which it can already see)."""
-    if actor.is_admin:
-        return
-    if not actor.can_write_any or not can_see(actor, obj):
+    if not can_write(actor, obj):
         raise Forbidden("没有修改此数据的权限")

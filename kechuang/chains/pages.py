@@ -13,13 +13,13 @@ import xlsxwriter
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kechuang.auth.policy import Permission, require, require_region
+from kechuang.auth.policy import Permission, require, require_region, visible_region
 from kechuang.chains import document, links, service
 from kechuang.chains.analysis import LEVEL_LABELS, STAGES, Analysis
 from kechuang.chains.document import KIND_LABELS, STAGE_LABELS, SUPPLY_LABELS
 from kechuang.chains.models import AtlasCluster
 from kechuang.choices import Coverage, LinkRole
-from kechuang.errors import Forbidden, NotFound
+from kechuang.errors import NotFound
 from kechuang.regions.service import all_regions, region_names
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.downloads import attachment
@@ -41,11 +41,7 @@ def _region(ctx: Ctx, region: str) -> str | None:
 
 
 def _regions(ctx: Ctx) -> list[Any]:
-    return [
-        r
-        for r in all_regions(ctx.session)
-        if r.parent_code and (ctx.actor.sees_all or r.code in ctx.actor.region_codes)
-    ]
+    return [r for r in all_regions(ctx.session) if r.parent_code and visible_region(ctx.actor, r.code)]
 
 
 def _chain_rows(result: Analysis, ctx: Ctx) -> dict[int, dict[str, Any]]:
@@ -414,8 +410,9 @@ async def snapshot_take(request: Request, ctx: Ctx = Depends(page_ctx)) -> Respo
 
 @router.get("/atlas/snapshots/{year}.json")
 def snapshot_download(year: int, ctx: Ctx = Depends(page_ctx)) -> Response:
-    if not ctx.actor.sees_all:
-        raise Forbidden("图谱快照含全市汇总数据，仅市科技局和只读账号可下载")
+    require(
+        ctx.actor, Permission.download_atlas_snapshot, "图谱快照含全市汇总数据，仅市科技局和只读账号可下载"
+    )
     snap = next((s for s in service.snapshots(ctx.session) if s.year == year), None)
     if snap is None:
         raise NotFound(f"{year} 年没有图谱快照")

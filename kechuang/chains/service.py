@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
 from kechuang.auth.policy import Permission, require, require_region
-from kechuang.auth.scope import Actor, Role, scope_clause
+from kechuang.auth.scope import Actor, scope_clause
 from kechuang.chains import analysis
 from kechuang.chains.document import AtlasError, validate
 from kechuang.chains.models import (
@@ -29,18 +29,16 @@ from kechuang.chains.models import (
 )
 from kechuang.choices import TitleType
 from kechuang.enterprises.models import Enterprise, EnterpriseFigures, Title
-from kechuang.errors import Forbidden, NotFound, Problem
+from kechuang.errors import NotFound, Problem
 from kechuang.projects.models import Project
 from kechuang.regions.service import region_codes_under
 
 BUILTIN = Path(__file__).parent / "data" / "yangzhou-613.json"
-READERS = frozenset({Role.admin, Role.district, Role.viewer})
 SEP = "|"
 
 
 def check_reader(actor: Actor) -> None:
-    if actor.role not in READERS:
-        raise Forbidden("产业科创图谱的分析面向市科技局、区县和只读账号")
+    require(actor, Permission.see_atlas, "产业科创图谱的分析面向市科技局、区县和只读账号")
 
 
 def split_codes(text: str) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kechuang.auth.policy import visible_region
 from kechuang.documents import service
 from kechuang.documents.models import Document, ExtractedFact
 from kechuang.errors import InvalidInput
@@ -40,7 +41,7 @@ ORG_TYPES = {
 
 
 def _regions(ctx: Ctx) -> list[Any]:
-    return [r for r in all_regions(ctx.session) if ctx.actor.sees_all or r.code in ctx.actor.region_codes]
+    return [r for r in all_regions(ctx.session) if visible_region(ctx.actor, r.code)]
 
 
 @router.get("/documents", response_class=HTMLResponse)
@@ -191,15 +192,14 @@ def _document(ctx: Ctx, document_id: int, status: str, problems: dict[int, list[
         names=region_names(ctx.session),
         kinds=KIND_LABELS,
         org_types=ORG_TYPES,
-        can_edit=ctx.actor.role.value in ("admin", "district"),
+        can_edit=service.can_edit(ctx.actor),
     )
 
 
 @router.post("/documents/facts/{fact_id}", response_class=HTMLResponse)
 async def fact_review(fact_id: int, request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
-    fact = ctx.session.get(ExtractedFact, fact_id)
-    document_id = fact.document_id if fact is not None else 0
+    document_id = service.get_fact(ctx.session, actor=ctx.actor, fact_id=fact_id).document_id
     try:
         if form.get("action") == "reject":
             service.reject(ctx.session, actor=ctx.actor, fact_id=fact_id)

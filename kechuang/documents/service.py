@@ -13,17 +13,16 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from kechuang.auth.scope import Actor, Role, can_see, scope_clause
+from kechuang.auth.policy import Permission, allowed, require, writable_region
+from kechuang.auth.scope import Actor, can_see, scope_clause
 from kechuang.db import utcnow
 from kechuang.documents.models import Document, DocumentOrg, ExtractedFact
 from kechuang.enterprises import revision
 from kechuang.enterprises.models import Enterprise
-from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
+from kechuang.errors import InvalidInput, NotFound, Problem
 from kechuang.indicators.models import Figure, IndicatorDef
 from kechuang.regions.models import Region
 
-EDITORS = frozenset({Role.admin, Role.district})
-READERS = frozenset({Role.admin, Role.district, Role.viewer})
 PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})\.\.(\d{4})-(\d{2}))?$")
 # which catalogue indicator a fact's normalised name maps to, by the words it contains (first match wins)
 INDICATOR_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -52,13 +51,24 @@ UNIT_FACTORS = {
 
 
 def check_reader(actor: Actor) -> None:
-    if actor.role not in READERS:
-        raise Forbidden("资讯抽取面向市科技局、区县和只读账号")
+    require(actor, Permission.see_documents, "资讯抽取面向市科技局、区县和只读账号")
 
 
 def check_editor(actor: Actor) -> None:
-    if actor.role not in EDITORS:
-        raise Forbidden("只有市科技局和区县操作员可以上传和审核资讯")
+    require(actor, Permission.edit_documents, "只有市科技局和区县操作员可以上传和审核资讯")
+
+
+def can_edit(actor: Actor) -> bool:
+    return allowed(actor, Permission.edit_documents)
+
+
+def get_fact(session: Session, *, actor: Actor, fact_id: int) -> ExtractedFact:
+    """One extracted fact the actor may see (NotFound otherwise: existence is not disclosed)."""
+    check_reader(actor)
+    fact = session.get(ExtractedFact, fact_id)
+    if fact is None or not can_see(actor, fact):
+        raise NotFound(f"事实 {fact_id} 不存在或无权查看")
+    return fact
 
 
 def read_upload(content: bytes, filename: str) -> str:
@@ -152,7 +162,7 @@ def upload(
     problems = []
     if session.get(Region, region_code) is None:
         problems.append(Problem("region_code", f"地区代码“{region_code}”不存在", region_code))
-    elif not actor.is_admin and region_code not in actor.region_codes:
+    elif not writable_region(actor, region_code):
         problems.append(Problem("region_code", "只能上传本辖区的资讯", region_code))
     if not content:
         problems.append(Problem("file", f"{filename}：文件是空的", filename))
@@ -298,9 +308,7 @@ def accept(session: Session, *, actor: Actor, fact_id: int, form: dict[str, str]
     A cumulative indicator's figure is the stated year-to-date total: the month's flow stored is the
     total minus the flows already on record for the earlier months of that year."""
     check_editor(actor)
-    fact = session.get(ExtractedFact, fact_id)
-    if fact is None or not can_see(actor, fact):
-        raise NotFound(f"事实 {fact_id} 不存在或无权查看")
+    fact = get_fact(session, actor=actor, fact_id=fact_id)
     doc = session.get(Document, fact.document_id)
     assert doc is not None
     problems = []
@@ -310,7 +318,7 @@ def accept(session: Session, *, actor: Actor, fact_id: int, form: dict[str, str]
     region = form.get("region_code", "")
     if session.get(Region, region) is None:
         problems.append(Problem("region_code", f"地区代码“{region}”不存在", region))
-    elif not actor.is_admin and region not in actor.region_codes:
+    elif not writable_region(actor, region):
         problems.append(Problem("region_code", "只能写入本辖区的指标数据", region))
     numbers: dict[str, float] = {}
     for key, label, low, high in (("year", "年度", 2000, 2100), ("month", "截至月份", 1, 12)):
@@ -368,9 +376,7 @@ def accept(session: Session, *, actor: Actor, fact_id: int, form: dict[str, str]
 
 def reject(session: Session, *, actor: Actor, fact_id: int) -> None:
     check_editor(actor)
-    fact = session.get(ExtractedFact, fact_id)
-    if fact is None or not can_see(actor, fact):
-        raise NotFound(f"事实 {fact_id} 不存在或无权查看")
+    fact = get_fact(session, actor=actor, fact_id=fact_id)
     fact.status, fact.reviewed_by, fact.reviewed_at = "rejected", actor.username, utcnow()
     session.flush()
 

@@ -7,15 +7,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
-from kechuang.auth.policy import Permission, allowed, require
-from kechuang.auth.scope import can_see
-from kechuang.choices import IPKind, Role, SizeClass, TitleLevel, TitleType
+from kechuang.auth.policy import Permission, allowed, require, visible_region
+from kechuang.auth.scope import can_write
+from kechuang.choices import IPKind, SizeClass, TitleLevel, TitleType
 from kechuang.enterprises import imports, service
 from kechuang.enterprises.columns import DATASETS, ENTERPRISES, FIGURES, INDUSTRY_SECTIONS, dataset
 from kechuang.enterprises.excel import export_filename, workbook_bytes
-from kechuang.enterprises.models import FIGURE_FIELDS, Title
+from kechuang.enterprises.models import FIGURE_FIELDS
 from kechuang.errors import Forbidden, InvalidInput, NotFound
 from kechuang.regions.service import all_regions
 from kechuang.web.context import Ctx, page_ctx
@@ -41,9 +40,7 @@ def _query(
 
 def _regions(ctx: Ctx) -> list:  # type: ignore[type-arg]
     return [
-        r
-        for r in all_regions(ctx.session)
-        if r.parent_code is not None and (ctx.actor.sees_all or r.code in ctx.actor.region_codes)
+        r for r in all_regions(ctx.session) if r.parent_code is not None and visible_region(ctx.actor, r.code)
     ]
 
 
@@ -52,7 +49,7 @@ def _region_names(ctx: Ctx) -> dict[str, str]:
 
 
 def _can_create(ctx: Ctx) -> bool:
-    return ctx.actor.role in (Role.admin, Role.district)
+    return allowed(ctx.actor, Permission.create_enterprise)
 
 
 @router.get("/enterprises", response_class=HTMLResponse)
@@ -70,17 +67,7 @@ def enterprise_list(
         raise Forbidden("企业用户请查看“本企业”")
     query = _query(q, region, title, industry, size, sort, page)
     result = service.list_enterprises(ctx.session, actor=ctx.actor, query=query)
-    ids = [e.id for e in result.items]
-    today = date.today()
-    held: dict[int, list[str]] = {}
-    if ids:
-        for ent_id, ttype in ctx.session.execute(
-            select(Title.enterprise_id, Title.type)
-            .where(Title.enterprise_id.in_(ids))
-            .where((Title.valid_until.is_(None)) | (Title.valid_until >= today))
-            .distinct()
-        ):
-            held.setdefault(ent_id, []).append(ttype)
+    held = service.titles_held(ctx.session, [e.id for e in result.items])
     params = {"q": q, "region": region, "title": title, "industry": industry, "size": size, "sort": sort}
     return render(
         ctx.request,
@@ -204,7 +191,7 @@ def enterprise_detail(enterprise_id: int, ctx: Ctx = Depends(page_ctx)) -> Respo
     }
     ip_years = sorted({h.year for h in prof.ip})
     ip_table = {(h.year, h.kind): h.count for h in prof.ip}
-    writable = ctx.actor.is_admin or (ctx.actor.can_write_any and can_see(ctx.actor, prof.enterprise))
+    writable = can_write(ctx.actor, prof.enterprise)
     from kechuang.chains.service import enterprise_nodes
     from kechuang.ladder.service import profile_cards
 
@@ -238,7 +225,7 @@ def enterprise_detail(enterprise_id: int, ctx: Ctx = Depends(page_ctx)) -> Respo
 @router.get("/enterprises/{enterprise_id}/figures/{year}", response_class=HTMLResponse)
 def figures_edit(enterprise_id: int, year: int, ctx: Ctx = Depends(page_ctx)) -> Response:
     prof = service.profile(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id)
-    if not (ctx.actor.is_admin or (ctx.actor.can_write_any and can_see(ctx.actor, prof.enterprise))):
+    if not can_write(ctx.actor, prof.enterprise):
         raise Forbidden("没有修改此数据的权限")
     current = next((f for f in prof.figures if f.year == year), None)
     values = {f: (getattr(current, f) if current else None) for f, _, _ in FIGURE_FIELDS}

@@ -16,9 +16,9 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 
-from kechuang.auth.policy import Permission, require
+from kechuang.auth.policy import Permission, require, writable_region
 from kechuang.auth.scope import Actor, check_write, scope_clause
-from kechuang.choices import Role, TitleType
+from kechuang.choices import TitleType
 from kechuang.enterprises.columns import ENTERPRISES, FIGURES, Dataset, Kind, dataset
 from kechuang.enterprises.importer import region_lookup, sync_child_regions
 from kechuang.enterprises.models import FIGURE_FIELDS, Enterprise, EnterpriseFigures, IPHolding, Title
@@ -152,6 +152,23 @@ def list_enterprises(session: Session, *, actor: Actor, query: EnterpriseQuery) 
     ids = list(session.scalars(select(union.c.id).order_by(*outer).offset(offset).limit(size)))
     by_id = {e.id: e for e in session.scalars(select(Enterprise).where(Enterprise.id.in_(ids)))}
     return EnterprisePage([by_id[i] for i in ids], COUNT_CAP, page, size, total_capped=True)
+
+
+def titles_held(session: Session, enterprise_ids: list[int], on: date | None = None) -> dict[int, list[str]]:
+    """The title types each enterprise of a listed page holds on ``on`` (one query for the page)."""
+    held: dict[int, list[str]] = {}
+    if not enterprise_ids:
+        return held
+    on = on or date.today()
+    rows = session.execute(
+        select(Title.enterprise_id, Title.type)
+        .where(Title.enterprise_id.in_(enterprise_ids))
+        .where((Title.valid_until.is_(None)) | (Title.valid_until >= on))
+        .distinct()
+    )
+    for ent_id, ttype in rows:
+        held.setdefault(ent_id, []).append(ttype)
+    return held
 
 
 def _regions_in_play(session: Session, actor: Actor, query: EnterpriseQuery) -> list[str]:
@@ -292,7 +309,7 @@ def create_enterprise(session: Session, *, actor: Actor, values: dict[str, Any])
                 field=ENTERPRISES.column("uscc").header, message="该统一社会信用代码已登记", value=row["uscc"]
             )
         )
-    if not actor.is_admin and row["region_code"] and row["region_code"] not in actor.region_codes:
+    if row["region_code"] and not writable_region(actor, row["region_code"]):
         problems.append(
             Problem(
                 field=ENTERPRISES.column("region_code").header,
@@ -322,9 +339,7 @@ def update_enterprise(
     merged["aliases"] = merged.get("aliases") or ""
     row = _parse_or_raise(session, ENTERPRISES, merged)
     if row["region_code"] != ent.region_code:
-        if actor.role is Role.enterprise or (
-            not actor.is_admin and row["region_code"] not in actor.region_codes
-        ):
+        if not writable_region(actor, row["region_code"]):
             raise InvalidInput(
                 [
                     Problem(

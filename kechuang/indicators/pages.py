@@ -6,15 +6,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import polars as pl
 import xlsxwriter
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
-from kechuang.auth.policy import Permission, require, require_region
+from kechuang.auth.policy import Permission, require
 from kechuang.choices import Light
-from kechuang.errors import NotFound
 from kechuang.indicators import service, sheet
 from kechuang.indicators.catalogue import MODE_LABELS
 from kechuang.indicators.progress import LightRule
@@ -80,63 +77,27 @@ def targets_page(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)) 
 def district_page(
     region_code: str, year: str = "", month: str = "", indicator: str = "", ctx: Ctx = Depends(page_ctx)
 ) -> Response:
-    require_region(ctx.actor, region_code)
     y, m = _period(ctx, year, month)
-    d = service.dashboard(ctx.session, actor=ctx.actor, year=y, month=m)
-    rows = d.frame.filter(pl.col("region_code") == region_code).to_dicts()
-    names = region_names(ctx.session)
-    if region_code not in names:
-        raise NotFound(f"地区 {region_code} 不存在")
-    by_code = {i.code: i for i in d.indicators}
-    chosen = by_code.get(indicator) or (by_code.get(rows[0]["indicator"]) if rows else None)
-    series = (
-        service.monthly_series(
-            ctx.session, actor=ctx.actor, region_code=region_code, indicator=chosen, year=y
-        )
-        if chosen
-        else None
+    v = service.district_view(
+        ctx.session, actor=ctx.actor, region_code=region_code, year=y, month=m, indicator=indicator
     )
-    from kechuang.projects import service as projects
-    from kechuang.regions.service import region_codes_under
-
-    board = projects.board(ctx.session, actor=ctx.actor, record=False)
-    mine = projects.filtered(board, region_codes=region_codes_under(ctx.session, region_code))
-    project_counts = dict(mine.group_by("light").len().iter_rows())
-    figures: list[Any] = []
-    sources: dict[int, dict[str, Any]] = {}
-    if chosen:
-        from kechuang.documents.service import figure_sources
-        from kechuang.indicators.models import Figure
-
-        figures = list(
-            ctx.session.scalars(
-                select(Figure)
-                .where(
-                    Figure.region_code == region_code,
-                    Figure.indicator == chosen.code,
-                    Figure.year.in_([y - 1, y]),
-                )
-                .order_by(Figure.year.desc(), Figure.month.desc())
-            )
-        )
-        sources = figure_sources(ctx.session, [f.id for f in figures if f.document_id])
     return render(
         ctx.request,
         "targets/district.html",
-        d=d,
-        rows=rows,
+        d=v.dashboard,
+        rows=v.rows,
         region=region_code,
-        names=names,
-        figures=figures,
-        sources=sources,
-        by_code=by_code,
-        chosen=chosen,
-        series=series,
+        names=v.names,
+        figures=v.figures,
+        sources=v.sources,
+        by_code=v.by_code,
+        chosen=v.chosen,
+        series=v.series,
         lights=LIGHT_LABELS,
         value=_value,
         modes=MODE_LABELS,
-        project_counts=project_counts,
-        project_total=mine.height,
+        project_counts=v.project_counts,
+        project_total=v.project_total,
     )
 
 
@@ -252,11 +213,7 @@ async def import_upload_page(request: Request, ctx: Ctx = Depends(page_ctx)) -> 
 @router.get("/targets/figures/{figure_id}")
 def figure_link(figure_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
     """A figure's place on its indicator's page (its district, indicator and year)."""
-    from kechuang.indicators.models import Figure
-
-    figure = ctx.session.get(Figure, figure_id)
-    if figure is None or not (ctx.actor.sees_all or figure.region_code in ctx.actor.region_codes):
-        raise NotFound(f"指标数据 {figure_id} 不存在或无权查看")
+    figure = service.get_figure(ctx.session, actor=ctx.actor, figure_id=figure_id)
     return RedirectResponse(
         f"/targets/region/{figure.region_code}?year={figure.year}&month={figure.month}"
         f"&indicator={figure.indicator}#figure-{figure.id}",

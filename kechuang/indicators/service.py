@@ -11,9 +11,10 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kechuang.auth.policy import Permission, require, require_region, scope_frame
+from kechuang.auth.policy import Permission, require, require_region, scope_frame, visible_region
 from kechuang.auth.scope import Actor
 from kechuang.choices import Light
+from kechuang.errors import NotFound
 from kechuang.indicators.catalogue import CATALOGUE, Indicator
 from kechuang.indicators.models import Figure, IndicatorDef, Target
 from kechuang.indicators.progress import LightRule, progress
@@ -174,3 +175,78 @@ def monthly_series(
         "schedule": schedule,
         "target": target,
     }
+
+
+def get_figure(session: Session, *, actor: Actor, figure_id: int) -> Figure:
+    """One monthly figure in the actor's area (NotFound otherwise: existence is not disclosed)."""
+    require(actor, Permission.see_targets)
+    figure = session.get(Figure, figure_id)
+    if figure is None or not visible_region(actor, figure.region_code):
+        raise NotFound(f"指标数据 {figure_id} 不存在或无权查看")
+    return figure
+
+
+@dataclass(frozen=True)
+class DistrictView:
+    """One district's targets page: its rows of the dashboard, one indicator's monthly series and
+    figures (this year and last, with their document sources) and its projects by light."""
+
+    dashboard: Dashboard
+    rows: list[dict[str, Any]]
+    names: dict[str, str]
+    by_code: dict[str, Indicator]
+    chosen: Indicator | None
+    series: Any
+    figures: list[Figure]
+    sources: dict[int, dict[str, Any]]
+    project_counts: dict[str, int]
+    project_total: int
+
+
+def district_view(
+    session: Session, *, actor: Actor, region_code: str, year: int, month: int, indicator: str = ""
+) -> DistrictView:
+    from kechuang.documents.service import figure_sources
+    from kechuang.projects import service as projects
+    from kechuang.regions.service import region_codes_under, region_names
+
+    require_region(actor, region_code)
+    names = region_names(session)
+    if region_code not in names:
+        raise NotFound(f"地区 {region_code} 不存在")
+    d = dashboard(session, actor=actor, year=year, month=month)
+    rows = d.frame.filter(pl.col("region_code") == region_code).to_dicts()
+    by_code = {i.code: i for i in d.indicators}
+    chosen = by_code.get(indicator) or (by_code.get(rows[0]["indicator"]) if rows else None)
+    series = (
+        monthly_series(session, actor=actor, region_code=region_code, indicator=chosen, year=year)
+        if chosen
+        else None
+    )
+    figures: list[Figure] = []
+    if chosen:
+        figures = list(
+            session.scalars(
+                select(Figure)
+                .where(
+                    Figure.region_code == region_code,
+                    Figure.indicator == chosen.code,
+                    Figure.year.in_([year - 1, year]),
+                )
+                .order_by(Figure.year.desc(), Figure.month.desc())
+            )
+        )
+    board = projects.board(session, actor=actor, record=False)
+    mine = projects.filtered(board, region_codes=region_codes_under(session, region_code))
+    return DistrictView(
+        dashboard=d,
+        rows=rows,
+        names=names,
+        by_code=by_code,
+        chosen=chosen,
+        series=series,
+        figures=figures,
+        sources=figure_sources(session, [f.id for f in figures if f.document_id]),
+        project_counts=dict(mine.group_by("light").len().iter_rows()),
+        project_total=mine.height,
+    )

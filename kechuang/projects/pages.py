@@ -13,8 +13,7 @@ import xlsxwriter
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kechuang.auth.policy import Permission, require, require_region
-from kechuang.auth.scope import Role
+from kechuang.auth.policy import Permission, allowed, require, require_region, visible_region
 from kechuang.chains.service import chains as all_chains
 from kechuang.errors import InvalidInput
 from kechuang.projects import service, sheet
@@ -102,11 +101,7 @@ def board_page(
         alerts=alerts.to_dicts(),
         today=b.today,
         thresholds=DEFAULT,
-        regions=[
-            r
-            for r in all_regions(ctx.session)
-            if r.parent_code and (ctx.actor.sees_all or r.code in ctx.actor.region_codes)
-        ],
+        regions=[r for r in all_regions(ctx.session) if r.parent_code and visible_region(ctx.actor, r.code)],
         chains=[c for c, _ in all_chains(ctx.session)],
     )
 
@@ -250,7 +245,7 @@ def _detail_page(ctx: Ctx, project_id: int, problems: list[str] | None = None, s
             out.append([on.isoformat(), total])
         return out
 
-    can_override = ctx.actor.role in (Role.admin, Role.district)
+    can_override = allowed(ctx.actor, Permission.override_light)
     return render(
         ctx.request,
         "projects/detail.html",

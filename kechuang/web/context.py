@@ -122,8 +122,3 @@ async def api_ctx(request: Request, session: Session = Depends(db_session)) -> C
     if via_cookie and request.method in UNSAFE and not csrf_ok(request, request.headers.get(CSRF_HEADER)):
         raise Forbidden("使用会话 Cookie 调用写接口时必须带 X-CSRF-Token 请求头")
     return _ctx(request, session, actor)
-
-
-def require_admin(ctx: Ctx) -> None:
-    if not ctx.actor.is_admin:
-        raise Forbidden("仅市科技局管理员可访问")

@@ -69,6 +69,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "html_lang": HTML_LANG[lang],
         "_": lambda text: translate(text, lang),
         "actor": actor,
+        # a template asks the policy, never the role: {% if can('edit_links') %}
+        "can": lambda permission: actor is not None and allowed(actor, Permission(permission)),
         "nav": nav,
         "csrf_field": CSRF_FIELD,
         "csrf_token": getattr(request.state, "csrf_token", ""),
