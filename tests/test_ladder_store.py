@@ -181,6 +181,12 @@ def test_ladder_page_shows_transitions_and_exports_them_scoped(client, factory, 
     made.user("hj", "district", region_code="321003")
     login(client, "boss")
     page = client.get("/ladder?year=2026")
+    assert 'id="run-missing"' in page.text and 'href="/admin/jobs"' in page.text  # pages never compute
+    with transaction(factory) as s:
+        store.refresh(s, 2025)
+        store.refresh(s, 2026)
+    page = client.get("/ladder?year=2026")
+    assert 'id="run-missing"' not in page.text and 'id="run-stale"' not in page.text
     assert page.status_code == 200
     assert (
         'id="transitions"' in page.text and "2025 → 2026" in page.text and "国科发火〔2016〕32号" in page.text
@@ -272,3 +278,34 @@ def test_self_check_evaluates_edited_figures_without_saving_them(client, factory
     assert f'data-status="{after["hnte"]["status"]}"' in good.text
     # another enterprise's self-check is not found for this user
     assert client.get(f"/enterprises/{other_id}/self-check").status_code == 404
+
+
+def test_the_ladder_page_reads_the_stored_run_and_says_when_it_is_stale(client, factory, made) -> None:  # type: ignore[no-untyped-def]
+    from kechuang.jobs.catalogue import all_jobs
+    from kechuang.jobs.runner import run_job
+
+    _city(factory, 120)
+    made.user("boss", "admin")
+    made.user("hj", "district", region_code="321003")
+    run_job(factory, all_jobs()["ladder_refresh"])  # today: the page's own as-of date
+    with factory() as s:
+        runs = s.scalar(select(func.count()).select_from(AssessmentRun))
+        computed = s.scalar(select(AssessmentRun.computed_at).where(AssessmentRun.year == date.today().year))
+    assert runs == 4 and computed is not None  # every year of the page's picker
+    login(client, "hj")
+    page = client.get(f"/ladder?year={date.today().year}")
+    assert "计算于" in page.text and computed.strftime("%Y-%m-%d %H:%M") in page.text
+    assert 'id="run-stale"' not in page.text and 'href="/admin/jobs"' not in page.text
+    with transaction(factory) as s:
+        s.info["actor"] = SYSTEM
+        ent = s.scalar(select(Enterprise).where(Enterprise.region_code == "321003").limit(1))
+        assert ent is not None
+        ent.latest_revenue = (ent.latest_revenue or 0) + 7_000_000
+        revision.bump(s)
+    page = client.get(f"/ladder?year={date.today().year}")
+    assert 'id="run-stale"' in page.text
+    with factory() as s:
+        assert (
+            s.scalar(select(AssessmentRun.computed_at).where(AssessmentRun.year == date.today().year))
+            == computed
+        )

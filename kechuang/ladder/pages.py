@@ -9,11 +9,10 @@ from typing import Any
 import polars as pl
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
-from kechuang.auth.policy import Permission, require
-from kechuang.enterprises.models import Enterprise
+from kechuang.auth.policy import Permission, allowed, require, visible_region
 from kechuang.ladder import service, store
+from kechuang.ladder.jobs import YEARS_KEPT
 from kechuang.ladder.transitions import summary, transitions
 from kechuang.ladder.xlsx import next_rung_xlsx, transitions_xlsx
 from kechuang.regions.service import all_regions
@@ -23,7 +22,6 @@ from kechuang.web.render import render
 
 router = APIRouter(include_in_schema=False)
 RUNGS = ("tech_sme", "innovative_sme", "hnte", "specialized_sme", "little_giant", "gazelle")
-YEARS_SHOWN = 4
 SHOWN_MOVES = 200
 
 
@@ -53,22 +51,12 @@ def _labels(as_of: date) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _moves(ctx: Ctx, year: int, region: str | None) -> tuple[pl.DataFrame, date]:
-    fresh = store.refresh(ctx.session, year)
-    store.refresh(ctx.session, year - 1)
+    as_of = store.stored(ctx.session, year).as_of
     now = store.results_frame(ctx.session, actor=ctx.actor, year=year, region_code=region, programmes=RUNGS)
     prev = store.results_frame(
         ctx.session, actor=ctx.actor, year=year - 1, region_code=region, programmes=RUNGS
     )
-    return transitions(prev, now, _labels(fresh.as_of)[1]), fresh.as_of
-
-
-def _names(ctx: Ctx, ids: list[int]) -> dict[int, tuple[str, str]]:
-    if not ids:
-        return {}
-    rows = ctx.session.execute(
-        select(Enterprise.id, Enterprise.name, Enterprise.uscc).where(Enterprise.id.in_(ids))
-    )
-    return {i: (name, uscc) for i, name, uscc in rows}
+    return transitions(prev, now, _labels(as_of)[1]), as_of
 
 
 @router.get("/ladder", response_class=HTMLResponse)
@@ -76,7 +64,7 @@ def ladder(region: str = "", year: str = "", ctx: Ctx = Depends(page_ctx)) -> Re
     _check(ctx)
     y = _year(year)
     moved, as_of = _moves(ctx, y, region or None)
-    run = store.run_info(ctx.session, y)
+    held = store.stored(ctx.session, y)
     names = {r.code: r.name for r in all_regions(ctx.session)}
     counts = store.rung_counts(ctx.session, actor=ctx.actor, year=y, region_code=region or None)
     now = store.results_frame(
@@ -85,7 +73,7 @@ def ladder(region: str = "", year: str = "", ctx: Ctx = Depends(page_ctx)) -> Re
     pool = service.nearest_to_hnte(now)
     nearest = service.explain_hnte_gaps(ctx.session, actor=ctx.actor, pool=pool.head(50), as_of=as_of)
     shown = moved.head(SHOWN_MOVES)
-    who = _names(ctx, shown["enterprise_id"].to_list())
+    who = service.enterprise_names(ctx.session, shown["enterprise_id"].to_list())
     labels = _labels(as_of)[0]
     return render(
         ctx.request,
@@ -96,8 +84,10 @@ def ladder(region: str = "", year: str = "", ctx: Ctx = Depends(page_ctx)) -> Re
         year=y,
         as_of=as_of,
         region=region,
-        run=run,
-        years=[date.today().year - i for i in range(YEARS_SHOWN)],
+        run=held.run,
+        stale=held.stale,
+        can_run=allowed(ctx.actor, Permission.run_jobs),
+        years=[date.today().year - i for i in range(YEARS_KEPT)],
         nearest=nearest,
         pool_size=pool.height,
         total=int(counts["enterprises"].sum() or 0),
@@ -106,11 +96,7 @@ def ladder(region: str = "", year: str = "", ctx: Ctx = Depends(page_ctx)) -> Re
         moved_total=moved.height,
         who=who,
         move_summary=summary(moved).to_dicts(),
-        regions=[
-            r
-            for r in all_regions(ctx.session)
-            if r.parent_code and (ctx.actor.sees_all or r.code in ctx.actor.region_codes)
-        ],
+        regions=[r for r in all_regions(ctx.session) if r.parent_code and visible_region(ctx.actor, r.code)],
         chart={
             "names": [names.get(c, c) for c in counts["region_code"].to_list()],
             "series": [{"name": p, "data": counts[f"held.{p}"].to_list()} for p in RUNGS],
@@ -122,14 +108,14 @@ def ladder(region: str = "", year: str = "", ctx: Ctx = Depends(page_ctx)) -> Re
 def next_rung_export(region: str = "", year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
     _check(ctx)
     y = _year(year)
-    fresh = store.refresh(ctx.session, y)
+    as_of = store.stored(ctx.session, y).as_of
     now = store.results_frame(
         ctx.session, actor=ctx.actor, year=y, region_code=region or None, programmes=("tech_sme", "hnte")
     )
     rows = service.explain_hnte_gaps(
-        ctx.session, actor=ctx.actor, pool=service.nearest_to_hnte(now), as_of=fresh.as_of
+        ctx.session, actor=ctx.actor, pool=service.nearest_to_hnte(now), as_of=as_of
     )
-    return attachment(next_rung_xlsx(rows, fresh.as_of), f"小升高名单-{y}.xlsx")
+    return attachment(next_rung_xlsx(rows, as_of), f"小升高名单-{y}.xlsx")
 
 
 @router.get("/ladder/transitions.xlsx")
@@ -137,7 +123,7 @@ def transitions_export(region: str = "", year: str = "", ctx: Ctx = Depends(page
     _check(ctx)
     y = _year(year)
     moved, as_of = _moves(ctx, y, region or None)
-    who = _names(ctx, moved["enterprise_id"].to_list())
+    who = service.enterprise_names(ctx.session, moved["enterprise_id"].to_list())
     names = {r.code: r.name for r in all_regions(ctx.session)}
     return attachment(
         transitions_xlsx(moved, who=who, regions=names, programmes=_labels(as_of)[0], year=y),

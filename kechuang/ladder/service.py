@@ -257,3 +257,13 @@ def explain_hnte_gaps(
             }
         )
     return out
+
+
+def enterprise_names(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Name and USCC of listed enterprises (the caller already holds their scoped rows)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.uscc).where(Enterprise.id.in_(ids))
+    )
+    return {i: (name, uscc) for i, name, uscc in rows}

@@ -173,6 +173,24 @@ def run_info(session: Session, year: int) -> AssessmentRun | None:
     return session.scalar(select(AssessmentRun).where(AssessmentRun.year == year))
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What a page reads: the stored run of a year (or None: not computed yet) and whether the registry
+    or the rules changed since (``stale``: the ``ladder_refresh`` job will recompute it). Never computes."""
+
+    year: int
+    as_of: date
+    run: AssessmentRun | None
+    stale: bool
+
+
+def stored(session: Session, year: int, *, today: date | None = None) -> Stored:
+    as_of = as_of_for(year, today)
+    run = run_info(session, year)
+    fresh = _is_fresh(run, as_of, rules_used(programmes_on(as_of)), revision.current(session))
+    return Stored(year, run.as_of if run is not None else as_of, run, run is not None and not fresh)
+
+
 def _where(session: Session, actor: Actor, year: int, region_code: str | None) -> list[Any]:
     where = [AssessmentResult.year == year, scope_clause(actor, AssessmentResult)]
     if region_code:
