@@ -8,10 +8,10 @@ from kechuang.auth import service as users
 from kechuang.auth.schemas import AuditOut, AuditPage, TokenRequest, TokenResponse, UserCreate, UserOut
 from kechuang.choices import AuditAction
 from kechuang.errors import KechuangError
-from kechuang.web.api_common import COMMON, CONFLICT, IsoDate, PageNo, PageSize, errors
+from kechuang.web.api_common import COMMON, CONFLICT, GUARDS, IsoDate, PageNo, PageSize, errors
 from kechuang.web.context import Ctx, api_ctx, db_session
 
-router = APIRouter(prefix="/api/v1", tags=["auth"])
+router = APIRouter(prefix="/api/v1", tags=["auth"], dependencies=GUARDS)
 
 
 @router.post("/auth/token", response_model=TokenResponse, responses=errors(400, 401, 422, 429))

@@ -12,10 +12,10 @@ from kechuang.chains import service
 from kechuang.chains.analysis import STAGES, Analysis
 from kechuang.chains.models import AtlasCluster
 from kechuang.chains.schemas import ChainAnalysis, ChainList, ChainStructure
-from kechuang.web.api_common import COMMON, NOT_FOUND
+from kechuang.web.api_common import COMMON, GUARDS, NOT_FOUND
 from kechuang.web.context import Ctx, api_ctx
 
-router = APIRouter(prefix="/api/v1", tags=["atlas"], responses=COMMON)
+router = APIRouter(prefix="/api/v1", tags=["atlas"], responses=COMMON, dependencies=GUARDS)
 REGION = Query(
     "",
     max_length=12,

@@ -22,6 +22,7 @@ from kechuang.enterprises.schemas import (
 from kechuang.web.api_common import (
     COMMON,
     CONFLICT,
+    GUARDS,
     MAX_TEXT_QUERY,
     NOT_FOUND,
     EnterpriseId,
@@ -32,7 +33,7 @@ from kechuang.web.api_common import (
 )
 from kechuang.web.context import Ctx, api_ctx
 
-router = APIRouter(prefix="/api/v1", tags=["enterprises"], responses=COMMON)
+router = APIRouter(prefix="/api/v1", tags=["enterprises"], responses=COMMON, dependencies=GUARDS)
 
 
 @router.get("/enterprises", response_model=EnterpriseList)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kechuang.choices import SizeClass
 from kechuang.enterprises.columns import INDUSTRY_SECTIONS, MAX_COUNT, MAX_MONEY
-from kechuang.web.api_common import IsoDate, StrictBool, StrictInt
+from kechuang.web.api_common import PastDate, StrictBool, StrictInt
 
 
 class EnterpriseOut(BaseModel):
@@ -112,7 +112,7 @@ class EnterpriseUpdate(BaseModel):
     aliases: list[Alias] | None = Field(None, max_length=MAX_ALIASES)
     region_code: RegionRef = None  # type: ignore[assignment]
     address: str | None = Field(None, max_length=255)
-    founded_on: IsoDate | None = Field(None, description="not later than this year")
+    founded_on: PastDate | None = None
     industry_code: Industry | None = None
     size_class: SizeClass | None = None
     listed: StrictBool | None = None

@@ -16,10 +16,10 @@ from kechuang.rules.assess import (
     YEAR_FIELDS,
 )
 from kechuang.rules.io import AssessInputError, assess_records, parse_as_of
-from kechuang.web.api_common import COMMON, iso_date_or_none
+from kechuang.web.api_common import COMMON, GUARDS, iso_date_or_none
 from kechuang.web.context import Ctx, api_ctx
 
-router = APIRouter(prefix="/api/v1", tags=["assessment"], responses=COMMON)
+router = APIRouter(prefix="/api/v1", tags=["assessment"], responses=COMMON, dependencies=GUARDS)
 
 EXAMPLE = {
     "as_of": "2025-06-01",

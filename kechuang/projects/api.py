@@ -13,10 +13,10 @@ from kechuang.projects import service
 from kechuang.projects.models import PROJECT_TYPES
 from kechuang.projects.schemas import ProjectDetail, ProjectPage, ProjectType
 from kechuang.regions.service import region_codes_under
-from kechuang.web.api_common import COMMON, NOT_FOUND, PageNo, PageSize, ProjectId
+from kechuang.web.api_common import COMMON, GUARDS, NOT_FOUND, PageNo, PageSize, ProjectId
 from kechuang.web.context import Ctx, api_ctx
 
-router = APIRouter(prefix="/api/v1", tags=["projects"], responses=COMMON)
+router = APIRouter(prefix="/api/v1", tags=["projects"], responses=COMMON, dependencies=GUARDS)
 
 
 def _item(r: dict[str, Any]) -> dict[str, Any]:

@@ -6,11 +6,12 @@ Every error the API answers is ``{"detail": "…", "problems": [{"field", "messa
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, Strict
 
 from kechuang.errors import InvalidInput, Problem
@@ -89,6 +90,18 @@ def _iso_date(value: Any) -> date:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def _until_this_year() -> str:
+    """A pattern for ``YYYY-MM-DD`` in this year or before (JSON Schema has no maximum for dates)."""
+    years = "|".join(str(y) for y in range(2000, THIS_YEAR + 1))
+    return f"^(?:[01][0-9]{{3}}|{years})-[0-9]{{2}}-[0-9]{{2}}$"
+
+
+# A day not after this year (a founding date); the service checks the same rule.
+PastDate = Annotated[
+    IsoDate, Field(json_schema_extra={"pattern": _until_this_year()}, description="not later than this year")
+]
 StrictInt = Annotated[int, Strict()]  # a JSON number, never "12" or true
 StrictBool = Annotated[bool, Strict()]  # true or false, never "yes" or 1
 
@@ -112,6 +125,43 @@ def iso_date_or_none(value: Any, field: str) -> date | None:
     except ValueError as exc:
         raise InvalidInput([Problem(field, str(exc), value if isinstance(value, str) else None)]) from None
 
+
+# ---- no NUL characters (PostgreSQL's text cannot hold them) ---------------------------------
+
+NUL_MESSAGE = "不能含有 NUL 字符 (\\u0000)"
+
+
+def _nul_path(value: Any, where: str) -> str | None:
+    """The dotted path of the first string (or key) holding a NUL in a JSON value, else None."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        inner = f"{where}.{key}" if where else str(key)
+        if isinstance(key, str) and "\x00" in key:
+            return inner
+        found = _nul_path(item, inner)
+        if found:
+            return found
+    return None
+
+
+async def refuse_nul(request: Request) -> None:
+    """A router dependency: a path, query or JSON body value with NUL is a 422 naming it."""
+    values = [*request.path_params.items(), *request.query_params.multi_items()]
+    bad = next((name for name, value in values if "\x00" in name or "\x00" in str(value)), None)
+    if bad is None and request.headers.get("content-type", "").startswith("application/json"):
+        raw = await request.body()
+        if b"\\u0000" in raw.lower():
+            try:
+                bad = _nul_path(json.loads(raw), "")
+            except ValueError:
+                bad = None  # not JSON: the body's own validation answers
+    if bad is not None:
+        raise InvalidInput([Problem(bad or "body", NUL_MESSAGE)])
+
+
+GUARDS = [Depends(refuse_nul)]
 
 # ---- input errors in Chinese ----------------------------------------------------------------
 

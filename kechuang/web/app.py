@@ -13,6 +13,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, compile_path
 
@@ -21,7 +22,7 @@ from kechuang.auth.tokens import TokenService
 from kechuang.db import make_engine, make_session_factory
 from kechuang.errors import InvalidInput, KechuangError, NotAuthenticated
 from kechuang.settings import Settings
-from kechuang.web.api_common import validation_problems
+from kechuang.web.api_common import NUL_MESSAGE, validation_problems
 from kechuang.web.context import CSRF_COOKIE
 from kechuang.web.render import render
 
@@ -98,6 +99,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
         return _error_response(request, exc.status_code, message, headers=headers)
+
+    @app.exception_handler(DataError)
+    async def _data_error(request: Request, exc: DataError) -> Response:
+        if "NUL" in str(exc.orig):  # a form field with NUL: PostgreSQL's text cannot hold it
+            return _error_response(request, 422, NUL_MESSAGE)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
