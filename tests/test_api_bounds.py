@@ -181,3 +181,13 @@ def test_nul_characters_are_refused_not_a_server_error(api) -> None:  # type: ig
     ):
         assert resp.status_code == 422, resp.text
         assert resp.json()["problems"][0]["message"] == "不能含有 NUL 字符 (\\u0000)"
+
+
+def test_pages_answer_a_huge_number_with_a_4xx(api) -> None:  # type: ignore[no-untyped-def]
+    """Pages bound nothing themselves: a number past 64 bits is caught as a 422 (or not found)."""
+    from tests.conftest import login
+
+    client, _, _, _ = api
+    login(client, "boss")
+    for path in (f"/enterprises/{HUGE}", f"/projects/{HUGE}", f"/enterprises?page={HUGE}"):
+        assert 400 <= client.get(path).status_code < 500, path

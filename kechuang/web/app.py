@@ -74,6 +74,7 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
     return sorted({m for regex, methods in table if regex.match(path) for m in methods})
 
 
+OUT_OF_RANGE = "数值超出范围"
 HTTP_MESSAGES = {
     400: "请求无法解析：请求体应为有效的 JSON 或表单",
     404: "页面不存在",
@@ -100,10 +101,17 @@ def _install_error_handlers(app: FastAPI) -> None:
             headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
         return _error_response(request, exc.status_code, message, headers=headers)
 
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> Response:
+        # A number past 64 bits that no schema bounded (the API bounds its own; pages are caught here).
+        return _error_response(request, 422, OUT_OF_RANGE)
+
     @app.exception_handler(DataError)
     async def _data_error(request: Request, exc: DataError) -> Response:
         if "NUL" in str(exc.orig):  # a form field with NUL: PostgreSQL's text cannot hold it
             return _error_response(request, 422, NUL_MESSAGE)
+        if getattr(exc.orig, "sqlstate", None) == "22003":  # PostgreSQL: numeric value out of range
+            return _error_response(request, 422, OUT_OF_RANGE)
         return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
