@@ -191,3 +191,18 @@ def test_pages_answer_a_huge_number_with_a_4xx(api) -> None:  # type: ignore[no-
     login(client, "boss")
     for path in (f"/enterprises/{HUGE}", f"/projects/{HUGE}", f"/enterprises?page={HUGE}"):
         assert 400 <= client.get(path).status_code < 500, path
+
+
+def test_assess_bounds_its_figures_and_formats_any_ratio(api) -> None:  # type: ignore[no-untyped-def]
+    """The fuzzer's assess 500: 6.4e31 tech staff made a percentage too long for Decimal's precision."""
+    from fractions import Fraction
+
+    from kechuang.units import format_percent
+
+    client, admin, _, _ = api
+    record = {"id": 1, "employees": 10310, "tech_staff": 64009353637063487818192270655488}
+    resp = client.post("/api/v1/assess", headers=admin, json={"enterprises": [record]})
+    assert resp.status_code == 422 and _fields(resp) == ["tech_staff"]
+    tiny = {"id": 2, "years": {"2024": {"sales_revenue": 1e-300, "rd_expense": 1e15}}}
+    assert client.post("/api/v1/assess", headers=admin, json={"enterprises": [tiny]}).status_code == 200
+    assert format_percent(Fraction(10**315)).endswith("%")

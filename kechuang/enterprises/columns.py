@@ -9,12 +9,13 @@ from enum import StrEnum
 
 from kechuang.choices import IPKind, LabelledEnum, SizeClass, TitleLevel, TitleType
 from kechuang.enterprises.models import FIGURE_FIELDS
+from kechuang.units import MAX_FIGURE
 
 HELP_MARK = "【填写说明】"
 
 # Bounds of every figure, far above any real enterprise and inside the columns (BIGINT money, INTEGER
 # counts); money stays below 2**53, so the float parse of a spreadsheet cell is exact.
-MAX_MONEY = 10**15  # yuan (1,000 万亿)
+MAX_MONEY = MAX_FIGURE  # yuan (1,000 万亿)
 MAX_COUNT = 10_000_000  # persons, patents
 SIGNED_FIGURES = frozenset({"profit"})  # may be negative
 

@@ -16,6 +16,7 @@ from kechuang.rules.assess import (
     YEAR_FIELDS,
 )
 from kechuang.rules.io import AssessInputError, assess_records, parse_as_of
+from kechuang.units import MAX_FIGURE
 from kechuang.web.api_common import COMMON, GUARDS, iso_date_or_none
 from kechuang.web.context import Ctx, api_ctx
 
@@ -44,12 +45,11 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
 
 def request_schema() -> dict[str, Any]:
     """The JSON Schema of the body, from the fields ``parse_records`` checks (unknown fields are ignored)."""
-    count = _nullable({"type": "integer", "minimum": 0})
-    amount = _nullable({"type": "number", "minimum": 0})
+    count = _nullable({"type": "integer", "minimum": 0, "maximum": MAX_FIGURE})
+    amount = _nullable({"type": "number", "minimum": 0, "maximum": MAX_FIGURE})
+    signed = _nullable({"type": "number", "minimum": -MAX_FIGURE, "maximum": MAX_FIGURE})
     flag = _nullable({"type": "boolean"})
-    year = {
-        name: _nullable({"type": "number"}) if name in SIGNED_YEAR_FIELDS else amount for name in YEAR_FIELDS
-    }
+    year = {name: signed if name in SIGNED_YEAR_FIELDS else amount for name in YEAR_FIELDS}
     record = {
         "type": "object",
         "description": "one enterprise (contracts/ASSESS.md); every field but `id` may be absent",
