@@ -132,8 +132,10 @@ def test_every_error_has_the_one_shape(api) -> None:  # type: ignore[no-untyped-
         "/api/v1/enterprises", headers={**admin, "Content-Type": "application/json"}, content=b"{not json"
     )
     assert broken.status_code == 422 and broken.json()["problems"][0]["message"] == "请求体不是有效的 JSON"
-    dated = client.get("/api/v1/audit", headers=admin, params={"until": "0"})
-    assert dated.status_code == 422 and _fields(dated) == ["until"]
+    for until in ("0", "2024-02-30", "20240101"):
+        dated = client.get("/api/v1/audit", headers=admin, params={"until": until})
+        assert dated.status_code == 422 and _fields(dated) == ["until"], until
+        assert dated.json()["problems"][0]["message"] == "应为日期 YYYY-MM-DD，如 2019-04-12"
     bad_day = client.post("/api/v1/assess", headers=admin, json={"as_of": "", "enterprises": []})
     assert bad_day.status_code == 422 and _fields(bad_day) == ["as_of"]
 

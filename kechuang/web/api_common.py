@@ -15,7 +15,7 @@ from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, Strict
 
 from kechuang.errors import InvalidInput, Problem
-from kechuang.paging import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE
+from kechuang.paging import MAX_PAGE, MAX_PAGE_SIZE
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL)
 MIN_YEAR = 1990  # the first year the registry accepts (as the spreadsheet import)
@@ -75,7 +75,6 @@ Year = Annotated[
 ]
 PageNo = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"1–{MAX_PAGE:,}")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"items per page, 1–{MAX_PAGE_SIZE}")]
-PAGE_DEFAULT, PAGE_SIZE_DEFAULT = 1, DEFAULT_PAGE_SIZE
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -84,9 +83,12 @@ def _iso_date(value: Any) -> date:
     """Only ``YYYY-MM-DD`` (or a date): no timestamps, no other spellings."""
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise ValueError("应为日期 YYYY-MM-DD，如 2019-04-12")
-    return date.fromisoformat(value)
+    try:
+        if isinstance(value, str) and _ISO_DATE.match(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass  # e.g. 2024-02-30
+    raise ValueError("应为日期 YYYY-MM-DD，如 2019-04-12")
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
