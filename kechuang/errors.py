@@ -69,3 +69,23 @@ class InvalidInput(KechuangError):
 
     def __post_init__(self) -> None:
         KechuangError.__init__(self, f"{len(self.problems)} 处错误，未写入任何数据")
+
+
+@dataclass
+class Conflict(InvalidInput):
+    """The input is valid but clashes with what is stored (a USCC or a username already registered)."""
+
+    status_code = 409
+
+    def __post_init__(self) -> None:
+        KechuangError.__init__(self, "与已有数据冲突，未写入任何数据")
+
+
+@dataclass
+class OutsideScope(InvalidInput):
+    """The input is valid but places data outside the actor's area (forms show it like any problem)."""
+
+    status_code = 403
+
+    def __post_init__(self) -> None:
+        KechuangError.__init__(self, "超出您的管辖范围，未写入任何数据")

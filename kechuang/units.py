@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+
+# The largest figure any input takes (yuan, persons …): far above any real enterprise, inside a BIGINT
+# and below 2**53, so a float read from a spreadsheet is exact.
+MAX_FIGURE = 10**15
 
 WAN = 10_000
 YI = 100_000_000
@@ -17,7 +21,12 @@ def _trim(d: Decimal) -> str:
 
 
 def _round(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Rounded half up; the precision grows with the number, so no magnitude can overflow it."""
+    if not value.is_finite():
+        return value
+    with localcontext() as ctx:
+        ctx.prec = max(28, value.adjusted() + places + 2)
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def format_cn_number(value: int | float | Decimal | Fraction | None, places: int = 2) -> str:

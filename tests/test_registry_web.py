@@ -243,7 +243,14 @@ def test_api_list_get_create_update_and_import(client, registry) -> None:  # typ
     refused = client.post(
         "/api/v1/enterprises", headers=hj, json={"uscc": "123", "name": "", "region_code": "江都区"}
     )
-    assert refused.status_code == 422 and len(refused.json()["problems"]) == 3
+    assert refused.status_code == 422  # the schema refuses first: every field at fault, by name
+    assert sorted(p["field"] for p in refused.json()["problems"]) == ["name", "uscc"]
+    outside = client.post(
+        "/api/v1/enterprises",
+        headers=hj,
+        json={"uscc": uscc("J2"), "name": "外区公司", "region_code": "江都区"},
+    )
+    assert outside.status_code == 403 and outside.json()["problems"][0]["message"] == "不在您的管辖范围内"
     patched = client.patch(f"/api/v1/enterprises/{registry[C]}", headers=hj, json={"address": "高新路8号"})
     assert patched.status_code == 200 and patched.json()["address"] == "高新路8号"
     assert (

@@ -1,22 +1,22 @@
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
 from kechuang.auth import service as users
 from kechuang.auth.schemas import AuditOut, AuditPage, TokenRequest, TokenResponse, UserCreate, UserOut
+from kechuang.choices import AuditAction
 from kechuang.errors import KechuangError
+from kechuang.web.api_common import COMMON, CONFLICT, GUARDS, IsoDate, PageNo, PageSize, errors
 from kechuang.web.context import Ctx, api_ctx, db_session
 
-router = APIRouter(prefix="/api/v1", tags=["auth"])
+router = APIRouter(prefix="/api/v1", tags=["auth"], dependencies=GUARDS)
 
 
-@router.post("/auth/token", response_model=TokenResponse)
+@router.post("/auth/token", response_model=TokenResponse, responses=errors(400, 401, 422, 429))
 def issue_token(
-    body: TokenRequest, request: Request, session: Session = Depends(db_session)
+    body: TokenRequest, request: Request, session: Session = Depends(db_session, scope="function")
 ) -> TokenResponse:
     """Exchange a username and password for a bearer token (`Authorization: Bearer <token>`)."""
     settings = request.app.state.settings
@@ -38,37 +38,37 @@ def issue_token(
     )
 
 
-@router.get("/me", response_model=UserOut)
+@router.get("/me", response_model=UserOut, responses=COMMON)
 def me(ctx: Ctx = Depends(api_ctx)) -> UserOut:
     return UserOut.model_validate(users.own_user(ctx.session, actor=ctx.actor))
 
 
-@router.get("/users", response_model=list[UserOut])
+@router.get("/users", response_model=list[UserOut], responses=COMMON)
 def list_users(ctx: Ctx = Depends(api_ctx)) -> list[UserOut]:
     return [UserOut.model_validate(u) for u in users.list_users(ctx.session, actor=ctx.actor)]
 
 
-@router.post("/users", response_model=UserOut, status_code=201)
+@router.post("/users", response_model=UserOut, status_code=201, responses={**COMMON, **CONFLICT})
 def create_user(body: UserCreate, ctx: Ctx = Depends(api_ctx)) -> UserOut:
-    data = users.UserInput(**body.model_dump())
+    data = users.UserInput(**{**body.model_dump(), "role": body.role.value})
     return UserOut.model_validate(users.create_user(ctx.session, actor=ctx.actor, data=data))
 
 
-@router.get("/audit", response_model=AuditPage)
+@router.get("/audit", response_model=AuditPage, responses=COMMON)
 def list_audit(
-    entity: str | None = None,
-    action: str | None = None,
-    actor: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(50, ge=1, le=500),
+    entity: str | None = Query(None, max_length=64, description="a table, e.g. enterprises"),
+    action: AuditAction | None = None,
+    actor: str | None = Query(None, max_length=64, description="a username"),
+    since: IsoDate | None = Query(None, description="from this day (YYYY-MM-DD)"),
+    until: IsoDate | None = Query(None, description="up to this day, inclusive"),
+    page: PageNo = 1,
+    page_size: PageSize = 50,
     ctx: Ctx = Depends(api_ctx),
 ) -> AuditPage:
     result = audit.query(
         ctx.session,
         actor=ctx.actor,
-        filters=audit.AuditFilter(entity, action, actor, since, until),
+        filters=audit.AuditFilter(entity, action.value if action else None, actor, since, until),
         page=page,
         page_size=page_size,
     )

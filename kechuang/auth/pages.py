@@ -50,7 +50,7 @@ def login(
     username: str = Form(""),
     password: str = Form(""),
     next: str = Form("/"),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     settings = request.app.state.settings
     client = request.client.host if request.client else "unknown"

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from kechuang.auth.passwords import MIN_PASSWORD_LENGTH
+from kechuang.choices import Role
+from kechuang.web.api_common import UtcDateTime
 
 
 class TokenRequest(BaseModel):
@@ -29,20 +32,43 @@ class UserOut(BaseModel):
     is_active: bool
 
 
+USERNAME_PATTERN = "^[A-Za-z0-9_.@-]{2,64}$"
+
+
+def _required_for(role: Role, field: str, fmt: str) -> dict[str, Any]:
+    return {
+        "if": {"properties": {"role": {"const": role.value}}, "required": ["role"]},
+        "then": {"required": [field], "properties": {field: {"type": "string", "format": fmt}}},
+    }
+
+
 class UserCreate(BaseModel):
-    username: str
-    password: str
-    role: str
-    display_name: str = ""
-    region_code: str | None = None
-    enterprise_uscc: str | None = None
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                _required_for(Role.district, "region_code", "region"),
+                _required_for(Role.enterprise, "enterprise_uscc", "uscc"),
+            ]
+        }
+    )
+
+    username: str = Field(pattern=USERNAME_PATTERN, description="2–64 letters, digits or _ . @ -")
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)
+    role: Role
+    display_name: str = Field("", max_length=128)
+    region_code: str | None = Field(
+        None, max_length=12, description="district operators: their region's code (required)"
+    )
+    enterprise_uscc: str | None = Field(
+        None, max_length=18, description="enterprise users: their enterprise's USCC (required)"
+    )
 
 
 class AuditOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    at: datetime
+    at: UtcDateTime
     actor_id: int | None
     actor_username: str
     entity: str

@@ -16,13 +16,14 @@ from kechuang.auth.scope import Actor, scope_clause
 from kechuang.choices import Role
 from kechuang.db import utcnow
 from kechuang.enterprises.models import Enterprise
-from kechuang.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound, Problem, Throttled
+from kechuang.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound, Problem, Throttled
 from kechuang.regions.models import Region
 from kechuang.regions.service import region_codes_under
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 CLIENT_FACTOR = 4  # a shared office address gets this many times the per-account allowance
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+USERNAME_TAKEN = "用户名已存在"
 
 
 def actor_for(session: Session, user: User) -> Actor:
@@ -87,7 +88,7 @@ def _validate_user(session: Session, data: UserInput) -> tuple[list[Problem], in
     if not USERNAME_RE.match(data.username):
         problems.append(Problem("username", "应为 2–64 位字母、数字或 _ . @ -", data.username))
     elif session.scalar(select(User.id).where(User.username == data.username)) is not None:
-        problems.append(Problem("username", "用户名已存在", data.username))
+        problems.append(Problem("username", USERNAME_TAKEN, data.username))
     if len(data.password) < MIN_PASSWORD_LENGTH:
         problems.append(Problem("password", f"密码至少 {MIN_PASSWORD_LENGTH} 位"))
     if data.role not in Role.values():
@@ -117,7 +118,8 @@ def create_user(session: Session, *, actor: Actor, data: UserInput) -> User:
         raise Forbidden("只有管理员可以创建用户")
     problems, enterprise_id = _validate_user(session, data)
     if problems:
-        raise InvalidInput(problems)
+        taken = all(p.field == "username" and p.message == USERNAME_TAKEN for p in problems)
+        raise Conflict(problems) if taken else InvalidInput(problems)
     region_code = data.region_code if data.role == Role.district else None
     if data.role == Role.enterprise and enterprise_id is not None:
         region_code = session.scalar(select(Enterprise.region_code).where(Enterprise.id == enterprise_id))

@@ -5,18 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from kechuang.auth.policy import require_region
 from kechuang.chains import service
 from kechuang.chains.analysis import STAGES, Analysis
 from kechuang.chains.models import AtlasCluster
+from kechuang.chains.schemas import ChainAnalysis, ChainList, ChainStructure
+from kechuang.web.api_common import COMMON, GUARDS, NOT_FOUND
 from kechuang.web.context import Ctx, api_ctx
 
-router = APIRouter(prefix="/api/v1", tags=["atlas"])
+router = APIRouter(prefix="/api/v1", tags=["atlas"], responses=COMMON, dependencies=GUARDS)
 REGION = Query(
-    "", description="a region code: only links in that region and below (default: all the caller may see)"
+    "",
+    max_length=12,
+    description="a region code: only links in that region and below (default: all the caller may see)",
 )
+CHAIN = Path(min_length=1, max_length=64, description="a chain's id (code), e.g. integrated_circuits")
 
 
 def _region(ctx: Ctx, region: str) -> str | None:
@@ -32,7 +37,11 @@ def _records(frame: pl.DataFrame, drop: tuple[str, ...] = ()) -> list[dict[str, 
     return [{k: _num(v) for k, v in r.items() if k not in drop} for r in frame.iter_rows(named=True)]
 
 
-@router.get("/chains", summary="Every chain with its cluster, node count per stage and coverage")
+@router.get(
+    "/chains",
+    summary="Every chain with its cluster, node count per stage and coverage",
+    response_model=ChainList,
+)
 def list_chains(region: str = REGION, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     result = service.analyse(ctx.session, actor=ctx.actor, region_code=_region(ctx, region))
     rows = {r["chain_id"]: r for r in result.chains.iter_rows(named=True)}
@@ -56,8 +65,13 @@ def list_chains(region: str = REGION, ctx: Ctx = Depends(api_ctx)) -> dict[str, 
     return {"items": items, "total": len(items), "region": region or None}
 
 
-@router.get("/chains/{chain_id}", summary="One chain's structure: nodes (with stage and key items) and edges")
-def get_chain(chain_id: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+@router.get(
+    "/chains/{chain_id}",
+    summary="One chain's structure: nodes (with stage and key items) and edges",
+    response_model=ChainStructure,
+    responses=NOT_FOUND,
+)
+def get_chain(chain_id: str = CHAIN, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     chain = service.get_chain(ctx.session, chain_id)
     s = service.chain_structure(ctx.session, chain)
     code = {n.id: n.code for n in s["nodes"]}
@@ -130,9 +144,14 @@ def analysis_body(result: Analysis, codes: dict[int, str]) -> dict[str, Any]:
 
 
 @router.get(
-    "/chains/{chain_id}/analysis", summary="One chain's analysis: coverage, strength, gaps, chokepoints"
+    "/chains/{chain_id}/analysis",
+    summary="One chain's analysis: coverage, strength, gaps, chokepoints",
+    response_model=ChainAnalysis,
+    responses=NOT_FOUND,
 )
-def chain_analysis(chain_id: str, region: str = REGION, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+def chain_analysis(
+    chain_id: str = CHAIN, region: str = REGION, ctx: Ctx = Depends(api_ctx)
+) -> dict[str, Any]:
     chain = service.get_chain(ctx.session, chain_id)
     result = service.analyse(
         ctx.session, actor=ctx.actor, region_code=_region(ctx, region), chain_id=chain.id

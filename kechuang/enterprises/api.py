@@ -2,45 +2,63 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 
+from kechuang.choices import SizeClass, TitleType
 from kechuang.enterprises import service
 from kechuang.enterprises.importer import import_file
 from kechuang.enterprises.schemas import (
+    Dataset,
+    EnterpriseCreate,
     EnterpriseDetail,
-    EnterpriseIn,
     EnterpriseList,
     EnterpriseOut,
+    EnterpriseSort,
+    EnterpriseUpdate,
     FiguresIn,
     FiguresOut,
     ImportOut,
     IPOut,
     TitleOut,
 )
+from kechuang.web.api_common import (
+    COMMON,
+    CONFLICT,
+    GUARDS,
+    MAX_TEXT_QUERY,
+    NOT_FOUND,
+    EnterpriseId,
+    PageNo,
+    PageSize,
+    Year,
+    errors,
+)
 from kechuang.web.context import Ctx, api_ctx
 
-router = APIRouter(prefix="/api/v1", tags=["enterprises"])
+router = APIRouter(prefix="/api/v1", tags=["enterprises"], responses=COMMON, dependencies=GUARDS)
 
 
 @router.get("/enterprises", response_model=EnterpriseList)
 def list_enterprises(
-    q: str | None = Query(None, description="name, alias or USCC"),
-    region_code: str | None = Query(None, description="a region; includes the regions under it"),
-    title: str | None = Query(None, description="holds this title today, e.g. hnte"),
-    industry: str | None = Query(None, description="GB/T 4754 prefix, e.g. C38"),
-    size_class: str | None = None,
-    sort: str = Query(
-        "name", pattern="^(name|revenue)$", description="name, or revenue (latest, largest first)"
+    q: str | None = Query(None, max_length=MAX_TEXT_QUERY, description="name, alias or USCC"),
+    region_code: str | None = Query(
+        None, max_length=12, description="a region code; includes the regions under it"
     ),
-    page: int = Query(1, ge=1),
-    page_size: int = Query(50, ge=1, le=500),
+    title: TitleType | None = Query(None, description="holds this title today, e.g. hnte"),
+    industry: str | None = Query(
+        None, pattern="^[A-Ta-t][0-9]{0,4}$", description="GB/T 4754 prefix, e.g. C38"
+    ),
+    size_class: SizeClass | None = None,
+    sort: EnterpriseSort = Query(EnterpriseSort.name, description="name, or revenue (latest, largest first)"),
+    page: PageNo = 1,
+    page_size: PageSize = 50,
     ctx: Ctx = Depends(api_ctx),
 ) -> EnterpriseList:
     query = service.EnterpriseQuery(
         q=q,
         region_code=region_code,
-        title=title,
+        title=title.value if title else None,
         industry=industry,
-        size_class=size_class,
-        sort=sort,
+        size_class=size_class.value if size_class else None,
+        sort=sort.value,
         page=page,
         page_size=page_size,
     )
@@ -54,8 +72,8 @@ def list_enterprises(
     )
 
 
-@router.get("/enterprises/{enterprise_id}", response_model=EnterpriseDetail)
-def get_enterprise(enterprise_id: int, ctx: Ctx = Depends(api_ctx)) -> EnterpriseDetail:
+@router.get("/enterprises/{enterprise_id}", response_model=EnterpriseDetail, responses=NOT_FOUND)
+def get_enterprise(enterprise_id: EnterpriseId, ctx: Ctx = Depends(api_ctx)) -> EnterpriseDetail:
     p = service.profile(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id)
     return EnterpriseDetail.of(  # type: ignore[return-value]
         p.enterprise,
@@ -65,21 +83,25 @@ def get_enterprise(enterprise_id: int, ctx: Ctx = Depends(api_ctx)) -> Enterpris
     )
 
 
-@router.post("/enterprises", response_model=EnterpriseOut, status_code=201)
-def create_enterprise(body: EnterpriseIn, ctx: Ctx = Depends(api_ctx)) -> EnterpriseOut:
+@router.post("/enterprises", response_model=EnterpriseOut, status_code=201, responses=CONFLICT)
+def create_enterprise(body: EnterpriseCreate, ctx: Ctx = Depends(api_ctx)) -> EnterpriseOut:
     return EnterpriseOut.of(service.create_enterprise(ctx.session, actor=ctx.actor, values=body.values()))
 
 
-@router.patch("/enterprises/{enterprise_id}", response_model=EnterpriseOut)
-def update_enterprise(enterprise_id: int, body: EnterpriseIn, ctx: Ctx = Depends(api_ctx)) -> EnterpriseOut:
+@router.patch("/enterprises/{enterprise_id}", response_model=EnterpriseOut, responses=NOT_FOUND)
+def update_enterprise(
+    enterprise_id: EnterpriseId, body: EnterpriseUpdate, ctx: Ctx = Depends(api_ctx)
+) -> EnterpriseOut:
     ent = service.update_enterprise(
         ctx.session, actor=ctx.actor, enterprise_id=enterprise_id, values=body.values()
     )
     return EnterpriseOut.of(ent)
 
 
-@router.put("/enterprises/{enterprise_id}/figures/{year}", response_model=FiguresOut)
-def put_figures(enterprise_id: int, year: int, body: FiguresIn, ctx: Ctx = Depends(api_ctx)) -> FiguresOut:
+@router.put("/enterprises/{enterprise_id}/figures/{year}", response_model=FiguresOut, responses=NOT_FOUND)
+def put_figures(
+    enterprise_id: EnterpriseId, year: Year, body: FiguresIn, ctx: Ctx = Depends(api_ctx)
+) -> FiguresOut:
     """Replace one year's figures (absent or null fields become unknown)."""
     fig = service.save_figures(
         ctx.session, actor=ctx.actor, enterprise_id=enterprise_id, year=year, values=body.model_dump()
@@ -87,16 +109,16 @@ def put_figures(enterprise_id: int, year: int, body: FiguresIn, ctx: Ctx = Depen
     return FiguresOut.model_validate(fig)
 
 
-@router.post("/imports/{dataset}", response_model=ImportOut)
+@router.post("/imports/{dataset}", response_model=ImportOut, responses=errors(413))
 async def import_spreadsheet(
-    dataset: str, file: UploadFile = File(...), dry_run: bool = False, ctx: Ctx = Depends(api_ctx)
+    dataset: Dataset, file: UploadFile = File(...), dry_run: bool = False, ctx: Ctx = Depends(api_ctx)
 ) -> ImportOut:
     """Import an .xlsx or .csv file all or nothing; 422 lists every problem (row, column, value, expected)."""
     content = await file.read()
     result = import_file(
         ctx.session,
         actor=ctx.actor,
-        dataset_name=dataset,
+        dataset_name=dataset.value,
         content=content,
         filename=file.filename or "upload",
         dry_run=dry_run,

@@ -9,8 +9,15 @@ from enum import StrEnum
 
 from kechuang.choices import IPKind, LabelledEnum, SizeClass, TitleLevel, TitleType
 from kechuang.enterprises.models import FIGURE_FIELDS
+from kechuang.units import MAX_FIGURE
 
 HELP_MARK = "【填写说明】"
+
+# Bounds of every figure, far above any real enterprise and inside the columns (BIGINT money, INTEGER
+# counts); money stays below 2**53, so the float parse of a spreadsheet cell is exact.
+MAX_MONEY = MAX_FIGURE  # yuan (1,000 万亿)
+MAX_COUNT = 10_000_000  # persons, patents
+SIGNED_FIGURES = frozenset({"profit"})  # may be negative
 
 
 class Kind(StrEnum):
@@ -112,8 +119,10 @@ FIGURES = Dataset(
             Column(
                 field,
                 f"{label}（{unit}）",
-                Kind.signed_money if field == "profit" else (Kind.money if unit == "元" else Kind.count),
-                _FIGURE_HELP[unit] + ("，可为负数" if field == "profit" else ""),
+                Kind.signed_money
+                if field in SIGNED_FIGURES
+                else (Kind.money if unit == "元" else Kind.count),
+                _FIGURE_HELP[unit] + ("，可为负数" if field in SIGNED_FIGURES else ""),
                 width=16,
             )
             for field, label, unit in FIGURE_FIELDS

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from kechuang.choices import SizeClass
+from kechuang.enterprises.columns import INDUSTRY_SECTIONS, MAX_COUNT, MAX_MONEY
+from kechuang.web.api_common import PastDate, StrictBool, StrictInt
 
 
 class EnterpriseOut(BaseModel):
@@ -37,18 +43,79 @@ class EnterpriseList(BaseModel):
     page_size: int
 
 
-class EnterpriseIn(BaseModel):
-    """Values as a person types them (the same rules as the Excel import); absent fields are left alone."""
+class EnterpriseSort(StrEnum):
+    name = "name"
+    revenue = "revenue"
 
-    uscc: str | None = None
-    name: str | None = None
-    aliases: list[str] | None = None
-    region_code: str | None = Field(None, description="region code or name, e.g. 321003 or 邗江区")
-    address: str | None = None
-    founded_on: date | None = None
-    industry_code: str | None = None
-    size_class: str | None = Field(None, description="large | medium | small | micro")
-    listed: bool | None = None
+
+class Dataset(StrEnum):
+    """The spreadsheets the registry imports and exports."""
+
+    enterprises = "enterprises"
+    figures = "figures"
+    titles = "titles"
+    ip = "ip"
+
+
+def _industry_pattern() -> str:
+    """GB/T 4754-2017 as a pattern: a section letter, one of its divisions, then up to 2 more digits."""
+    sections = "|".join(
+        f"{letter}(?:{'|'.join(f'{d:02d}' for d in range(low, high + 1))})"
+        for letter, (low, high) in INDUSTRY_SECTIONS.items()
+    )
+    return f"^(?:{sections})[0-9]{{0,2}}$"
+
+
+USCC_PATTERN = "^[0-9A-HJ-NP-RTUWXY]{18}$"  # GB 32100-2015's charset; the check character is verified too
+INDUSTRY_PATTERN = _industry_pattern()
+MAX_ALIASES, MAX_ALIAS_LENGTH = 8, 60  # joined they fit the 500-character column
+
+Uscc = Annotated[
+    str,
+    Field(
+        min_length=18,
+        max_length=18,
+        pattern=USCC_PATTERN,
+        json_schema_extra={"format": "uscc"},
+        description="统一社会信用代码: 18 characters, the last one a GB 32100-2015 check character",
+        examples=["91321003MA1DEM001R"],
+    ),
+]
+RegionRef = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=32,
+        json_schema_extra={"format": "region"},
+        description="a region code from `GET /api/v1/regions` (or its name), e.g. 321003 or 邗江区",
+        examples=["321003"],
+    ),
+]
+Name = Annotated[str, Field(min_length=1, max_length=128, description="the full registered name")]
+Alias = Annotated[str, Field(min_length=1, max_length=MAX_ALIAS_LENGTH)]
+Industry = Annotated[
+    str,
+    Field(
+        pattern=INDUSTRY_PATTERN,
+        max_length=5,
+        description="GB/T 4754-2017 code, e.g. C3825",
+        examples=["C3825"],
+    ),
+]
+
+
+class EnterpriseUpdate(BaseModel):
+    """Values as a person types them (the same rules as the Excel import); absent fields are left alone,
+    null clears an optional field."""
+
+    name: Name = None  # type: ignore[assignment]
+    aliases: list[Alias] | None = Field(None, max_length=MAX_ALIASES)
+    region_code: RegionRef = None  # type: ignore[assignment]
+    address: str | None = Field(None, max_length=255)
+    founded_on: PastDate | None = None
+    industry_code: Industry | None = None
+    size_class: SizeClass | None = None
+    listed: StrictBool | None = None
 
     def values(self) -> dict[str, object]:
         data = self.model_dump(exclude_unset=True)
@@ -58,7 +125,15 @@ class EnterpriseIn(BaseModel):
             data["listed"] = "是" if data["listed"] else "否"
         if data.get("founded_on") is not None:
             data["founded_on"] = data["founded_on"].isoformat()
+        if data.get("size_class") is not None:
+            data["size_class"] = str(data["size_class"])
         return data
+
+
+class EnterpriseCreate(EnterpriseUpdate):
+    uscc: Uscc
+    name: Name
+    region_code: RegionRef
 
 
 class FiguresOut(BaseModel):
@@ -86,24 +161,34 @@ class FiguresOut(BaseModel):
     field_sources: dict[str, str] | None
 
 
+Count = Annotated[StrictInt | None, Field(ge=0, le=MAX_COUNT, description="persons")]
+Money = Annotated[StrictInt | None, Field(ge=0, le=MAX_MONEY, description="yuan")]
+SignedMoney = Annotated[
+    StrictInt | None, Field(ge=-MAX_MONEY, le=MAX_MONEY, description="yuan, may be negative")
+]
+
+
 class FiguresIn(BaseModel):
-    employees: int | None = None
-    tech_staff: int | None = None
-    rd_staff: int | None = None
-    sales_revenue: int | None = None
-    operating_revenue: int | None = None
-    main_business_revenue: int | None = None
-    rd_expense: int | None = None
-    rd_expense_domestic: int | None = None
-    high_tech_revenue: int | None = None
-    total_cost: int | None = None
-    total_income: int | None = None
-    total_assets: int | None = None
-    total_liabilities: int | None = None
-    profit: int | None = None
-    tax_paid: int | None = None
-    exports: int | None = None
-    tech_contract_turnover: int | None = None
+    """One year's figures; absent or null fields become unknown. The same rules as the import: the
+    tech and R&D staff are at most the employees, a part at most its whole (e.g. domestic R&D ≤ R&D)."""
+
+    employees: Count = None  # 职工总数
+    tech_staff: Count = None  # 科技人员数
+    rd_staff: Count = None  # 研发人员数
+    sales_revenue: Money = None  # 销售收入
+    operating_revenue: Money = None  # 营业收入
+    main_business_revenue: Money = None  # 主营业务收入
+    rd_expense: Money = None  # 研发费用
+    rd_expense_domestic: Money = None  # 境内研发费用
+    high_tech_revenue: Money = None  # 高新技术产品（服务）收入
+    total_cost: Money = None  # 成本费用支出总额
+    total_income: Money = None  # 收入总额
+    total_assets: Money = None  # 资产总额
+    total_liabilities: Money = None  # 负债总额
+    profit: SignedMoney = None  # 利润总额
+    tax_paid: Money = None  # 纳税总额
+    exports: Money = None  # 出口额
+    tech_contract_turnover: Money = None  # 技术合同成交额
 
 
 class TitleOut(BaseModel):

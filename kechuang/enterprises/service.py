@@ -23,7 +23,7 @@ from kechuang.enterprises.columns import ENTERPRISES, FIGURES, Dataset, Kind, da
 from kechuang.enterprises.importer import region_lookup, sync_child_regions
 from kechuang.enterprises.models import FIGURE_FIELDS, Enterprise, EnterpriseFigures, IPHolding, Title
 from kechuang.enterprises.tabular import ROW, RawTable, parse
-from kechuang.errors import InvalidInput, NotFound, Problem
+from kechuang.errors import Conflict, InvalidInput, NotFound, OutsideScope, Problem
 from kechuang.regions.models import Region
 from kechuang.regions.service import region_codes_under
 
@@ -297,28 +297,29 @@ def _user_source(actor: Actor) -> str:
     return f"user:{actor.username}"
 
 
+def _refuse(invalid: list[Problem], outside: list[Problem], taken: list[Problem]) -> None:
+    """Raise for the problems found, all at once: 422 if any value is invalid, else 403 for a region
+    outside the actor's, else 409 for a clash with what is stored (forms show every kind alike)."""
+    if invalid:
+        raise InvalidInput(invalid + outside + taken)
+    if outside:
+        raise OutsideScope(outside + taken)
+    if taken:
+        raise Conflict(taken)
+
+
 def create_enterprise(session: Session, *, actor: Actor, values: dict[str, Any]) -> Enterprise:
     require(actor, Permission.create_enterprise, "只有管理员和区县操作员可以新增企业")
     row, problems = _parse_one(session, ENTERPRISES, values)
-    if (
-        row["uscc"]
-        and session.scalar(select(Enterprise.id).where(Enterprise.uscc == row["uscc"])) is not None
-    ):
-        problems.append(
-            Problem(
-                field=ENTERPRISES.column("uscc").header, message="该统一社会信用代码已登记", value=row["uscc"]
-            )
-        )
-    if row["region_code"] and not writable_region(actor, row["region_code"]):
-        problems.append(
-            Problem(
-                field=ENTERPRISES.column("region_code").header,
-                message="不在您的管辖范围内",
-                value=row["region_code"],
-            )
-        )
-    if problems:
-        raise InvalidInput(problems)
+    outside, taken = [], []
+    uscc, region = row.get("uscc"), row.get("region_code")
+    if uscc and session.scalar(select(Enterprise.id).where(Enterprise.uscc == uscc)) is not None:
+        header = ENTERPRISES.column("uscc").header
+        taken.append(Problem(field=header, message="该统一社会信用代码已登记", value=uscc))
+    if region and not writable_region(actor, region):
+        header = ENTERPRISES.column("region_code").header
+        outside.append(Problem(field=header, message="不在您的管辖范围内", value=region))
+    _refuse(problems, outside, taken)
     ent = Enterprise(**row, source=_user_source(actor))
     session.add(ent)
     session.flush()
@@ -340,12 +341,11 @@ def update_enterprise(
     row = _parse_or_raise(session, ENTERPRISES, merged)
     if row["region_code"] != ent.region_code:
         if not writable_region(actor, row["region_code"]):
-            raise InvalidInput(
+            header = ENTERPRISES.column("region_code").header
+            raise OutsideScope(
                 [
                     Problem(
-                        field=ENTERPRISES.column("region_code").header,
-                        message="不能把企业改到您管辖范围以外的地区",
-                        value=row["region_code"],
+                        field=header, message="不能把企业改到您管辖范围以外的地区", value=row["region_code"]
                     )
                 ]
             )

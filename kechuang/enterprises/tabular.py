@@ -14,7 +14,16 @@ from pathlib import PurePath
 import fastexcel
 import polars as pl
 
-from kechuang.enterprises.columns import FIGURE_ORDER, HELP_MARK, INDUSTRY_SECTIONS, Column, Dataset, Kind
+from kechuang.enterprises.columns import (
+    FIGURE_ORDER,
+    HELP_MARK,
+    INDUSTRY_SECTIONS,
+    MAX_COUNT,
+    MAX_MONEY,
+    Column,
+    Dataset,
+    Kind,
+)
 from kechuang.enterprises.uscc import CHARSET, WEIGHTS
 from kechuang.errors import Problem
 
@@ -146,11 +155,13 @@ def _number(raw: pl.Expr) -> pl.Expr:
 def _parse_whole(raw: pl.Expr, *, signed: bool, rounded: bool) -> tuple[pl.Expr, pl.Expr]:
     num = _number(raw)
     whole = (num.abs() + 0.5).floor() * num.sign() if rounded else num
-    value = pl.when(num.is_finite() & ((num == num.floor()) | rounded) & (signed | (num >= 0))).then(whole)
+    limit = MAX_MONEY if rounded else MAX_COUNT
+    in_range = (num.abs() <= limit) & (signed | (num >= 0))
+    value = pl.when(num.is_finite() & ((num == num.floor()) | rounded) & in_range).then(whole)
     if rounded:
-        expected = "应为金额（元），可为负数" if signed else "应为不小于 0 的金额（元）"
+        expected = f"应为{'' if signed else '不小于 0 的'}金额（元），绝对值不超过 {limit // 10**12:,} 万亿元"
     else:
-        expected = "应为不小于 0 的整数"
+        expected = f"应为 0 到 {limit:,} 之间的整数"
     error = pl.when(raw.is_not_null() & value.is_null()).then(pl.lit(expected))
     return value.cast(pl.Int64), error
 

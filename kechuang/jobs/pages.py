@@ -11,7 +11,7 @@ from kechuang.jobs.catalogue import all_jobs
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.render import render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/admin/jobs", response_class=HTMLResponse)

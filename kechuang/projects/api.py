@@ -8,13 +8,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 
 from kechuang.auth.policy import require_region
-from kechuang.errors import InvalidInput, Problem
+from kechuang.choices import Light
 from kechuang.projects import service
 from kechuang.projects.models import PROJECT_TYPES
+from kechuang.projects.schemas import ProjectDetail, ProjectPage, ProjectType
 from kechuang.regions.service import region_codes_under
+from kechuang.web.api_common import COMMON, GUARDS, NOT_FOUND, PageNo, PageSize, ProjectId
 from kechuang.web.context import Ctx, api_ctx
 
-router = APIRouter(prefix="/api/v1", tags=["projects"])
+router = APIRouter(prefix="/api/v1", tags=["projects"], responses=COMMON, dependencies=GUARDS)
 
 
 def _item(r: dict[str, Any]) -> dict[str, Any]:
@@ -54,29 +56,26 @@ def _item(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get("/projects", summary="Key projects with their computed status, filtered and paginated")
+@router.get(
+    "/projects",
+    summary="Key projects with their computed status, filtered and paginated",
+    response_model=ProjectPage,
+)
 def list_projects(
-    light: str = Query("", description="green | yellow | red | grey"),
-    type: str = Query("", description="one of: " + ", ".join(PROJECT_TYPES)),  # noqa: A002
-    region: str = Query("", description="a region code: that region and everything under it"),
-    chain: str = Query("", description="a chain id (code), e.g. integrated_circuits"),
-    page: int = Query(1, ge=1),
-    page_size: int = Query(50, ge=1, le=500),
+    light: Light | None = Query(None, description="green | yellow | red | grey"),
+    type: ProjectType | None = Query(None, description="one of: " + ", ".join(PROJECT_TYPES)),  # noqa: A002
+    region: str = Query("", max_length=12, description="a region code: that region and everything under it"),
+    chain: str = Query("", max_length=64, description="a chain id (code), e.g. integrated_circuits"),
+    page: PageNo = 1,
+    page_size: PageSize = 50,
     ctx: Ctx = Depends(api_ctx),
 ) -> dict[str, Any]:
-    problems = []
-    if light and light not in ("green", "yellow", "red", "grey"):
-        problems.append(Problem("light", "应为 green、yellow、red 或 grey", light))
-    if type and type not in PROJECT_TYPES:
-        problems.append(Problem("type", "应为 " + "、".join(PROJECT_TYPES) + " 之一", type))
-    if problems:
-        raise InvalidInput(problems)
     require_region(ctx.actor, region)
     b = service.board(ctx.session, actor=ctx.actor)
     rows = service.filtered(
         b,
-        light=light,
-        type_=type,
+        light=light.value if light else "",
+        type_=type.value if type else "",
         chain=chain,
         region_codes=region_codes_under(ctx.session, region) if region else None,
     ).sort("code")
@@ -91,9 +90,12 @@ def list_projects(
 
 
 @router.get(
-    "/projects/{project_id}", summary="One project with its status, milestones, funds, KPIs and reports"
+    "/projects/{project_id}",
+    summary="One project with its status, milestones, funds, KPIs and reports",
+    response_model=ProjectDetail,
+    responses=NOT_FOUND,
 )
-def get_project(project_id: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+def get_project(project_id: ProjectId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     d = service.detail(ctx.session, actor=ctx.actor, project_id=project_id)
     return {
         **_item(d["status"]),

@@ -241,7 +241,7 @@ def filtered(
         f = f.filter(pl.col("light") == light)
     if type_:
         f = f.filter(pl.col("type") == type_)
-    if region_codes:
+    if region_codes is not None:  # an unknown region has no projects
         f = f.filter(pl.col("region_code").is_in(sorted(region_codes)))
     if chain:
         f = f.filter(pl.col("chain_code") == chain)

@@ -4,9 +4,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
 from kechuang.regions.service import all_regions
+from kechuang.web.api_common import COMMON, GUARDS
 from kechuang.web.context import Ctx, api_ctx
 
-router = APIRouter(prefix="/api/v1", tags=["regions"])
+router = APIRouter(prefix="/api/v1", tags=["regions"], responses=COMMON, dependencies=GUARDS)
 
 
 class RegionOut(BaseModel):

@@ -20,7 +20,7 @@ from kechuang.rules.catalog import in_force
 from kechuang.rules.labels import field_label
 from kechuang.rules.programmes import PROGRAMMES, Criterion, Programme, build
 from kechuang.rules.record import Facts, part, quantity, truth
-from kechuang.units import format_percent, format_yuan
+from kechuang.units import MAX_FIGURE, format_percent, format_yuan
 
 YEAR_FIELDS = (
     "sales_revenue",
@@ -116,6 +116,9 @@ def _number(
         return None
     if integer and number.denominator != 1:
         problems.append(Problem(where, "应为整数", value, index))
+        return None
+    if abs(number) > MAX_FIGURE:
+        problems.append(Problem(where, f"绝对值不应大于 {MAX_FIGURE:,}", value, index))
         return None
     if minimum is not None and number < minimum:
         problems.append(Problem(where, f"不应小于 {minimum}", value, index))

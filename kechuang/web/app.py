@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,13 +13,16 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, compile_path
 
 from kechuang import __version__
 from kechuang.auth.tokens import TokenService
 from kechuang.db import make_engine, make_session_factory
 from kechuang.errors import InvalidInput, KechuangError, NotAuthenticated
 from kechuang.settings import Settings
+from kechuang.web.api_common import NUL_MESSAGE, validation_problems
 from kechuang.web.context import CSRF_COOKIE
 from kechuang.web.render import render
 
@@ -31,17 +35,51 @@ def _is_api(request: Request) -> bool:
 
 
 def _error_response(
-    request: Request, status: int, message: str, problems: list[dict] | None = None
+    request: Request,
+    status: int,
+    message: str,
+    problems: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     if _is_api(request):
         body: dict[str, object] = {"detail": message}
         if problems is not None:
             body["problems"] = problems
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(body, status_code=status, headers=headers)
+        extra = dict(headers or {})
+        if status == 401:
+            extra["WWW-Authenticate"] = "Bearer"
+        return JSONResponse(body, status_code=status, headers=extra or None)
     return render(
         request, "error.html", status_code=status, status=status, message=message, problems=problems or []
     )
+
+
+def _flat_routes(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[tuple[str, set[str]]]:
+    """(path, methods) of every route, included routers unfolded."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)  # FastAPI's included routers
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            yield from _flat_routes(inner.routes, prefix + (getattr(context, "prefix", "") or ""))
+        elif getattr(route, "methods", None) and hasattr(route, "path"):
+            yield prefix + route.path, set(getattr(route, "methods", ()))
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route of this path answers (Starlette's 405 names only the first route's)."""
+    table = getattr(app.state, "method_table", None)
+    if table is None:
+        table = [(compile_path(p)[0], methods) for p, methods in _flat_routes(app.router.routes)]
+        app.state.method_table = table
+    return sorted({m for regex, methods in table if regex.match(path) for m in methods})
+
+
+OUT_OF_RANGE = "数值超出范围"
+HTTP_MESSAGES = {
+    400: "请求无法解析：请求体应为有效的 JSON 或表单",
+    404: "页面不存在",
+    405: "不支持该请求方法",
+}
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -55,8 +93,26 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = {404: "页面不存在", 405: "不支持该请求方法"}.get(exc.status_code, str(exc.detail))
-        return _error_response(request, exc.status_code, message)
+        message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+        if exc.status_code == 404 and _is_api(request):
+            message = "接口不存在"
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
+        return _error_response(request, exc.status_code, message, headers=headers)
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> Response:
+        # A number past 64 bits that no schema bounded (the API bounds its own; pages are caught here).
+        return _error_response(request, 422, OUT_OF_RANGE)
+
+    @app.exception_handler(DataError)
+    async def _data_error(request: Request, exc: DataError) -> Response:
+        if "NUL" in str(exc.orig):  # a form field with NUL: PostgreSQL's text cannot hold it
+            return _error_response(request, 422, NUL_MESSAGE)
+        if getattr(exc.orig, "sqlstate", None) == "22003":  # PostgreSQL: numeric value out of range
+            return _error_response(request, 422, OUT_OF_RANGE)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -65,20 +121,13 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-        problems = [
-            {
-                "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
-                "message": e.get("msg", ""),
-                "value": e.get("input") if isinstance(e.get("input"), str | int | float | bool) else None,
-            }
-            for e in exc.errors()
-        ]
+        problems = validation_problems(list(exc.errors()))
         return _error_response(request, 422, f"{len(problems)} 处输入错误", problems)
 
 
 def _install_csrf_cookie(app: FastAPI) -> None:
     @app.middleware("http")
-    async def _csrf_cookie(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def _csrf_cookie(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         existing = request.cookies.get(CSRF_COOKIE)
         if existing and not app.state.tokens.csrf_valid(existing, existing):
             existing = None  # signed with an older secret: issue a fresh one

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from kechuang.auth.scope import Actor
@@ -22,7 +23,10 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back on any error."""
+    """One transaction per request: committed when the route returns, rolled back on any error.
+
+    Depend on it with ``scope="function"``: the commit then happens before the response is sent, so
+    a client never sees success for a write that failed to commit, nor overlaps the next request."""
     session = request.app.state.session_factory()
     try:
         yield session
@@ -97,7 +101,9 @@ def _ctx(request: Request, session: Session, actor: Actor) -> Ctx:
     )
 
 
-def optional_actor(request: Request, session: Session = Depends(db_session)) -> Actor | None:
+def optional_actor(
+    request: Request, session: Session = Depends(db_session, scope="function")
+) -> Actor | None:
     actor, _ = _resolve_actor(request, session)
     if actor is not None:
         session.info["actor"] = actor
@@ -105,7 +111,7 @@ def optional_actor(request: Request, session: Session = Depends(db_session)) -> 
     return actor
 
 
-async def page_ctx(request: Request, session: Session = Depends(db_session)) -> Ctx:
+async def page_ctx(request: Request, session: Session = Depends(db_session, scope="function")) -> Ctx:
     """For pages: a logged-in actor (else NotAuthenticated → redirect to login) and CSRF on writes."""
     await verify_csrf(request)
     actor, _ = _resolve_actor(request, session)
@@ -114,7 +120,21 @@ async def page_ctx(request: Request, session: Session = Depends(db_session)) -> 
     return _ctx(request, session, actor)
 
 
-async def api_ctx(request: Request, session: Session = Depends(db_session)) -> Ctx:
+# Declared for OpenAPI only (either one authenticates); ``_resolve_actor`` reads them itself.
+_BEARER = HTTPBearer(
+    auto_error=False, description="`POST /api/v1/auth/token`, then `Authorization: Bearer …`"
+)
+_COOKIE = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="the pages' session cookie (writes need X-CSRF-Token)"
+)
+
+
+async def api_ctx(
+    request: Request,
+    session: Session = Depends(db_session, scope="function"),
+    _bearer_doc: HTTPAuthorizationCredentials | None = Depends(_BEARER),
+    _cookie_doc: str | None = Depends(_COOKIE),
+) -> Ctx:
     """For the API: a bearer token or the session cookie; cookie-authenticated writes need the CSRF header."""
     actor, via_cookie = _resolve_actor(request, session)
     if actor is None:
