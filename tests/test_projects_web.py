@@ -69,6 +69,34 @@ def test_history_records_changes_only(city, factory) -> None:  # type: ignore[no
         assert s.scalar(select(func.count()).select_from(StatusChange)) == after >= before
 
 
+def test_two_recorders_of_the_same_day_leave_one_row_with_the_last_state(city, factory) -> None:  # type: ignore[no-untyped-def]
+    """Two workers (or an override and the daily job) that both saw a change write the same day:
+    the unique key keeps one row per project and day, holding the state written last."""
+    with factory() as s:
+        pid = s.scalar(select(Project.id).order_by(Project.id).limit(1))
+        before = s.scalar(
+            select(func.count()).select_from(StatusChange).where(StatusChange.project_id == pid)
+        )
+    day = TODAY + timedelta(days=1)
+    first, second = factory(), factory()
+    try:
+        for session, light in ((first, "red"), (second, "yellow")):
+            row = {"project_id": pid, "light": light, "computed_light": light, "overridden": False}
+            service.upsert_day(
+                session, pl.DataFrame([{**row, "reasons": ["x"]}]).with_columns(on=pl.lit(day))
+            )
+            session.commit()
+    finally:
+        first.close()
+        second.close()
+    with factory() as s:
+        rows = s.scalars(
+            select(StatusChange).where(StatusChange.project_id == pid, StatusChange.on == day)
+        ).all()
+        total = s.scalar(select(func.count()).select_from(StatusChange).where(StatusChange.project_id == pid))
+    assert [r.light for r in rows] == ["yellow"] and total == before + 1
+
+
 def _csrf(client, path: str) -> str:  # type: ignore[no-untyped-def]
     found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
     return found.group(1) if found else ""

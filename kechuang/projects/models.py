@@ -128,7 +128,8 @@ Override.__scope__ = ScopeSpec(region="region_code")  # type: ignore[attr-define
 
 
 class StatusChange(Base):
-    """The status history: one row each time a project's light (or its override) changes."""
+    """The status history: a row on each day a project's light (or its override) changed, holding that
+    day's last state — unique per project and day, so concurrent recorders cannot double-record."""
 
     __tablename__ = "project_status_history"
     __audited__ = False  # computed by the system, not a user's change
@@ -142,4 +143,4 @@ class StatusChange(Base):
     reasons: Mapped[list] = mapped_column(JSON)  # type: ignore[type-arg]
 
 
-Index("ix_project_status_history_project_on", StatusChange.project_id, StatusChange.on)
+Index("ix_project_status_history_project_on", StatusChange.project_id, StatusChange.on, unique=True)

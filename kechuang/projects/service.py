@@ -9,6 +9,8 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kechuang.auth.policy import Permission, require
@@ -219,18 +221,29 @@ def _record_history(session: Session, frame: pl.DataFrame, day: date) -> None:
             | (pl.col("last_overridden") != pl.col("overridden"))
         )
     )
-    for r in changed.iter_rows(named=True):  # only the projects whose light changed since the last entry
-        session.add(
-            StatusChange(
-                project_id=r["project_id"],
-                on=day,
-                light=r["light"],
-                computed_light=r["computed_light"],
-                overridden=r["overridden"],
-                reasons=list(r["reasons"] or []),
+    if changed.height:  # only the projects whose light changed since the last entry
+        upsert_day(session, changed.with_columns(pl.lit(day).alias("on")))
+
+
+def upsert_day(session: Session, rows: pl.DataFrame) -> None:
+    """Write the day's state per project: insert, or overwrite that project's row of the same day
+    (``ON CONFLICT (project_id, on) DO UPDATE`` on both databases, so two writers at once are safe)."""
+    table = StatusChange.__table__
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = [
+        {**r, "reasons": list(r["reasons"] or [])}
+        for r in rows.select(
+            "project_id", "on", "light", "computed_light", "overridden", "reasons"
+        ).to_dicts()
+    ]
+    for start in range(0, len(values), 1000):  # within SQLite's bound-parameter limit
+        stmt = insert(table).values(values[start : start + 1000])
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[table.c.project_id, table.c.on],
+                set_={c: stmt.excluded[c] for c in ("light", "computed_light", "overridden", "reasons")},
             )
         )
-    session.flush()
 
 
 def filtered(
