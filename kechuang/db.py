@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from sqlalchemy import MetaData, Table, bindparam, create_engine, event, text
@@ -78,6 +78,11 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's table, typed as the ``Table`` it is (SQLAlchemy types ``__table__`` loosely)."""
+    return cast(Table, model.__table__)
 
 
 def bulk_insert(session: Session, table: Table, frame: pl.DataFrame, chunk: int = 5000) -> None:

@@ -16,7 +16,7 @@ from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, 
 from kechuang.indicators.models import Figure, IndicatorDef, Target
 from kechuang.jobs.models import JobRun, JobState
 from kechuang.ladder.models import AssessmentResult, AssessmentRun
-from kechuang.points.models import PointsMethodology
+from kechuang.points.models import PointsMethodology, PointsRun, PointsScore
 from kechuang.projects.models import Fund, Kpi, Milestone, Override, Project, Report, StatusChange
 from kechuang.regions.models import Region
 
@@ -52,6 +52,8 @@ __all__ = [
     "ImportBatch",
     "LoginAttempt",
     "PointsMethodology",
+    "PointsRun",
+    "PointsScore",
     "JobRun",
     "JobState",
     "Region",

@@ -15,10 +15,11 @@ from kechuang.auth.models import AuditEntry
 from kechuang.auth.scope import SYSTEM
 from kechuang.db import transaction
 from kechuang.demo.city import load_city
+from kechuang.enterprises import revision
 from kechuang.enterprises.models import Enterprise
-from kechuang.points import DEFAULT
+from kechuang.points import DEFAULT, store
 from kechuang.points import service as points
-from kechuang.points.models import PointsMethodology
+from kechuang.points.models import PointsMethodology, PointsRun, PointsScore
 from kechuang.points.sheet import MethodologyError, methodology_from_xlsx, methodology_to_xlsx
 from tests.conftest import login
 
@@ -69,6 +70,7 @@ def test_every_problem_of_a_bad_sheet_is_reported_at_once() -> None:
 def city(factory):  # type: ignore[no-untyped-def]
     with transaction(factory) as s:
         load_city(s, n=300, seed=8, last_year=2025)
+        store.refresh(s, 2025, runs=20)  # the points_refresh job's work: the pages only read it
 
 
 def test_points_page_export_and_scope(city, client, factory, made) -> None:  # type: ignore[no-untyped-def]
@@ -76,8 +78,9 @@ def test_points_page_export_and_scope(city, client, factory, made) -> None:  # t
         other = s.scalar(select(Enterprise.name).where(Enterprise.region_code == "321084").limit(1))
         own = s.scalar(select(Enterprise).where(Enterprise.region_code == "321003").limit(1))
         own_id, own_name = own.id, own.name
-        scored = points.score_city(s, actor=SYSTEM, year=2025, runs=20)
-        assert scored.frame.height == 300 and scored.frame["rank"].min() == 1
+        board = store.ranking(s, actor=SYSTEM, year=2025)
+        assert board.total == board.rows.height == 300 and board.rows["rank"].min() == 1
+        assert board.stored.run is not None and not board.stored.stale
     made.user("boss", "admin")
     made.user("hj", "district", region_code="321003")
     made.user("firm", "enterprise", enterprise_id=own_id)
@@ -138,7 +141,12 @@ def test_methodology_upload_is_validated_versioned_and_audited(city, client, fac
     good = _edited({("说明", 2, 2): "2026.2", ("指标", 10, 7): 10, ("指标", 14, 7): 12})
     ok = _upload(client, good)
     assert ok.status_code == 303 and "2026.2" in ok.headers["location"]
-    assert "yz-default@2026.2" in client.get("/points?year=2025").text
+    stale = client.get("/points?year=2025").text
+    assert 'id="run-stale"' in stale and "yz-default@2026.1" in stale  # the stored run, until the job
+    with transaction(factory) as s:
+        assert store.refresh(s, 2025, runs=20).recomputed
+    fresh = client.get("/points?year=2025").text
+    assert "yz-default@2026.2" in fresh and 'id="run-stale"' not in fresh
     again = _upload(client, good)
     assert again.status_code == 422 and "版本 2026.2 已存在" in again.text
     with transaction(factory) as s:
@@ -155,3 +163,55 @@ def test_methodology_upload_is_validated_versioned_and_audited(city, client, fac
     login(client, "hj")
     refused = _upload(client, _edited({("说明", 2, 2): "2026.3"}))
     assert refused.status_code == 403
+
+
+def test_the_page_only_reads_and_says_when_the_run_is_missing(factory, client, made) -> None:  # type: ignore[no-untyped-def]
+    with transaction(factory) as s:
+        load_city(s, n=50, seed=3, last_year=2025)
+    made.user("boss", "admin")
+    made.user("hj", "district", region_code="321003")
+    login(client, "boss")
+    page = client.get("/points?year=2025")
+    assert page.status_code == 200 and 'id="run-missing"' in page.text and 'href="/admin/jobs"' in page.text
+    assert len(re.findall(r'<tr data-enterprise="', page.text)) == 0
+    with transaction(factory) as s:
+        assert s.scalar(select(func.count()).select_from(PointsRun)) == 0  # the GET computed nothing
+    client.cookies.clear()
+    login(client, "hj")
+    page = client.get("/points?year=2025")
+    assert 'id="run-missing"' in page.text and 'href="/admin/jobs"' not in page.text
+
+
+def test_refresh_is_idempotent_and_follows_the_registry(city, factory) -> None:  # type: ignore[no-untyped-def]
+    with transaction(factory) as s:
+        again = store.refresh(s, 2025, runs=20)
+        assert not again.recomputed and again.enterprises == 300
+        before = s.scalar(select(func.count()).select_from(PointsScore))
+        one = s.scalar(select(Enterprise).order_by(Enterprise.id).limit(1))
+        one.name = one.name + "（更名）"
+        revision.bump(s)
+    with transaction(factory) as s:
+        assert store.stored(s, 2025).stale
+        assert store.refresh(s, 2025, runs=20).recomputed
+        assert s.scalar(select(func.count()).select_from(PointsScore)) == before
+        assert not store.stored(s, 2025).stale
+        assert (
+            s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "points_runs"))
+            == 2
+        )
+
+
+def test_the_job_refreshes_the_years_offered(city, factory) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from kechuang.jobs.catalogue import all_jobs
+    from kechuang.jobs.runner import run_job
+
+    outcome = run_job(factory, all_jobs()["points_refresh"], today=date(2026, 6, 1))
+    assert outcome.status == "ok", outcome.summary
+    assert "2025 年度 300 家企业" in outcome.summary and "2022 年度" in outcome.summary
+    with transaction(factory) as s:
+        assert sorted(s.scalars(select(PointsRun.year))) == [2022, 2023, 2024, 2025]
+    assert (
+        run_job(factory, all_jobs()["points_refresh"], today=date(2026, 6, 1)).summary.count("已是最新") == 4
+    )

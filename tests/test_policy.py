@@ -123,7 +123,6 @@ def test_scope_frame_agrees_with_scope_clause_on_the_same_rows(db, made, who: st
 HANDLER_ALLOWLIST = {
     "chains/pages.py": 1,
     "chains/api.py": 1,
-    "points/pages.py": 2,
 }
 HANDLER_SMELLS = re.compile(
     r"ctx\.session\.(?:get|execute|scalars?|query)\(|\.role\s*(?:==|!=|is|in|not in)\b|\bsees_all\b"

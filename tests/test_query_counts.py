@@ -37,7 +37,7 @@ PINS = {
     "/atlas/compare": 13,
     "/atlas/links": 5,
     "/ladder": 20,
-    "/points": 9,
+    "/points": 13,
     "/admin/audit": 6,
     "/api/v1/audit": 5,
     "/admin/users": 5,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-FEATURE_MODULES: tuple[str, ...] = ("kechuang.projects.jobs", "kechuang.ladder.jobs")
+FEATURE_MODULES: tuple[str, ...] = ("kechuang.projects.jobs", "kechuang.ladder.jobs", "kechuang.points.jobs")
 
 
 @dataclass(frozen=True)

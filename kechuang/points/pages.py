@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kechuang.errors import InvalidInput
-from kechuang.points import service
+from kechuang.points import Methodology, service, store
 from kechuang.points.catalogue import GROUP_LABELS, GROUPS, MISSING, NORMALISATIONS, STAGE_LABELS, STAGES
 from kechuang.points.core import norm, raw
+from kechuang.points.jobs import years_offered
 from kechuang.regions.service import region_names
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.downloads import attachment
@@ -34,15 +35,8 @@ def _year(ctx: Ctx, text: str) -> int:
     return year if default - 20 <= year <= default + 1 else default
 
 
-def _rows(scored: service.Scored, frame: pl.DataFrame) -> list[dict[str, Any]]:
+def _rows(m: Methodology, frame: pl.DataFrame) -> list[dict[str, Any]]:
     """Display rows with the score breakdown (indicator value, normalised score, weight, points)."""
-    m = scored.methodology
-    strengths = scored.result.strengths.filter(
-        pl.col("enterprise_id").is_in(frame["enterprise_id"].to_list())
-    )
-    by_id: dict[int, dict[str, list[str]]] = {}
-    for r in strengths.iter_rows(named=True):
-        by_id.setdefault(r["enterprise_id"], {"strength": [], "weakness": []})[r["kind"]].append(r["name"])
     rows = []
     for r in frame.iter_rows(named=True):
         present = [i for i in m.indicators if r[norm(i)] is not None]
@@ -62,29 +56,14 @@ def _rows(scored: service.Scored, frame: pl.DataFrame) -> list[dict[str, Any]]:
             for i in m.indicators
             if i.weights[r["stage"]] > 0
         ]
-        rows.append(
-            {
-                **r,
-                "breakdown": breakdown,
-                "strengths": by_id.get(r["enterprise_id"], {}).get("strength", []),
-                "weaknesses": by_id.get(r["enterprise_id"], {}).get("weakness", []),
-            }
-        )
+        rows.append({**r, "breakdown": breakdown})
     return rows
 
 
-@router.get("/points", response_class=HTMLResponse)
-def points_page(year: str = "", stage: str = "", region: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
-    y = _year(ctx, year)
-    scored = service.score_city(ctx.session, actor=ctx.actor, year=y)
-    frame = scored.frame
-    if stage in STAGES:
-        frame = frame.filter(pl.col("stage") == stage).sort(["stage_rank", "enterprise_id"])
-    if region:
-        frame = frame.filter(pl.col("region_code") == region)
-    shown = frame.head(TOP)
-    names = region_names(ctx.session)
-    top = _rows(scored, shown)
+def _page(ctx: Ctx, y: int, stage: str, region: str, **extra: Any) -> Response:
+    board = store.ranking(ctx.session, actor=ctx.actor, year=y, stage=stage, region=region, limit=TOP)
+    held = board.stored
+    top = _rows(held.methodology, board.rows)
     chart = {
         "names": [r["name"] for r in top[:20]][::-1],
         "series": [
@@ -94,34 +73,40 @@ def points_page(year: str = "", stage: str = "", region: str = "", ctx: Ctx = De
     return render(
         ctx.request,
         "points.html",
+        status_code=extra.pop("status_code", 200),
         norm_labels=NORMALISATIONS,
         missing_labels=MISSING,
         year=y,
-        years=[y - i for i in range(4)],
+        years=years_offered(ctx.session),
         stage=stage,
         region=region,
         stages=STAGE_LABELS,
         groups=GROUP_LABELS,
         rows=top,
-        total=frame.height,
-        names=names,
-        regions=sorted({c for c in scored.frame["region_code"].unique().to_list() if c}),
-        m=scored.methodology,
-        runs=scored.result.runs,
-        spread=scored.result.spread,
+        total=board.total,
+        names=region_names(ctx.session),
+        regions=board.regions,
+        m=held.methodology,
+        run=held.run,
+        stale=held.stale,
+        as_of=held.as_of,
         chart=chart,
         versions=service.methodology_versions(ctx.session),
-        is_admin=ctx.actor.is_admin,
-        problems=[],
+        problems=extra.pop("problems", []),
         uploaded=ctx.request.query_params.get("uploaded"),
     )
+
+
+@router.get("/points", response_class=HTMLResponse)
+def points_page(year: str = "", stage: str = "", region: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
+    return _page(ctx, _year(ctx, year), stage if stage in STAGES else "", region)
 
 
 @router.get("/points/ranking.xlsx")
 def ranking_export(year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
     y = _year(ctx, year)
-    scored = service.score_city(ctx.session, actor=ctx.actor, year=y)
-    m = scored.methodology
+    board = store.ranking(ctx.session, actor=ctx.actor, year=y)
+    m, run = board.stored.methodology, board.stored.run
     names = region_names(ctx.session)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"constant_memory": True})
@@ -140,7 +125,7 @@ def ranking_export(year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
         *(f"{i.name}（标准化得分）" for i in m.indicators),
     ]
     sheet.write_row(0, 0, headers, bold)
-    for n, r in enumerate(scored.frame.iter_rows(named=True), start=1):
+    for n, r in enumerate(board.rows.iter_rows(named=True), start=1):
         sheet.write_row(
             n,
             0,
@@ -157,12 +142,13 @@ def ranking_export(year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
                 *("" if r[norm(i)] is None else round(r[norm(i)], 4) for i in m.indicators),
             ],
         )
-    sheet.write(
-        scored.frame.height + 2,
-        0,
+    note = (
         f"{m.name}（{m.stamp}）；{y} 年度数据；排名按未取整总分，同分同名次；"
-        f"排名区间来自 {scored.result.runs} 次权重扰动（±{scored.result.spread:.0%}）",
+        f"排名区间来自 {run.runs} 次权重扰动（±{run.spread:.0%}）；计算于 {run.computed_at:%Y-%m-%d %H:%M} UTC"
+        if run is not None
+        else f"{y} 年度的创新积分尚未计算（后台任务“创新积分排名”完成后即可导出）"
     )
+    sheet.write(board.rows.height + 2, 0, note)
     book.close()
     return attachment(buf.getvalue(), f"创新积分排名-{y}.xlsx")
 
@@ -189,31 +175,4 @@ async def methodology_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> 
             problems = [p.message for p in exc.problems]
         else:
             return RedirectResponse(f"/points?uploaded={quote(m.stamp)}", status_code=303)
-    y = service.default_year(ctx.session)
-    scored = service.score_city(ctx.session, actor=ctx.actor, year=y)
-    top = _rows(scored, scored.frame.head(TOP))
-    return render(
-        ctx.request,
-        "points.html",
-        status_code=422,
-        norm_labels=NORMALISATIONS,
-        missing_labels=MISSING,
-        year=y,
-        years=[y - i for i in range(4)],
-        stage="",
-        region="",
-        stages=STAGE_LABELS,
-        groups=GROUP_LABELS,
-        rows=top,
-        total=scored.frame.height,
-        names=region_names(ctx.session),
-        regions=[],
-        m=scored.methodology,
-        runs=scored.result.runs,
-        spread=scored.result.spread,
-        chart={"names": [], "series": []},
-        versions=service.methodology_versions(ctx.session),
-        is_admin=ctx.actor.is_admin,
-        problems=problems,
-        uploaded=None,
-    )
+    return _page(ctx, service.default_year(ctx.session), "", "", status_code=422, problems=problems)

@@ -8,7 +8,6 @@ its own row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,13 +16,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
-from kechuang.auth.policy import Permission, require, scope_frame
+from kechuang.auth.policy import Permission, require
 from kechuang.auth.scope import Actor
 from kechuang.choices import TitleType
-from kechuang.enterprises import revision
 from kechuang.enterprises.models import Enterprise, EnterpriseFigures, IPHolding, Title
 from kechuang.errors import InvalidInput, Problem
-from kechuang.points import DEFAULT, Methodology, PointsResult, compute_points
+from kechuang.points import DEFAULT, Methodology
 from kechuang.points.models import PointsMethodology
 from kechuang.points.sheet import methodology_from_xlsx, methodology_to_xlsx
 
@@ -187,47 +185,6 @@ def upload_methodology(session: Session, *, actor: Actor, content: bytes, filena
     return methodology
 
 
-# -- scoring --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scored:
-    year: int
-    as_of: date
-    methodology: Methodology
-    result: PointsResult
-    frame: pl.DataFrame  # the result rows the actor may see, in rank order
-
-
-_CACHE: dict[tuple[Any, ...], PointsResult] = {}
-
-
-def score_city(session: Session, *, actor: Actor, year: int, runs: int = 200) -> Scored:
-    """Points for every enterprise of the city for ``year``'s figures, filtered to the actor's scope."""
-    require(actor, Permission.see_points, "专家账号不查看企业创新积分")
-    as_of = min(date(year + 1, 12, 31), date.today())
-    methodology = current_methodology(session)
-    key = (
-        str(session.get_bind().url),
-        year,
-        as_of,
-        methodology.id,
-        methodology.version,
-        revision.current(session),
-        runs,
-    )
-    result = _CACHE.get(key)
-    if result is None:
-        result = compute_points(
-            input_frame(session, year=year, as_of=as_of), methodology, runs=runs, seed=year
-        )
-        _CACHE.clear()
-        _CACHE[key] = result
-    frame = result.frame
-    frame = scope_frame(actor, frame, region="region_code", enterprise="enterprise_id")
-    return Scored(year, as_of, methodology, result, frame.sort(["rank", "enterprise_id"]))
-
-
 def default_year(session: Session) -> int:
     """The latest year most enterprises have figures for."""
     year = session.scalar(
@@ -240,12 +197,10 @@ def default_year(session: Session) -> int:
 
 
 __all__ = [
-    "Scored",
     "current_methodology",
     "default_year",
     "input_frame",
     "methodology_versions",
     "methodology_workbook",
-    "score_city",
     "upload_methodology",
 ]

@@ -17,6 +17,7 @@ from kechuang.auth.policy import Permission, require
 from kechuang.auth.scope import SYSTEM, Actor, can_see, scope_clause
 from kechuang.chains.models import Chain, ChainNode
 from kechuang.choices import Light
+from kechuang.db import table_of
 from kechuang.errors import InvalidInput, NotFound, Problem
 from kechuang.projects.models import (
     PROJECT_TYPES,
@@ -228,7 +229,7 @@ def _record_history(session: Session, frame: pl.DataFrame, day: date) -> None:
 def upsert_day(session: Session, rows: pl.DataFrame) -> None:
     """Write the day's state per project: insert, or overwrite that project's row of the same day
     (``ON CONFLICT (project_id, on) DO UPDATE`` on both databases, so two writers at once are safe)."""
-    table = StatusChange.__table__
+    table = table_of(StatusChange)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     values = [
         {**r, "reasons": list(r["reasons"] or [])}
