@@ -1,18 +1,24 @@
-"""Reading workbooks row by row for the all-or-nothing imports that are not column-wise registries
-(atlas, links, projects): every cell as text, every row with the sheet and the row number Excel shows."""
+"""Workbooks for the all-or-nothing imports that are not column-wise registries (atlas, links,
+projects, targets): every cell read as text with the sheet and the row number Excel shows, and
+declared workbooks (``Book``: sheets of typed fields) from which the template, the export and the
+import's cell checks all come."""
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import fastexcel
+import xlsxwriter
 
 from kechuang.errors import InvalidInput, Problem
 
 AT = "_at"  # where a record came from (a JSON path, or sheet and row)
-DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+DATE_PATTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
 
 def text(value: Any) -> str:
@@ -40,15 +46,15 @@ def read_rows(
         return []
     header = [text(v) for v in grid.row(0)]
     index = {}
-    for field, h in cols:
+    for key, h in cols:
         if h in header:
-            index[field] = header.index(h)
+            index[key] = header.index(h)
         else:
             problems.append(Problem(h, f"{file} 工作表“{sheet}”缺少列“{h}”", h, row=1, file=file))
     out = []
     for r in range(1, grid.height):
         values = grid.row(r)
-        rec = {field: text(values[i]) if i < len(values) else "" for field, i in index.items()}
+        rec = {key: text(values[i]) if i < len(values) else "" for key, i in index.items()}
         if any(rec.values()):
             rec[AT] = (sheet, r + 1)
             out.append(rec)
@@ -57,7 +63,7 @@ def read_rows(
 
 def parse_date(value: str) -> date:
     """2024-01-01, 2024/1/1, 2024年1月1日, or an Excel date cell read as text ("2024-01-01 00:00:00")."""
-    m = DATE.match(value.strip())
+    m = DATE_PATTERN.match(value.strip())
     if not m:
         raise ValueError(value)
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -100,3 +106,266 @@ def cell_problem(
         row=row,
         file=filename,
     )
+
+
+# -- declared workbooks -----------------------------------------------------------------------------
+# A workbook is declared once (sheets of typed fields, keys, references between sheets); the template,
+# the export and the import's cell checks all come from the declaration. Importers add only the checks
+# that need the database (a region, an enterprise, a node), through ``Parsed.problem``.
+
+TEXT, MONEY, NUMBER, DATE, CHOICE = "text", "money", "number", "date", "choice"
+DATE_HINT = "日期，如 2025-03-31"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its key, the header users see, and how its cells are read and written.
+
+    ``kind``: text; money (a whole number of 元, ≥ 0); number (≥ 0, or > 0 with ``positive``); date;
+    choice (one of ``choices``' labels, stored as its value). ``default`` fills a blank optional cell;
+    ``expected`` words what a blank required text cell should hold."""
+
+    key: str
+    header: str
+    kind: str = TEXT
+    required: bool = False
+    choices: Mapping[str, Any] | None = None
+    aliases: Mapping[str, Any] | None = None  # also accepted on import (e.g. codes), never offered
+    default: Any = None
+    positive: bool = False
+    expected: str = ""
+    width: int = 16
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: its fields, the help shown on its header, an optional unique ``key`` field, and an
+    optional reference ``parent`` = (field, sheet): every value must be a key listed on that sheet."""
+
+    name: str
+    fields: tuple[Field, ...]
+    help: str = ""
+    key: str | None = None
+    parent: tuple[str, str] | None = None
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+    @property
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        return tuple((f.key, f.header) for f in self.fields)
+
+
+@dataclass(frozen=True)
+class Book:
+    sheets: tuple[Sheet, ...]
+
+    def sheet(self, name: str) -> Sheet:
+        return next(s for s in self.sheets if s.name == name)
+
+
+@dataclass
+class Row:
+    """One non-blank row as read: typed ``values`` by field key, the cell ``text`` and where it was."""
+
+    sheet: str
+    row: int
+    values: dict[str, Any]
+    text: dict[str, str]
+
+
+def _expected(f: Field) -> str:
+    if f.kind == MONEY:
+        return "不小于 0 的整数（单位：元）"
+    if f.kind == NUMBER:
+        return "大于 0 的数" if f.positive else "不小于 0 的数"
+    if f.kind == DATE:
+        return DATE_HINT
+    if f.kind == CHOICE:
+        return "、".join(f.choices or {}) + " 之一"
+    return f.expected or f.header
+
+
+def _number(f: Field, value: str) -> int | float:
+    number = float(value.replace(",", "").replace("，", ""))
+    if number < 0 or (f.positive and number == 0) or (f.kind == MONEY and not number.is_integer()):
+        raise ValueError(value)
+    return int(number) if f.kind == MONEY else number
+
+
+def _choice(f: Field, value: str) -> Any:
+    accepted = {**(f.aliases or {}), **(f.choices or {})}
+    if value not in accepted:
+        raise ValueError(value)
+    return accepted[value]
+
+
+def parse_cell(f: Field, value: str) -> Any:
+    """A cell's text as the field's value; ValueError when it is not one."""
+    if f.kind == DATE:
+        return parse_date(value)
+    if f.kind == CHOICE:
+        return _choice(f, value)
+    if f.kind in (MONEY, NUMBER):
+        return _number(f, value)
+    return value
+
+
+@dataclass
+class Parsed:
+    """A read workbook: rows by sheet, and the problems found so far (cell checks done)."""
+
+    book: Book
+    filename: str
+    rows: dict[str, list[Row]]
+    problems: list[Problem]
+
+    def problem(self, row: Row, key: str, expected: str) -> None:
+        """Report a cell as the user sees it: file, sheet, Excel row, header, value, expectation."""
+        header = self.book.sheet(row.sheet).field(key).header
+        value = row.text.get(key, "")
+        self.problems.append(
+            Problem(
+                header,
+                f"{self.filename} 工作表“{row.sheet}”第 {row.row} 行「{header}」：值“{value}”，应为{expected}",
+                value,
+                row=row.row,
+                file=self.filename,
+            )
+        )
+
+    def keys(self, sheet: str) -> set[Any]:
+        key = self.book.sheet(sheet).key
+        return {r.values[key] for r in self.rows[sheet]} if key else set()
+
+    def check(self, error: type[InvalidInput]) -> None:
+        if self.problems:
+            raise error(self.problems)
+
+
+def _typed(parsed: Parsed, sheet: Sheet, rec: dict[str, Any]) -> Row:
+    at_sheet, at_row = rec.pop(AT)
+    row = Row(at_sheet, at_row, {}, rec)
+    for f in sheet.fields:
+        text_value = rec.get(f.key, "")
+        if not text_value:
+            if f.required:
+                parsed.problem(row, f.key, _expected(f))
+            row.values[f.key] = f.default
+            continue
+        try:
+            row.values[f.key] = parse_cell(f, text_value)
+        except ValueError:
+            parsed.problem(row, f.key, _expected(f))
+            row.values[f.key] = None
+    return row
+
+
+def _check_keys(parsed: Parsed, sheet: Sheet) -> None:
+    seen: set[Any] = set()
+    for row in parsed.rows[sheet.name]:
+        value = row.values.get(sheet.key or "")
+        if value in seen:
+            parsed.problem(row, sheet.key or "", f"不重复的{sheet.field(sheet.key or '').header}")
+        seen.add(value)
+
+
+def read_book(book: Book, content: bytes, filename: str, error: type[InvalidInput]) -> Parsed:
+    """Every sheet's rows with every cell checked (type, required, choice, unique key, references to
+    another sheet). A missing sheet or column, or an unreadable file, raises ``error`` at once; cell
+    problems are collected in the result for the importer to add its own and raise them all."""
+    raw = read_sheets(content, filename, {s.name: s.columns for s in book.sheets}, error)
+    parsed = Parsed(book, filename, {}, [])
+    for sheet in book.sheets:
+        parsed.rows[sheet.name] = [_typed(parsed, sheet, rec) for rec in raw[sheet.name]]
+        if sheet.key:
+            _check_keys(parsed, sheet)
+    for sheet in book.sheets:
+        if sheet.parent:
+            field, target = sheet.parent
+            known = parsed.keys(target)
+            header = book.sheet(target).field(book.sheet(target).key or "").header
+            for row in parsed.rows[sheet.name]:
+                if row.values[field] is not None and row.values[field] not in known:
+                    parsed.problem(row, field, f"“{target}”工作表中列出的{header}")
+    return parsed
+
+
+def _cell_text(f: Field, value: Any) -> Any:
+    if value is None:
+        return ""
+    if f.kind == DATE:
+        return value.isoformat()
+    if f.kind == CHOICE:
+        return next((label for label, v in (f.choices or {}).items() if v == value), value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def write_book(book: Book, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> bytes:
+    """The workbook with these rows (by sheet, each a mapping by field key; none: the empty template):
+    bold frozen headers with the sheet's help as a comment, drop-down lists for choices. What it writes
+    reads back unchanged."""
+    buf = io.BytesIO()
+    out = xlsxwriter.Workbook(buf, {"constant_memory": True})
+    bold = out.add_format({"bold": True, "bg_color": "#F2F4F7"})
+    for sheet in book.sheets:
+        ws = out.add_worksheet(sheet.name)
+        for c, f in enumerate(sheet.fields):
+            ws.set_column(c, c, f.width)
+        ws.freeze_panes(1, 1)
+        ws.write_row(0, 0, [f.header for f in sheet.fields], bold)
+        if sheet.help:
+            ws.write_comment(0, 0, sheet.help)
+        n = 0
+        for n, values in enumerate(rows.get(sheet.name, ()), start=1):
+            ws.write_row(n, 0, [_cell_text(f, values.get(f.key)) for f in sheet.fields])
+        for c, f in enumerate(sheet.fields):
+            if f.kind == CHOICE and f.choices:
+                ws.data_validation(1, c, n + 2000, c, {"validate": "list", "source": list(f.choices)})
+    out.close()
+    return buf.getvalue()
+
+
+# -- exports: plain tables --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """One exported sheet: a bold frozen header row, the rows as given, an optional note two rows below
+    them (the figures' source: rule or methodology version, 计算于 …), and optional background tints per
+    column by cell value (e.g. a light's colour)."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    note: str = ""
+    width: int = 16
+    freeze: tuple[int, int] = (1, 0)
+    tint: Mapping[int, Mapping[Any, str]] = field(default_factory=dict)
+
+
+def write_tables(tables: Iterable[Table]) -> bytes:
+    """The one way to write an exported table: every table as a sheet of one workbook (streamed)."""
+    buf = io.BytesIO()
+    out = xlsxwriter.Workbook(buf, {"constant_memory": True})
+    bold = out.add_format({"bold": True, "bg_color": "#F2F4F7"})
+    fills: dict[str, Any] = {}
+    for table in tables:
+        ws = out.add_worksheet(table.title)
+        ws.set_column(0, max(len(table.headers) - 1, 0), table.width)
+        ws.freeze_panes(*table.freeze)
+        ws.write_row(0, 0, list(table.headers), bold)
+        n = 0
+        for n, values in enumerate(table.rows, start=1):
+            ws.write_row(n, 0, list(values))
+            for col, colours in table.tint.items():
+                colour = colours.get(values[col]) if col < len(values) else None
+                if colour:
+                    fill = fills.setdefault(colour, out.add_format({"bg_color": colour}))
+                    ws.write(n, col, values[col], fill)
+        if table.note:
+            ws.write(n + 2, 0, table.note)
+    out.close()
+    return buf.getvalue()
