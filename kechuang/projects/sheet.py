@@ -303,6 +303,23 @@ def import_workbook(session: Session, *, actor: Actor, content: bytes, filename:
     return _write(session, actor, filename, wanted, existing, kids)
 
 
+def _replace_children(session: Session, project: Project, kids: dict[str, list[dict[str, Any]]]) -> bool:
+    """Replace the project's rows of every child sheet that differs from the file's; True if any did."""
+    changed = False
+    for sheet, (model, fields) in MODELS.items():
+        old = list(session.scalars(select(model).where(model.project_id == project.id).order_by(model.id)))
+        old_rows = [tuple(getattr(obj, f) for f in fields) for obj in old]
+        new_rows = [tuple(v[f] for f in fields) for v in kids[sheet]]
+        if sorted(map(str, old_rows)) == sorted(map(str, new_rows)):
+            continue
+        changed = True
+        for obj in old:
+            session.delete(obj)
+        for v in kids[sheet]:
+            session.add(model(project_id=project.id, **v))
+    return changed
+
+
 def _write(
     session: Session,
     actor: Actor,
@@ -324,19 +341,7 @@ def _write(
                 if getattr(project, key) != value:
                     setattr(project, key, value)
                     changed = True
-        for sheet, (model, fields) in MODELS.items():
-            old = list(
-                session.scalars(select(model).where(model.project_id == project.id).order_by(model.id))
-            )
-            old_rows = [tuple(getattr(obj, f) for f in fields) for obj in old]
-            new_rows = [tuple(v[f] for f in fields) for v in kids[code][sheet]]
-            if sorted(map(str, old_rows)) == sorted(map(str, new_rows)):
-                continue
-            changed = True
-            for obj in old:
-                session.delete(obj)
-            for v in kids[code][sheet]:
-                session.add(model(project_id=project.id, **v))
+        changed = _replace_children(session, project, kids[code]) or changed
         if existing.get(code) is None:
             result.created += 1
         elif changed:
