@@ -113,7 +113,7 @@ def cell_problem(
 # the export and the import's cell checks all come from the declaration. Importers add only the checks
 # that need the database (a region, an enterprise, a node), through ``Parsed.problem``.
 
-TEXT, MONEY, NUMBER, DATE, CHOICE = "text", "money", "number", "date", "choice"
+TEXT, MONEY, NUMBER, RATIO, DATE, CHOICE = "text", "money", "number", "ratio", "date", "choice"
 DATE_HINT = "日期，如 2025-03-31"
 
 
@@ -121,7 +121,8 @@ DATE_HINT = "日期，如 2025-03-31"
 class Field:
     """One column: its key, the header users see, and how its cells are read and written.
 
-    ``kind``: text; money (a whole number of 元, ≥ 0); number (≥ 0, or > 0 with ``positive``); date;
+    ``kind``: text; money (a whole number of 元, ≥ 0); number (≥ 0, or > 0 with ``positive``); ratio
+    (0 < r ≤ 1, written 0.6 or 60%); date;
     choice (one of ``choices``' labels, stored as its value). ``default`` fills a blank optional cell;
     ``expected`` words what a blank required text cell should hold."""
 
@@ -147,6 +148,7 @@ class Sheet:
     help: str = ""
     key: str | None = None
     parent: tuple[str, str] | None = None
+    read: bool = True  # False: a reference list written for the user (e.g. valid codes), not imported
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -179,6 +181,8 @@ def _expected(f: Field) -> str:
         return "不小于 0 的整数（单位：元）"
     if f.kind == NUMBER:
         return "大于 0 的数" if f.positive else "不小于 0 的数"
+    if f.kind == RATIO:
+        return "大于 0、不超过 1 的比例（如 0.6 或 60%）"
     if f.kind == DATE:
         return DATE_HINT
     if f.kind == CHOICE:
@@ -191,6 +195,13 @@ def _number(f: Field, value: str) -> int | float:
     if number < 0 or (f.positive and number == 0) or (f.kind == MONEY and not number.is_integer()):
         raise ValueError(value)
     return int(number) if f.kind == MONEY else number
+
+
+def _ratio(value: str) -> float:
+    share = float(value.rstrip("%")) / (100 if value.endswith("%") else 1)
+    if not 0 < share <= 1:
+        raise ValueError(value)
+    return share
 
 
 def _choice(f: Field, value: str) -> Any:
@@ -208,6 +219,8 @@ def parse_cell(f: Field, value: str) -> Any:
         return _choice(f, value)
     if f.kind in (MONEY, NUMBER):
         return _number(f, value)
+    if f.kind == RATIO:
+        return _ratio(value)
     return value
 
 
@@ -274,21 +287,29 @@ def read_book(book: Book, content: bytes, filename: str, error: type[InvalidInpu
     """Every sheet's rows with every cell checked (type, required, choice, unique key, references to
     another sheet). A missing sheet or column, or an unreadable file, raises ``error`` at once; cell
     problems are collected in the result for the importer to add its own and raise them all."""
-    raw = read_sheets(content, filename, {s.name: s.columns for s in book.sheets}, error)
+    read = [s for s in book.sheets if s.read]
+    raw = read_sheets(content, filename, {s.name: s.columns for s in read}, error)
     parsed = Parsed(book, filename, {}, [])
-    for sheet in book.sheets:
+    for sheet in read:
         parsed.rows[sheet.name] = [_typed(parsed, sheet, rec) for rec in raw[sheet.name]]
         if sheet.key:
             _check_keys(parsed, sheet)
-    for sheet in book.sheets:
+    for sheet in read:
         if sheet.parent:
-            field, target = sheet.parent
-            known = parsed.keys(target)
-            header = book.sheet(target).field(book.sheet(target).key or "").header
-            for row in parsed.rows[sheet.name]:
-                if row.values[field] is not None and row.values[field] not in known:
-                    parsed.problem(row, field, f"“{target}”工作表中列出的{header}")
+            _check_parent(parsed, sheet)
     return parsed
+
+
+def _check_parent(parsed: Parsed, sheet: Sheet) -> None:
+    """Each row's reference to the parent sheet names a key listed there."""
+    assert sheet.parent
+    field, target = sheet.parent
+    known = parsed.keys(target)
+    parent = parsed.book.sheet(target)
+    header = parent.field(parent.key or "").header
+    for row in parsed.rows[sheet.name]:
+        if row.values[field] is not None and row.values[field] not in known:
+            parsed.problem(row, field, f"“{target}”工作表中列出的{header}")
 
 
 def _cell_text(f: Field, value: Any) -> Any:

@@ -19,6 +19,7 @@ from kechuang.demo.city import load_city
 from kechuang.projects import service
 from kechuang.projects.demo import demo_projects
 from kechuang.projects.models import Project, StatusChange
+from kechuang.provenance import describe
 from tests.conftest import bearer, login
 
 TODAY = date.today()
@@ -319,6 +320,7 @@ def test_projects_excel_round_trip_errors_and_scope(city, factory, made, client)
     with transaction(factory) as s:
         p = s.scalar(select(Project).where(Project.code == "YZ2026GJ901"))
         assert p.region_code == "321081" and p.item_id is not None and p.partners == "扬州大学|江苏大学"
+        assert describe(p.source).startswith("导入 ") and "工作表“项目” 第 " in describe(p.source)
     client.cookies.clear()
     login(client, "hj")
     # the city's whole file includes other districts' projects: every one of them is refused

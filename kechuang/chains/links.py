@@ -9,38 +9,61 @@ district's enterprises.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
 from kechuang.auth.policy import Permission, require
-from kechuang.auth.scope import Actor, can_see, scope_clause
+from kechuang.auth.scope import Actor, can_write, scope_clause
 from kechuang.chains.models import Chain, ChainNode, NodeLink
 from kechuang.choices import LinkRole, Stage
 from kechuang.enterprises.models import Enterprise
-from kechuang.errors import InvalidInput, Problem
-from kechuang.workbook import cell_problem, parse_date, read_sheets
+from kechuang.errors import InvalidInput
+from kechuang.provenance import Source
+from kechuang.workbook import CHOICE, DATE, RATIO, Book, Field, Parsed, Row, Sheet, read_book, write_book
 
 SHEET = "企业关联"
-COLUMNS = (
-    ("uscc", "统一社会信用代码"),
-    ("enterprise", "企业名称"),
-    ("node", "节点编号"),
-    ("node_name", "节点名称"),
-    ("role", "角色"),
-    ("main_product", "主营产品"),
-    ("revenue_share", "收入占比"),
-    ("valid_from", "有效期起"),
-    ("valid_until", "有效期止"),
-)
 ROLES = {label: value for value, label in LinkRole.labels().items()}
-ROLE_NAMES = {v: k for k, v in ROLES.items()}
+LINKS = Sheet(
+    SHEET,
+    (
+        Field(
+            "uscc", "统一社会信用代码", required=True, expected="企业库中已有企业的统一社会信用代码", width=22
+        ),
+        Field("enterprise", "企业名称", width=26),
+        Field("node", "节点编号", required=True, expected="图谱中的节点编号（见“节点清单”工作表）", width=26),
+        Field("node_name", "节点名称", width=26),
+        Field(
+            "role",
+            "角色",
+            CHOICE,
+            choices=ROLES,
+            aliases={v: v for v in ROLES.values()},
+            default="member",
+            width=12,
+        ),
+        Field("main_product", "主营产品", default="", width=12),
+        Field("revenue_share", "收入占比", RATIO, width=12),
+        Field("valid_from", "有效期起", DATE, width=12),
+        Field("valid_until", "有效期止", DATE, width=12),
+    ),
+    help="每行一家企业与一个节点；按（企业, 节点）更新；角色：链主 / 重点配套 / 成员（默认）；"
+    "收入占比填 0.6 或 60%；结束关联请填有效期止",
+)
+NODE_LIST = Sheet(
+    "节点清单",
+    (
+        Field("code", "节点编号", width=30),
+        Field("chain", "产业链", width=30),
+        Field("name", "节点名称", width=30),
+        Field("stage", "环节"),
+    ),
+    read=False,
+)
+BOOK = Book((LINKS, NODE_LIST))
 
 
 class LinksError(InvalidInput):
@@ -68,160 +91,121 @@ def visible_links(session: Session, actor: Actor) -> list[tuple[NodeLink, Enterp
 
 
 def links_xlsx(session: Session, *, actor: Actor) -> bytes:
-    """The enterprise links the actor may see, in the import layout (imports back with no change)."""
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf)
-    bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
-    sheet = book.add_worksheet(SHEET)
-    sheet.write_row(0, 0, [h for _, h in COLUMNS], bold)
-    rows = visible_links(session, actor)
-    for r, (link, ent, node, _chain) in enumerate(rows, start=1):
-        sheet.write_row(
-            r,
-            0,
-            [
-                ent.uscc,
-                ent.name,
-                node.code,
-                node.name,
-                ROLE_NAMES.get(link.role, link.role),
-                link.main_product,
-                "" if link.revenue_share is None else link.revenue_share,
-                link.valid_from.isoformat() if link.valid_from else "",
-                link.valid_until.isoformat() if link.valid_until else "",
-            ],
-        )
-    sheet.data_validation(1, 4, max(len(rows) + 1000, 2000), 4, {"validate": "list", "source": list(ROLES)})
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 3, 26)
-    sheet.set_column(4, 8, 12)
-    sheet.freeze_panes(1, 0)
-    nodes = book.add_worksheet("节点清单")
-    nodes.write_row(0, 0, ["节点编号", "产业链", "节点名称", "环节"], bold)
-    for r, (node, chain) in enumerate(
-        session.execute(
+    """The enterprise links the actor may see, in the import layout (imports back with no change),
+    and the list of node codes."""
+    links = [
+        {
+            "uscc": ent.uscc,
+            "enterprise": ent.name,
+            "node": node.code,
+            "node_name": node.name,
+            **{f: getattr(link, f) for f in FIELDS},
+        }
+        for link, ent, node, _chain in visible_links(session, actor)
+    ]
+    nodes = (
+        {"code": node.code, "chain": chain.name, "name": node.name, "stage": Stage(node.stage).zh}
+        for node, chain in session.execute(
             select(ChainNode, Chain)
             .join(Chain, Chain.id == ChainNode.chain_id)
             .order_by(Chain.position, ChainNode.position)
-        ),
-        start=1,
-    ):
-        nodes.write_row(
-            r,
-            0,
-            [
-                node.code,
-                chain.name,
-                node.name,
-                Stage(node.stage).zh,
-            ],
         )
-    nodes.set_column(0, 2, 30)
-    book.close()
-    return buf.getvalue()
+    )
+    return write_book(BOOK, {SHEET: links, NODE_LIST.name: nodes})
+
+
+FIELDS = ("role", "main_product", "revenue_share", "valid_from", "valid_until")
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    enterprise: Enterprise
+    node: ChainNode
+    values: dict[str, Any]
+    source: str
+
+
+def _enterprise(parsed: Parsed, row: Row, actor: Actor, ents: dict[str, Enterprise]) -> Enterprise | None:
+    if not row.values["uscc"]:
+        return None
+    ent = ents.get(row.values["uscc"].upper())
+    if ent is None:
+        parsed.problem(row, "uscc", "企业库中已有企业的统一社会信用代码")
+    elif not can_write(actor, ent):
+        parsed.problem(row, "uscc", "本辖区的企业")
+        return None
+    return ent
+
+
+def _node(
+    parsed: Parsed, row: Row, nodes: dict[str, ChainNode], seen: set[tuple[str, str]]
+) -> ChainNode | None:
+    """The row's node, with the checks of the row as a whole (period, one row per enterprise and node)."""
+    v = row.values
+    node = nodes.get(v["node"] or "")
+    if v["node"] and node is None:
+        parsed.problem(row, "node", "图谱中的节点编号（见“节点清单”工作表）")
+    if v["valid_from"] and v["valid_until"] and v["valid_from"] > v["valid_until"]:
+        parsed.problem(row, "valid_until", "不早于有效期起的日期")
+    key = ((v["uscc"] or "").upper(), v["node"] or "")
+    if key in seen:
+        parsed.problem(row, "node", "同一企业与同一节点只出现一次")
+    seen.add(key)
+    return node
+
+
+def _wanted(session: Session, parsed: Parsed, actor: Actor) -> list[_Wanted]:
+    """Every row as the link it asks for; what needs the database is checked here."""
+    rows = parsed.rows[SHEET]
+    usccs = sorted({(r.values["uscc"] or "").upper() for r in rows})
+    ents = {e.uscc: e for e in session.scalars(select(Enterprise).where(Enterprise.uscc.in_(usccs)))}
+    codes = sorted({r.values["node"] or "" for r in rows})
+    nodes = {n.code: n for n in session.scalars(select(ChainNode).where(ChainNode.code.in_(codes)))}
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for r in rows:
+        ent = _enterprise(parsed, r, actor, ents)
+        node = _node(parsed, r, nodes, seen)
+        if ent is not None and node is not None:
+            source = Source.imported(parsed.filename, r.row, SHEET).format()
+            out.append(_Wanted(ent, node, {f: r.values[f] for f in FIELDS}, source))
+    return out
 
 
 def import_links(session: Session, *, actor: Actor, content: bytes, filename: str) -> LinksResult:
     require(actor, Permission.edit_links, "企业与产业链节点的关联由市科技局和区县维护")
-    problems: list[Problem] = []
-
-    def bad(rec: dict[str, Any], field: str, expected: str) -> None:
-        problems.append(cell_problem(filename, rec, COLUMNS, field, expected))
-
-    rows = read_sheets(content, filename, {SHEET: COLUMNS}, LinksError)[SHEET]
-    usccs = {r["uscc"].upper() for r in rows}
-    ents = {e.uscc: e for e in session.scalars(select(Enterprise).where(Enterprise.uscc.in_(sorted(usccs))))}
-    nodes = {
-        n.code: n
-        for n in session.scalars(
-            select(ChainNode).where(ChainNode.code.in_(sorted({r["node"] for r in rows})))
-        )
-    }
-    seen: set[tuple[str, str]] = set()
-    parsed = []
-    for r in rows:
-        ent = ents.get(r["uscc"].upper())
-        if ent is None:
-            bad(r, "uscc", "企业库中已有企业的统一社会信用代码")
-        elif not (actor.is_admin or can_see(actor, ent)):
-            bad(r, "uscc", "本辖区的企业")
-            ent = None
-        node = nodes.get(r["node"])
-        if node is None:
-            bad(r, "node", "图谱中的节点编号（见“节点清单”工作表）")
-        role = ROLES.get(r["role"] or "成员", r["role"] if r["role"] in ROLE_NAMES else None)
-        if role is None:
-            bad(r, "role", "链主、重点配套或成员")
-        share = None
-        if r["revenue_share"]:
-            try:
-                text = r["revenue_share"].rstrip("%")
-                share = float(text) / (100 if r["revenue_share"].endswith("%") else 1)
-            except ValueError:
-                share = -1.0
-            if not 0 < share <= 1:
-                bad(r, "revenue_share", "大于 0、不超过 1 的比例（如 0.6 或 60%）")
-        period: dict[str, date | None] = {}
-        for field in ("valid_from", "valid_until"):
-            try:
-                period[field] = parse_date(r[field]) if r[field] else None
-            except ValueError:
-                bad(r, field, "日期，如 2024-01-01")
-                period[field] = None
-        if period["valid_from"] and period["valid_until"] and period["valid_from"] > period["valid_until"]:
-            bad(r, "valid_until", "不早于有效期起的日期")
-        key = (r["uscc"].upper(), r["node"])
-        if key in seen:
-            bad(r, "node", "同一企业与同一节点只出现一次")
-        seen.add(key)
-        if ent is not None and node is not None and role is not None:
-            parsed.append(
-                (
-                    ent,
-                    node,
-                    {
-                        "role": role,
-                        "main_product": r["main_product"],
-                        "revenue_share": share,
-                        "valid_from": period["valid_from"],
-                        "valid_until": period["valid_until"],
-                    },
-                )
-            )
-    if problems:
-        raise LinksError(problems)
+    parsed = read_book(BOOK, content, filename, LinksError)
+    wanted = _wanted(session, parsed, actor)
+    parsed.check(LinksError)
     existing = {
         (link.enterprise_id, link.node_id): link
         for link in session.scalars(
             select(NodeLink).where(
-                NodeLink.kind == "enterprise", NodeLink.enterprise_id.in_([e.id for e, _, _ in parsed])
+                NodeLink.kind == "enterprise", NodeLink.enterprise_id.in_([w.enterprise.id for w in wanted])
             )
         )
     }
     result = LinksResult()
-    source = f"{filename}"
-    for ent, node, values in parsed:
-        link = existing.get((ent.id, node.id))
+    for w in wanted:
+        link = existing.get((w.enterprise.id, w.node.id))
         if link is None:
             session.add(
                 NodeLink(
-                    node_id=node.id,
+                    node_id=w.node.id,
                     kind="enterprise",
-                    enterprise_id=ent.id,
-                    region_code=ent.region_code,
-                    source=source,
-                    **values,
+                    enterprise_id=w.enterprise.id,
+                    region_code=w.enterprise.region_code,
+                    source=w.source,
+                    **w.values,
                 )
             )
             result.created += 1
             continue
-        changed = False
-        for key, value in values.items():
-            if getattr(link, key) != value:
-                setattr(link, key, value)
-                changed = True
+        changed = [k for k, value in w.values.items() if getattr(link, k) != value]
+        for k in changed:
+            setattr(link, k, w.values[k])
         if changed:
-            link.source = source
+            link.source = w.source
             result.updated += 1
         else:
             result.unchanged += 1

@@ -214,7 +214,6 @@ def enterprise_detail(enterprise_id: int, ctx: Ctx = Depends(page_ctx)) -> Respo
         title_types={t.value: t for t in TitleType},
         levels={lv.value: lv for lv in TitleLevel},
         sizes={s.value: s for s in SizeClass},
-        describe=service.describe_source,
         figure_source=service.figure_source,
         writable=writable,
         today=date.today(),

@@ -405,18 +405,6 @@ def figure_source(fig: EnterpriseFigures, field: str) -> str:
     return (fig.field_sources or {}).get(field) or fig.source
 
 
-def describe_source(source: str) -> str:
-    """A source as a person reads it: 导入 文件名 第 N 行 / 用户 alice 录入 / 演示数据."""
-    if source.startswith("import:"):
-        name, _, row = source.removeprefix("import:").rpartition("#")
-        return f"导入 {name} 第 {row} 行"
-    if source.startswith("user:"):
-        return f"用户 {source.removeprefix('user:')} 录入"
-    if source.startswith("demo:"):
-        return "演示数据生成器"
-    return source or "—"
-
-
 # ---- export ------------------------------------------------------------------------------
 
 

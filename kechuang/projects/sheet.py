@@ -20,6 +20,7 @@ from kechuang.chains.models import ChainNode, NodeItem
 from kechuang.enterprises.models import Enterprise
 from kechuang.errors import InvalidInput
 from kechuang.projects.models import PROJECT_TYPES, Fund, Kpi, Milestone, Project, Report
+from kechuang.provenance import Source
 from kechuang.regions.models import Region
 from kechuang.workbook import (
     CHOICE,
@@ -284,8 +285,10 @@ def import_workbook(session: Session, *, actor: Actor, content: bytes, filename:
     parsed = read_book(BOOK, content, filename, ProjectSheetError)
     look = _Lookups.load(session, parsed)
     wanted: dict[str, dict[str, Any]] = {}
+    sources: dict[str, str] = {}
     for row in parsed.rows["项目"]:
         wanted.setdefault(row.values["code"], _project(parsed, row, actor, look))
+        sources.setdefault(row.values["code"], Source.imported(filename, row.row, "项目").format())
     existing = {
         p.code: p
         for p in session.scalars(select(Project).where(Project.code.in_(sorted(k for k in wanted if k))))
@@ -300,7 +303,7 @@ def import_workbook(session: Session, *, actor: Actor, content: bytes, filename:
         fields = MODELS[sheet][1]
         for row in parsed.rows[sheet]:
             kids[row.values["code"]][sheet].append({f: row.values[f] for f in fields})
-    return _write(session, actor, filename, wanted, existing, kids)
+    return _write(session, actor, filename, wanted, existing, kids, sources)
 
 
 def _replace_children(session: Session, project: Project, kids: dict[str, list[dict[str, Any]]]) -> bool:
@@ -327,13 +330,14 @@ def _write(
     wanted: dict[str, dict[str, Any]],
     existing: dict[str, Project],
     kids: dict[str, dict[str, list[dict[str, Any]]]],
+    sources: dict[str, str],
 ) -> ImportResult:
     result = ImportResult()
     for code, values in wanted.items():
         project = existing.get(code)
         changed = project is None
         if project is None:
-            project = Project(**values, source=f"{filename}")
+            project = Project(**values, source=sources[code])
             session.add(project)
             session.flush()
         else:
@@ -345,7 +349,7 @@ def _write(
         if existing.get(code) is None:
             result.created += 1
         elif changed:
-            project.source = filename
+            project.source = sources[code]
             result.updated += 1
         else:
             result.unchanged += 1

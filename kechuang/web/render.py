@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from kechuang import units
+from kechuang import provenance, units
 from kechuang.auth.policy import Actor, Permission, allowed
 from kechuang.choices import Level, Light, LinkRole, Stage, SupplyKind
 from kechuang.rules.labels import route_label
@@ -25,7 +25,14 @@ env.filters["percent"] = units.format_percent
 env.filters["count"] = units.format_count
 env.filters["route"] = route_label
 # the labelled value types, so templates read labels from kechuang.choices and nowhere else
-env.globals.update(Light=Light, LinkRole=LinkRole, Stage=Stage, SupplyKind=SupplyKind, Level=Level)
+env.globals.update(
+    describe=provenance.describe,
+    Light=Light,
+    LinkRole=LinkRole,
+    Stage=Stage,
+    SupplyKind=SupplyKind,
+    Level=Level,
+)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pytest
 from kechuang.db import transaction
 from kechuang.demo.city import load_city
 from kechuang.ladder.jobs import refresh_ladder
+from kechuang.points.store import refresh as refresh_points
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
@@ -19,7 +20,8 @@ ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 def city(factory) -> None:  # type: ignore[no-untyped-def]
     with transaction(factory) as session:
         load_city(session, n=400, seed=12, last_year=2025)
-        refresh_ladder(session, date.today())  # the job the worker runs: pages only read its results
+        refresh_ladder(session, date.today())  # the jobs the worker runs: pages only read their results
+        refresh_points(session, 2025, runs=20)
 
 
 def test_ladder_page_and_profile_cards(city, live_server, page) -> None:  # type: ignore[no-untyped-def]
