@@ -6,6 +6,7 @@ import's cell checks all come."""
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -114,6 +115,7 @@ def cell_problem(
 # that need the database (a region, an enterprise, a node), through ``Parsed.problem``.
 
 TEXT, MONEY, NUMBER, RATIO, DATE, CHOICE = "text", "money", "number", "ratio", "date", "choice"
+YEAR, MONTH, FIGURE = "year", "month", "figure"
 DATE_HINT = "日期，如 2025-03-31"
 
 
@@ -122,9 +124,11 @@ class Field:
     """One column: its key, the header users see, and how its cells are read and written.
 
     ``kind``: text; money (a whole number of 元, ≥ 0); number (≥ 0, or > 0 with ``positive``); ratio
-    (0 < r ≤ 1, written 0.6 or 60%); date;
-    choice (one of ``choices``' labels, stored as its value). ``default`` fills a blank optional cell;
-    ``expected`` words what a blank required text cell should hold."""
+    (0 < r ≤ 1, written 0.6 or 60%); figure (any number, 48.5% read as 0.485); year (2000–2100);
+    month (1–12, "3月" too); date; choice (one of ``choices``' labels, stored as its value).
+    ``default`` fills a blank optional cell; ``expected`` words what a blank required text cell should
+    hold; ``pick_from`` names a written-only sheet whose first column the template offers as a
+    drop-down (values the database knows, e.g. indicator names)."""
 
     key: str
     header: str
@@ -136,6 +140,7 @@ class Field:
     positive: bool = False
     expected: str = ""
     width: int = 16
+    pick_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,14 @@ class Row:
     text: dict[str, str]
 
 
+_HINTS = {
+    DATE: DATE_HINT,
+    YEAR: "四位年份",
+    MONTH: "1 到 12 的月份",
+    FIGURE: "数值（百分比可写 48.5% 或 0.485）",
+}
+
+
 def _expected(f: Field) -> str:
     if f.kind == MONEY:
         return "不小于 0 的整数（单位：元）"
@@ -183,8 +196,8 @@ def _expected(f: Field) -> str:
         return "大于 0 的数" if f.positive else "不小于 0 的数"
     if f.kind == RATIO:
         return "大于 0、不超过 1 的比例（如 0.6 或 60%）"
-    if f.kind == DATE:
-        return DATE_HINT
+    if f.kind in _HINTS:
+        return _HINTS[f.kind]
     if f.kind == CHOICE:
         return "、".join(f.choices or {}) + " 之一"
     return f.expected or f.header
@@ -192,7 +205,9 @@ def _expected(f: Field) -> str:
 
 def _number(f: Field, value: str) -> int | float:
     number = float(value.replace(",", "").replace("，", ""))
-    if number < 0 or (f.positive and number == 0) or (f.kind == MONEY and not number.is_integer()):
+    if not math.isfinite(number) or number < 0 or (f.positive and number == 0):
+        raise ValueError(value)
+    if f.kind == MONEY and not number.is_integer():
         raise ValueError(value)
     return int(number) if f.kind == MONEY else number
 
@@ -204,6 +219,30 @@ def _ratio(value: str) -> float:
     return share
 
 
+def _figure(value: str) -> float:
+    number = value.replace(",", "").replace("，", "")
+    figure = float(number.rstrip("%")) / (100 if number.endswith("%") else 1)
+    if not math.isfinite(figure):
+        raise ValueError(value)
+    return figure
+
+
+def _whole(value: str, low: int, high: int) -> int:
+    number = float(value.rstrip("年月"))
+    if not number.is_integer() or not low <= number <= high:
+        raise ValueError(value)
+    return int(number)
+
+
+_READERS = {
+    RATIO: _ratio,
+    FIGURE: _figure,
+    YEAR: lambda value: _whole(value, 2000, 2100),
+    MONTH: lambda value: _whole(value, 1, 12),
+    DATE: lambda value: parse_date(value),
+}
+
+
 def _choice(f: Field, value: str) -> Any:
     accepted = {**(f.aliases or {}), **(f.choices or {})}
     if value not in accepted:
@@ -213,14 +252,12 @@ def _choice(f: Field, value: str) -> Any:
 
 def parse_cell(f: Field, value: str) -> Any:
     """A cell's text as the field's value; ValueError when it is not one."""
-    if f.kind == DATE:
-        return parse_date(value)
+    if f.kind in _READERS:
+        return _READERS[f.kind](value)
     if f.kind == CHOICE:
         return _choice(f, value)
     if f.kind in (MONEY, NUMBER):
         return _number(f, value)
-    if f.kind == RATIO:
-        return _ratio(value)
     return value
 
 
@@ -345,6 +382,9 @@ def write_book(book: Book, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> b
         for c, f in enumerate(sheet.fields):
             if f.kind == CHOICE and f.choices:
                 ws.data_validation(1, c, n + 2000, c, {"validate": "list", "source": list(f.choices)})
+            elif f.pick_from:
+                picks = f"='{f.pick_from}'!$A$2:$A$5000"
+                ws.data_validation(1, c, n + 2000, c, {"validate": "list", "source": picks})
     out.close()
     return buf.getvalue()
 

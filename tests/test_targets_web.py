@@ -15,6 +15,7 @@ from kechuang.db import transaction
 from kechuang.indicators import service
 from kechuang.indicators.demo import DISTRICTS, demo_indicators
 from kechuang.indicators.models import Figure, IndicatorDef, Target
+from kechuang.provenance import describe
 from tests.conftest import login
 
 TODAY = date(2026, 12, 1)
@@ -119,6 +120,7 @@ def test_targets_and_figures_in_excel(figures, factory, made, client) -> None:  
     book["目标"].append(["邗江区", "技术合同成交额", 2027, 250000])
     book["月度数据"].append(["邗江区", "high_tech_output_share", 2026, 12, "51.2%", "邗江区统计快报"])
     book["月度数据"].append(["火星区", "研发投入", 2026, 13, "很多", ""])
+    book["月度数据"].append(["邗江区", "高企数量", "二〇二六", 11, "nan", ""])
     bad = io.BytesIO()
     book.save(bad)
     refused = _upload(client, bad.getvalue(), "坏数据.xlsx")
@@ -128,9 +130,11 @@ def test_targets_and_figures_in_excel(figures, factory, made, client) -> None:  
         "第 3 行「指标」：值“研发投入”",
         "第 3 行「月份」：值“13”",
         "第 3 行「数值」：值“很多”",
+        "第 4 行「年度」：值“二〇二六”，应为四位年份",
+        "第 4 行「数值」：值“nan”",
     ):
         assert expected in refused.text, expected
-    book["月度数据"].delete_rows(3)
+    book["月度数据"].delete_rows(3, 2)
     good = io.BytesIO()
     book.save(good)
     ok = _upload(client, good.getvalue())
@@ -145,6 +149,8 @@ def test_targets_and_figures_in_excel(figures, factory, made, client) -> None:  
             )
         )
         assert f.value == pytest.approx(0.512) and f.source == "邗江区统计快报"
+        t = s.scalar(select(Target).where(Target.region_code == "321003", Target.year == 2027))
+        assert describe(t.source) == "导入 目标.xlsx 工作表“目标” 第 2 行"
     client.cookies.clear()
     login(client, "hj")
     mine = load_workbook(io.BytesIO(client.get("/targets-import/current.xlsx").content))

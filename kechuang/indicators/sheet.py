@@ -1,38 +1,69 @@
 """Targets and monthly figures as an Excel workbook: download (template or current), import all or
 nothing with every problem at once. Targets are the city bureau's; a district may import its own
 region's monthly figures. Rows upsert by (region, indicator, year[, month]); every figure keeps the
-file and row it came from."""
+file and row it came from (or the source its row names)."""
 
 from __future__ import annotations
 
-import io
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
-from kechuang.auth.policy import Permission, require
+from kechuang.auth.policy import Permission, allowed, require, writable_region
 from kechuang.auth.scope import Actor, scope_clause
-from kechuang.errors import InvalidInput, Problem
+from kechuang.errors import InvalidInput
 from kechuang.indicators.models import Figure, IndicatorDef, Target
+from kechuang.provenance import Source, parse
 from kechuang.regions.models import Region
-from kechuang.workbook import AT, cell_problem, read_sheets
+from kechuang.workbook import FIGURE, MONTH, YEAR, Book, Field, Parsed, Row, Sheet, read_book, write_book
 
-SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
-    "目标": (("region", "地区"), ("indicator", "指标"), ("year", "年度"), ("value", "目标值")),
-    "月度数据": (
-        ("region", "地区"),
-        ("indicator", "指标"),
-        ("year", "年度"),
-        ("month", "月份"),
-        ("value", "数值"),
-        ("source", "来源"),
+INFO = "指标说明"
+_REGION = Field("region", "地区", required=True, expected="本市的地区名称或代码")
+_INDICATOR = Field(
+    "indicator",
+    "指标",
+    required=True,
+    expected=f"指标名称或编号（见“{INFO}”工作表）",
+    width=28,
+    pick_from=INFO,
+)
+_YEAR = Field("year", "年度", YEAR, required=True)
+TARGETS = Sheet(
+    "目标",
+    (_REGION, _INDICATOR, _YEAR, Field("value", "目标值", FIGURE, required=True)),
+    help="年度目标由市科技局下达；每行一个地区、指标和年度；百分比可写 48.5% 或 0.485",
+)
+FIGURES = Sheet(
+    "月度数据",
+    (
+        _REGION,
+        _INDICATOR,
+        _YEAR,
+        Field("month", "月份", MONTH, required=True),
+        Field("value", "数值", FIGURE, required=True),
+        Field("source", "来源", default="", width=24),
     ),
-}
+    help="每行一个地区、指标和月份（累计指标填年初至该月的累计值）；来源留空时记为本文件及行号",
+)
+INDICATORS = Sheet(
+    INFO,
+    (
+        Field("name", "指标", width=20),
+        Field("code", "编号", width=20),
+        Field("unit", "单位", width=20),
+        Field("mode", "口径", width=20),
+        Field("direction", "方向", width=20),
+        Field("definition", "定义", width=20),
+        Field("source", "来源", width=20),
+    ),
+    read=False,
+)
+BOOK = Book((TARGETS, FIGURES, INDICATORS))
 
 
 class TargetSheetError(InvalidInput):
@@ -47,158 +78,134 @@ class ImportResult:
 
 
 def workbook(session: Session, *, actor: Actor, empty: bool = False) -> bytes:
+    """The targets and monthly figures the actor may see (none: the template), with the indicator list."""
     regions = {r.code: r.name for r in session.scalars(select(Region))}
     inds = {i.code: i for i in session.scalars(select(IndicatorDef).order_by(IndicatorDef.position))}
-    targets = (
+
+    def where(code: str, indicator: str) -> dict[str, str]:
+        return {
+            "region": regions.get(code, code),
+            "indicator": inds[indicator].name if indicator in inds else indicator,
+        }
+
+    targets: Iterable[Target] = (
         []
         if empty
-        else list(
-            session.scalars(
-                select(Target)
-                .where(scope_clause(actor, Target))
-                .order_by(Target.year, Target.region_code, Target.indicator)
-            )
+        else session.scalars(
+            select(Target)
+            .where(scope_clause(actor, Target))
+            .order_by(Target.year, Target.region_code, Target.indicator)
         )
     )
-    figures = (
+    figures: Iterable[Figure] = (
         []
         if empty
-        else list(
-            session.scalars(
-                select(Figure)
-                .where(scope_clause(actor, Figure))
-                .order_by(Figure.year, Figure.month, Figure.region_code, Figure.indicator)
-            )
+        else session.scalars(
+            select(Figure)
+            .where(scope_clause(actor, Figure))
+            .order_by(Figure.year, Figure.month, Figure.region_code, Figure.indicator)
         )
     )
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"constant_memory": False})
-    bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
+    info = (
+        {
+            "name": i.name,
+            "code": i.code,
+            "unit": i.unit,
+            "mode": "累计（月度发生额）" if i.mode == "cumulative" else "时点（月末值）",
+            "direction": "越高越好" if i.direction > 0 else "越低越好",
+            "definition": i.definition,
+            "source": i.source,
+        }
+        for i in inds.values()
+    )
+    return write_book(
+        BOOK,
+        {
+            TARGETS.name: (
+                {**where(t.region_code, t.indicator), "year": t.year, "value": t.target} for t in targets
+            ),
+            FIGURES.name: (
+                {**where(f.region_code, f.indicator), "year": f.year, "month": f.month, "value": f.value}
+                | {"source": _typed_source(f.source)}
+                for f in figures
+            ),
+            INFO: info,
+        },
+    )
 
-    def name(code: str) -> str:
-        return inds[code].name if code in inds else code
 
-    rows = {
-        "目标": [
-            [regions.get(t.region_code, t.region_code), name(t.indicator), t.year, t.target] for t in targets
-        ],
-        "月度数据": [
-            [regions.get(f.region_code, f.region_code), name(f.indicator), f.year, f.month, f.value, f.source]
-            for f in figures
-        ],
-    }
-    for sheet, cols in SHEETS.items():
-        ws = book.add_worksheet(sheet)
-        ws.write_row(0, 0, [h for _, h in cols], bold)
-        for r, values in enumerate(rows[sheet], start=1):
-            ws.write_row(r, 0, values)
-        ws.data_validation(
-            1, 1, len(rows[sheet]) + 5000, 1, {"validate": "list", "source": "='指标说明'!$A$2:$A$100"}
-        )
-        ws.set_column(0, len(cols) - 1, 16)
-        ws.set_column(1, 1, 28)
-        ws.freeze_panes(1, 0)
-    info = book.add_worksheet("指标说明")
-    info.write_row(0, 0, ["指标", "编号", "单位", "口径", "方向", "定义", "来源"], bold)
-    for r, i in enumerate(inds.values(), start=1):
-        info.write_row(
-            r,
-            0,
-            [
-                i.name,
-                i.code,
-                i.unit,
-                "累计（月度发生额）" if i.mode == "cumulative" else "时点（月末值）",
-                "越高越好" if i.direction > 0 else "越低越好",
-                i.definition,
-                i.source,
-            ],
-        )
-    info.set_column(0, 6, 20)
-    book.close()
-    return buf.getvalue()
+def _typed_source(text: str) -> str:
+    """The 来源 cell of an exported figure: the source a row named (统计局快报 …); blank when it was
+    recorded by the system (a file and row, the demo), so an edited copy records its own file and row."""
+    return text if parse(text).kind == "text" else ""
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    regions: dict[str, str]  # name or code -> code
+    indicators: dict[str, str]  # name or code -> code
+
+
+def _lookups(session: Session) -> _Lookups:
+    regions = {r.code: r.code for r in session.scalars(select(Region))}
+    regions |= {r.name: r.code for r in session.scalars(select(Region))}
+    inds = {i.code: i.code for i in session.scalars(select(IndicatorDef))}
+    inds |= {i.name: i.code for i in session.scalars(select(IndicatorDef))}
+    return _Lookups(regions, inds)
+
+
+def _key(parsed: Parsed, row: Row, actor: Actor, look: _Lookups) -> tuple[Any, ...] | None:
+    """The row's (region, indicator, year, month) with the checks that need the database."""
+    v = row.values
+    region = look.regions.get(v["region"] or "")
+    if v["region"] and region is None:
+        parsed.problem(row, "region", _REGION.expected)
+    elif region is not None and not writable_region(actor, region):
+        parsed.problem(row, "region", "本辖区的地区")
+    indicator = look.indicators.get(v["indicator"] or "")
+    if v["indicator"] and indicator is None:
+        parsed.problem(row, "indicator", _INDICATOR.expected)
+    key = (region, indicator, v["year"], v.get("month"))
+    needed = key if row.sheet == FIGURES.name else key[:3]
+    return None if None in needed or v["value"] is None else key
+
+
+def _wanted(
+    session: Session, parsed: Parsed, actor: Actor
+) -> dict[str, dict[tuple[Any, ...], dict[str, Any]]]:
+    """Every row as the target or figure it sets, by sheet and key; duplicates are problems."""
+    look = _lookups(session)
+    targets = parsed.rows[TARGETS.name]
+    if targets and not allowed(actor, Permission.set_targets):
+        parsed.problem(targets[0], "region", "空（年度目标由市科技局下达，区县只填报月度数据）")
+    wanted: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {TARGETS.name: {}, FIGURES.name: {}}
+    for sheet, rows in wanted.items():
+        for row in parsed.rows[sheet]:
+            key = _key(parsed, row, actor, look)
+            if key is None:
+                continue
+            if key in rows:
+                parsed.problem(row, "indicator", "同一地区、指标和期间只出现一次")
+            source = row.values.get("source") or Source.imported(parsed.filename, row.row, sheet).format()
+            rows[key] = {"value": row.values["value"], "source": source}
+    return wanted
 
 
 def import_workbook(session: Session, *, actor: Actor, content: bytes, filename: str) -> ImportResult:
     require(actor, Permission.edit_targets, "目标由市科技局下达，月度数据由市科技局和区县填报")
-    problems: list[Problem] = []
-
-    def bad(rec: dict[str, Any], sheet: str, field: str, expected: str) -> None:
-        problems.append(cell_problem(filename, rec, SHEETS[sheet], field, expected))
-
-    sheets = read_sheets(content, filename, SHEETS, TargetSheetError)
-    regions = {r.code: r.code for r in session.scalars(select(Region))} | {
-        r.name: r.code for r in session.scalars(select(Region))
-    }
-    inds = {i.code: i.code for i in session.scalars(select(IndicatorDef))} | {
-        i.name: i.code for i in session.scalars(select(IndicatorDef))
-    }
-    parsed: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {"目标": {}, "月度数据": {}}
-    if sheets["目标"] and not actor.is_admin:
-        bad(sheets["目标"][0], "目标", "region", "空（年度目标由市科技局下达，区县只填报月度数据）")
-    for sheet, rows in sheets.items():
-        for r in rows:
-            region = regions.get(r["region"])
-            if region is None:
-                bad(r, sheet, "region", "本市的地区名称或代码")
-            elif not actor.is_admin and region not in actor.region_codes:
-                bad(r, sheet, "region", "本辖区的地区")
-            indicator = inds.get(r["indicator"])
-            if indicator is None:
-                bad(r, sheet, "indicator", "指标名称或编号（见“指标说明”工作表）")
-            try:
-                year = int(r["year"])
-                if not 2000 <= year <= 2100:
-                    raise ValueError
-            except ValueError:
-                bad(r, sheet, "year", "四位年份")
-                year = None
-            month = None
-            if sheet == "月度数据":
-                try:
-                    month = int(r["month"].rstrip("月"))
-                    if not 1 <= month <= 12:
-                        raise ValueError
-                except ValueError:
-                    bad(r, sheet, "month", "1 到 12 的月份")
-            try:
-                value = float(r["value"].replace(",", "").rstrip("%")) / (
-                    100 if r["value"].endswith("%") else 1
-                )
-            except ValueError:
-                bad(r, sheet, "value", "数值（百分比可写 48.5% 或 0.485）")
-                value = None
-            key = (region, indicator, year, month)
-            if None not in (region, indicator, year, value) and (sheet == "目标" or month is not None):
-                if key in parsed[sheet]:
-                    bad(r, sheet, "indicator", "同一地区、指标和期间只出现一次")
-                parsed[sheet][key] = {"value": value, "row": r[AT][1], "source": r.get("source", "")}
-    if problems:
-        raise TargetSheetError(problems)
+    parsed = read_book(BOOK, content, filename, TargetSheetError)
+    wanted = _wanted(session, parsed, actor)
+    parsed.check(TargetSheetError)
     result = ImportResult()
     existing_t = {(t.region_code, t.indicator, t.year, None): t for t in session.scalars(select(Target))}
-    for key, v in parsed["目标"].items():
-        _upsert(
-            session,
-            existing_t.get(key),
-            Target,
-            {"region_code": key[0], "indicator": key[1], "year": key[2]},
-            {"target": v["value"], "source": f"{filename} 第{v['row']}行"},
-            "target",
-            result,
-        )
+    for key, v in wanted[TARGETS.name].items():
+        keys = {"region_code": key[0], "indicator": key[1], "year": key[2]}
+        values = {"target": v["value"], "source": v["source"]}
+        _upsert(session, existing_t.get(key), Target, keys, values, "target", result)
     existing_f = {(f.region_code, f.indicator, f.year, f.month): f for f in session.scalars(select(Figure))}
-    for key, v in parsed["月度数据"].items():
-        source = v["source"] or f"{filename} 第{v['row']}行"
-        _upsert(
-            session,
-            existing_f.get(key),
-            Figure,
-            {"region_code": key[0], "indicator": key[1], "year": key[2], "month": key[3]},
-            {"value": v["value"], "source": source},
-            "value",
-            result,
-        )
+    for key, v in wanted[FIGURES.name].items():
+        keys = {"region_code": key[0], "indicator": key[1], "year": key[2], "month": key[3]}
+        _upsert(session, existing_f.get(key), Figure, keys, v, "value", result)
     session.flush()
     audit.record(
         session,
