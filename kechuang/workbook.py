@@ -19,6 +19,7 @@ import xlsxwriter
 from kechuang.errors import InvalidInput, Problem
 
 AT = "_at"  # where a record came from (a JSON path, or sheet and row)
+LINES = "_lines"  # a form sheet's record: the Excel row of each item
 DATE_PATTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
 
@@ -55,11 +56,40 @@ def read_rows(
     out = []
     for r in range(1, grid.height):
         values = grid.row(r)
-        rec = {key: text(values[i]) if i < len(values) else "" for key, i in index.items()}
+        rec: dict[str, Any] = {key: text(values[i]) if i < len(values) else "" for key, i in index.items()}
         if any(rec.values()):
             rec[AT] = (sheet, r + 1)
             out.append(rec)
     return out
+
+
+def read_form(
+    reader: fastexcel.ExcelReader,
+    sheet: str,
+    cols: tuple[tuple[str, str], ...],
+    file: str,
+    problems: list[Problem],
+) -> list[dict[str, Any]]:
+    """A form sheet (one item per row: its label in column A, its value in column B) as one record,
+    with the Excel row of each item under ``LINES``; a missing sheet or item is a problem."""
+    if sheet not in reader.sheet_names:
+        problems.append(Problem("工作表", f"{file}：缺少工作表“{sheet}”", sheet, file=file))
+        return []
+    grid = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+    found = {}
+    for r in range(grid.height):
+        values = [text(v) for v in grid.row(r)]
+        if values and values[0] and values[0] not in found:
+            found[values[0]] = (r + 1, values[1] if len(values) > 1 else "")
+    rec: dict[str, Any] = {AT: (sheet, 1), LINES: {}}
+    for key, label in cols:
+        if label not in found:
+            problems.append(
+                Problem(label, f"{file} 工作表“{sheet}”缺少项“{label}”（A 列）", label, file=file)
+            )
+            continue
+        rec[LINES][key], rec[key] = found[label]
+    return [rec]
 
 
 def parse_date(value: str) -> date:
@@ -70,12 +100,10 @@ def parse_date(value: str) -> date:
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
-def read_sheets(
-    content: bytes, filename: str, sheets: dict[str, tuple[tuple[str, str], ...]], error: type[InvalidInput]
-) -> dict[str, list[dict[str, Any]]]:
-    """Every named sheet's rows; an unreadable file, a missing sheet or column raises ``error`` with them all."""
+def open_book(content: bytes, filename: str, error: type[InvalidInput]) -> fastexcel.ExcelReader:
+    """The workbook's reader; an unreadable file raises ``error`` as one plain problem."""
     try:
-        reader = fastexcel.read_excel(content)
+        return fastexcel.read_excel(content)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem
         raise error(
             [
@@ -87,6 +115,13 @@ def read_sheets(
                 )
             ]
         ) from None
+
+
+def read_sheets(
+    content: bytes, filename: str, sheets: dict[str, tuple[tuple[str, str], ...]], error: type[InvalidInput]
+) -> dict[str, list[dict[str, Any]]]:
+    """Every named sheet's rows; an unreadable file, a missing sheet or column raises ``error`` with them all."""
+    reader = open_book(content, filename, error)
     problems: list[Problem] = []
     rows = {sheet: read_rows(reader, sheet, cols, filename, problems) for sheet, cols in sheets.items()}
     if problems:
@@ -154,6 +189,7 @@ class Sheet:
     key: str | None = None
     parent: tuple[str, str] | None = None
     read: bool = True  # False: a reference list written for the user (e.g. valid codes), not imported
+    form: bool = False  # one item per row (label in column A, value in B) instead of a table
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -173,12 +209,14 @@ class Book:
 
 @dataclass
 class Row:
-    """One non-blank row as read: typed ``values`` by field key, the cell ``text`` and where it was."""
+    """One non-blank row as read: typed ``values`` by field key, the cell ``text`` and where it was
+    (a form sheet's single row: each item's own Excel row in ``lines``)."""
 
     sheet: str
     row: int
     values: dict[str, Any]
     text: dict[str, str]
+    lines: dict[str, int] = field(default_factory=dict)
 
 
 _HINTS = {
@@ -274,12 +312,13 @@ class Parsed:
         """Report a cell as the user sees it: file, sheet, Excel row, header, value, expectation."""
         header = self.book.sheet(row.sheet).field(key).header
         value = row.text.get(key, "")
+        line = row.lines.get(key, row.row)
         self.problems.append(
             Problem(
                 header,
-                f"{self.filename} 工作表“{row.sheet}”第 {row.row} 行「{header}」：值“{value}”，应为{expected}",
+                f"{self.filename} 工作表“{row.sheet}”第 {line} 行「{header}」：值“{value}”，应为{expected}",
                 value,
-                row=row.row,
+                row=line,
                 file=self.filename,
             )
         )
@@ -295,7 +334,7 @@ class Parsed:
 
 def _typed(parsed: Parsed, sheet: Sheet, rec: dict[str, Any]) -> Row:
     at_sheet, at_row = rec.pop(AT)
-    row = Row(at_sheet, at_row, {}, rec)
+    row = Row(at_sheet, at_row, {}, rec, rec.pop(LINES, {}))
     for f in sheet.fields:
         text_value = rec.get(f.key, "")
         if not text_value:
@@ -325,7 +364,14 @@ def read_book(book: Book, content: bytes, filename: str, error: type[InvalidInpu
     another sheet). A missing sheet or column, or an unreadable file, raises ``error`` at once; cell
     problems are collected in the result for the importer to add its own and raise them all."""
     read = [s for s in book.sheets if s.read]
-    raw = read_sheets(content, filename, {s.name: s.columns for s in read}, error)
+    reader = open_book(content, filename, error)
+    problems: list[Problem] = []
+    raw = {
+        s.name: (read_form if s.form else read_rows)(reader, s.name, s.columns, filename, problems)
+        for s in read
+    }
+    if problems:
+        raise error(problems)
     parsed = Parsed(book, filename, {}, [])
     for sheet in read:
         parsed.rows[sheet.name] = [_typed(parsed, sheet, rec) for rec in raw[sheet.name]]
@@ -370,23 +416,48 @@ def write_book(book: Book, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> b
     bold = out.add_format({"bold": True, "bg_color": "#F2F4F7"})
     for sheet in book.sheets:
         ws = out.add_worksheet(sheet.name)
-        for c, f in enumerate(sheet.fields):
-            ws.set_column(c, c, f.width)
-        ws.freeze_panes(1, 1)
-        ws.write_row(0, 0, [f.header for f in sheet.fields], bold)
-        if sheet.help:
-            ws.write_comment(0, 0, sheet.help)
-        n = 0
-        for n, values in enumerate(rows.get(sheet.name, ()), start=1):
-            ws.write_row(n, 0, [_cell_text(f, values.get(f.key)) for f in sheet.fields])
-        for c, f in enumerate(sheet.fields):
-            if f.kind == CHOICE and f.choices:
-                ws.data_validation(1, c, n + 2000, c, {"validate": "list", "source": list(f.choices)})
-            elif f.pick_from:
-                picks = f"='{f.pick_from}'!$A$2:$A$5000"
-                ws.data_validation(1, c, n + 2000, c, {"validate": "list", "source": picks})
+        if sheet.form:
+            _write_form(ws, bold, sheet, next(iter(rows.get(sheet.name, ())), {}))
+        else:
+            _write_table(ws, bold, sheet, rows.get(sheet.name, ()))
     out.close()
     return buf.getvalue()
+
+
+def _picks(f: Field) -> dict[str, Any] | None:
+    """The drop-down a field's cells offer, if any."""
+    if f.kind == CHOICE and f.choices:
+        return {"validate": "list", "source": list(f.choices)}
+    if f.pick_from:
+        return {"validate": "list", "source": f"='{f.pick_from}'!$A$2:$A$5000"}
+    return None
+
+
+def _write_table(ws: Any, bold: Any, sheet: Sheet, rows: Iterable[Mapping[str, Any]]) -> None:
+    for c, f in enumerate(sheet.fields):
+        ws.set_column(c, c, f.width)
+    ws.freeze_panes(1, 1)
+    ws.write_row(0, 0, [f.header for f in sheet.fields], bold)
+    if sheet.help:
+        ws.write_comment(0, 0, sheet.help)
+    n = 0
+    for n, values in enumerate(rows, start=1):
+        ws.write_row(n, 0, [_cell_text(f, values.get(f.key)) for f in sheet.fields])
+    for c, f in enumerate(sheet.fields):
+        if picks := _picks(f):
+            ws.data_validation(1, c, n + 2000, c, picks)
+
+
+def _write_form(ws: Any, bold: Any, sheet: Sheet, values: Mapping[str, Any]) -> None:
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 80)
+    for r, f in enumerate(sheet.fields):
+        ws.write(r, 0, f.header, bold)
+        ws.write(r, 1, _cell_text(f, values.get(f.key)))
+        if picks := _picks(f):
+            ws.data_validation(r, 1, r, 1, picks)
+    if sheet.help:
+        ws.write_comment(0, 0, sheet.help)
 
 
 # -- exports: plain tables --------------------------------------------------------------------------

@@ -51,12 +51,12 @@ def test_every_problem_of_a_bad_sheet_is_reported_at_once() -> None:
     with pytest.raises(MethodologyError) as err:
         methodology_from_xlsx(content, "方法.xlsx")
     text = "\n".join(p.message for p in err.value.problems)
-    assert "方法.xlsx 工作表“指标”第 2 行“指标组”：值“创新”" in text
-    assert "第 3 行“成长期权重”：值“-5”，应为不小于 0 的数" in text
-    assert "第 4 行“计算公式”：值“magic”" in text
-    assert "第 5 行“分档”" in text
-    assert "第 6 行“指标编号”：值“rd_intensity”，应为不重复的编号" in text
-    assert "工作表“说明”第 5 行“汇总方法”：值“中位数”" in text
+    assert "方法.xlsx 工作表“指标”第 2 行「指标组」：值“创新”" in text
+    assert "第 3 行「成长期权重」：值“-5”，应为不小于 0 的数" in text
+    assert "第 4 行「计算公式」：值“magic”" in text
+    assert "第 5 行「分档」" in text
+    assert "第 6 行「指标编号」：值“rd_intensity”，应为不重复的指标编号" in text
+    assert "工作表“说明”第 5 行「汇总方法」：值“中位数”" in text
     assert len(err.value.problems) == 6
     with pytest.raises(MethodologyError) as err:
         methodology_from_xlsx(_edited({("指标", 2, 6): 30}), "w.xlsx")
@@ -134,7 +134,7 @@ def test_methodology_upload_is_validated_versioned_and_audited(city, client, fac
     made.user("hj", "district", region_code="321003")
     login(client, "boss")
     bad = _upload(client, _edited({("指标", 2, 4): "创新", ("指标", 3, 7): -5}))
-    assert bad.status_code == 422 and "2 处错误，方法未保存" in bad.text and "第 2 行“指标组”" in bad.text
+    assert bad.status_code == 422 and "2 处错误，方法未保存" in bad.text and "第 2 行「指标组」" in bad.text
     with transaction(factory) as s:
         assert s.scalar(select(func.count()).select_from(PointsMethodology)) == 0
     # a new version that weighs revenue growth less and titles more (growth stage)

@@ -1,14 +1,10 @@
-"""The methodology as an Excel workbook: sheet 指标 (one row per indicator) and sheet 说明 (identity,
-aggregation, stage rule). Reading reports every problem at once — file, sheet, the row Excel shows,
-the column header, the value and what was expected — and returns nothing on any problem."""
+"""The methodology as an Excel workbook: sheet 指标 (one row per indicator) and sheet 说明 (a form:
+identity, aggregation, stage rule). Reading reports every problem at once — file, sheet, the row Excel
+shows, the column header, the value and what was expected — and returns nothing on any problem."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
-
-import polars as pl
-import xlsxwriter
 
 from kechuang.errors import InvalidInput, Problem
 from kechuang.points.catalogue import (
@@ -23,34 +19,55 @@ from kechuang.points.catalogue import (
     Methodology,
     StageRule,
 )
+from kechuang.workbook import CHOICE, MONEY, NUMBER, Book, Field, Parsed, Row, Sheet, read_book, write_book
 
 SHEET, ABOUT = "指标", "说明"
-HEADERS = (
-    "指标编号",
-    "指标名称",
-    "英文名称",
-    "指标组",
-    "方向",
-    "初创期权重",
-    "成长期权重",
-    "稳定期权重",
-    "标准化方法",
-    "分档",
-    "缺失处理",
-    "计算公式",
-)
 DIRECTIONS = {"正向": 1, "负向": -1}
-ABOUT_KEYS = (
-    "方法编号",
-    "版本",
-    "名称",
-    "说明",
-    "汇总方法",
-    "初创期年限上限",
-    "初创期营业收入上限（元）",
-    "稳定期年限下限",
-    "稳定期营业收入下限（元）",
+BANDS_HINT = "“下限:得分;…”，得分在 0 到 1 之间，如 0:0;0.03:0.6;0.05:1"
+
+
+def _choice(key: str, header: str, labels: dict[str, str]) -> Field:
+    return Field(key, header, CHOICE, required=True, choices={v: k for k, v in labels.items()}, width=14)
+
+
+INDICATORS = Sheet(
+    SHEET,
+    (
+        Field("id", "指标编号", required=True, expected="字母、数字或下划线组成的编号", width=24),
+        Field("name", "指标名称", required=True, expected="指标的中文名称", width=22),
+        Field("name_en", "英文名称", default="", width=22),
+        _choice("group", "指标组", GROUP_LABELS),
+        Field("direction", "方向", CHOICE, required=True, choices=DIRECTIONS, width=14),
+        *(Field(stage, f"{STAGE_LABELS[stage]}权重", NUMBER, default=0.0, width=14) for stage in STAGES),
+        _choice("normalisation", "标准化方法", NORMALISATIONS),
+        Field("bands", "分档", default="", width=14),
+        _choice("missing", "缺失处理", MISSING),
+        Field(
+            "formula", "计算公式", CHOICE, required=True, choices={f: f for f in sorted(FORMULAS)}, width=14
+        ),
+    ),
+    help="每行一个指标；三个阶段的权重各自合计为 100；分档填“下限:得分;…”",
+    key="id",
 )
+_RULE = (
+    ("startup_age", "初创期年限上限", NUMBER),
+    ("startup_revenue", "初创期营业收入上限（元）", MONEY),
+    ("mature_age", "稳定期年限下限", NUMBER),
+    ("mature_revenue", "稳定期营业收入下限（元）", MONEY),
+)
+ABOUT_SHEET = Sheet(
+    ABOUT,
+    (
+        Field("id", "方法编号", required=True, expected="非空"),
+        Field("version", "版本", required=True, expected="非空"),
+        Field("name", "名称", required=True, expected="非空"),
+        Field("note", "说明", default=""),
+        _choice("aggregation", "汇总方法", AGGREGATIONS),
+        *(Field(key, label, kind, required=True) for key, label, kind in _RULE),
+    ),
+    form=True,
+)
+BOOK = Book((INDICATORS, ABOUT_SHEET))
 
 
 class MethodologyError(InvalidInput):
@@ -62,222 +79,103 @@ def _bands_text(bands: tuple[tuple[float, float], ...]) -> str:
 
 
 def methodology_to_xlsx(m: Methodology) -> bytes:
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf)
-    bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
-    sheet = book.add_worksheet(SHEET)
-    for col, header in enumerate(HEADERS):
-        sheet.write(0, col, header, bold)
-    for r, i in enumerate(m.indicators, start=1):
-        sheet.write_row(
-            r,
-            0,
-            (
-                i.id,
-                i.name,
-                i.name_en,
-                GROUP_LABELS[i.group],
-                "正向" if i.direction > 0 else "负向",
-                *(i.weights.get(s, 0) for s in STAGES),
-                NORMALISATIONS[i.normalisation],
-                _bands_text(i.bands),
-                MISSING[i.missing],
-                i.formula,
-            ),
-        )
-    last = max(len(m.indicators) + 200, 300)
-    for col, values in (
-        (3, list(GROUP_LABELS.values())),
-        (4, list(DIRECTIONS)),
-        (8, list(NORMALISATIONS.values())),
-        (10, list(MISSING.values())),
-        (11, sorted(FORMULAS)),
-    ):
-        sheet.data_validation(1, col, last, col, {"validate": "list", "source": values})
-    sheet.set_column(0, 0, 24)
-    sheet.set_column(1, 2, 22)
-    sheet.set_column(3, 11, 14)
-    sheet.freeze_panes(1, 0)
-    about = book.add_worksheet(ABOUT)
+    indicators = (
+        {
+            "id": i.id,
+            "name": i.name,
+            "name_en": i.name_en,
+            "group": i.group,
+            "direction": 1 if i.direction > 0 else -1,
+            **{stage: i.weights.get(stage, 0) for stage in STAGES},
+            "normalisation": i.normalisation,
+            "bands": _bands_text(i.bands),
+            "missing": i.missing,
+            "formula": i.formula,
+        }
+        for i in m.indicators
+    )
     rule = m.stage_rule
-    for r, (key, value) in enumerate(
-        zip(
-            ABOUT_KEYS,
-            (
-                m.id,
-                m.version,
-                m.name,
-                m.note,
-                AGGREGATIONS[m.aggregation],
-                rule.startup_age,
-                rule.startup_revenue,
-                rule.mature_age,
-                rule.mature_revenue,
-            ),
-            strict=True,
-        )
-    ):
-        about.write(r, 0, key, bold)
-        about.write(r, 1, value)
-    about.data_validation(4, 1, 4, 1, {"validate": "list", "source": list(AGGREGATIONS.values())})
-    about.set_column(0, 0, 26)
-    about.set_column(1, 1, 80)
-    book.close()
-    return buf.getvalue()
+    about = {
+        "id": m.id,
+        "version": m.version,
+        "name": m.name,
+        "note": m.note,
+        "aggregation": m.aggregation,
+        **{key: getattr(rule, key) for key, _, _ in _RULE},
+    }
+    return write_book(BOOK, {SHEET: indicators, ABOUT: [about]})
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _bands(parsed: Parsed, row: Row) -> tuple[tuple[float, float], ...]:
+    """The 分档 cell as (lower bound, score) pairs, sorted; required by the 分档 normalisation."""
+    text = row.values["bands"]
+    bands = []
+    for part in text.replace("；", ";").replace("：", ":").split(";") if text else ():
+        low, _, score = part.partition(":")
+        try:
+            lo, sc = float(low), float(score)
+        except ValueError:
+            lo, sc = 0.0, -1.0
+        if not 0 <= sc <= 1:
+            parsed.problem(row, "bands", BANDS_HINT)
+            return ()
+        bands.append((lo, sc))
+    if row.values["normalisation"] == "bands" and not bands:
+        parsed.problem(row, "bands", "分档标准化所需的分档，如 0:0;0.03:0.6;0.05:1")
+    return tuple(sorted(bands))
 
 
-def _number(value: Any) -> float | None:
-    try:
-        return float(_text(value))
-    except ValueError:
-        return None
+# what an invalid cell stands for while the other cells are checked (the methodology is then refused)
+_FALLBACK: dict[str, Any] = {
+    "group": "auxiliary",
+    "direction": 1,
+    "normalisation": "percentile",
+    "missing": "zero",
+}
+
+
+def _indicator(parsed: Parsed, row: Row) -> Indicator:
+    v: dict[str, Any] = {k: _FALLBACK.get(k, "") if x is None else x for k, x in row.values.items()}
+    if v["id"] and not (v["id"].replace("_", "").isalnum() and v["id"].isascii()):
+        parsed.problem(row, "id", "字母、数字或下划线组成的编号")
+    return Indicator(
+        v["id"],
+        v["name"],
+        v["name_en"],
+        v["group"],
+        {stage: v[stage] or 0.0 for stage in STAGES},
+        v["formula"],
+        v["normalisation"],
+        v["direction"],
+        _bands(parsed, row),
+        v["missing"],
+    )
+
+
+def _methodology(about: dict[str, Any], indicators: tuple[Indicator, ...]) -> Methodology:
+    rule = StageRule(*(about[key] if about[key] is not None else 0 for key, _, _ in _RULE))
+    return Methodology(
+        about["id"] or "",
+        about["version"] or "",
+        about["name"] or "",
+        about["note"],
+        indicators,
+        rule,
+        about["aggregation"] or "arithmetic",
+    )
 
 
 def methodology_from_xlsx(content: bytes, filename: str) -> Methodology:
-    problems: list[Problem] = []
-
-    def bad(sheet: str, row: int, header: str, value: Any, expected: str) -> None:
-        problems.append(
-            Problem(
-                header,
-                f"{filename} 工作表“{sheet}”第 {row} 行“{header}”：值“{_text(value)}”，应为{expected}",
-                _text(value),
-                row=row,
-            )
-        )
-
-    try:
-        rows = pl.read_excel(
-            io.BytesIO(content), sheet_name=SHEET, engine="calamine", infer_schema_length=0
-        ).to_dicts()
-        about_rows = pl.read_excel(
-            io.BytesIO(content), sheet_name=ABOUT, engine="calamine", has_header=False, infer_schema_length=0
-        ).rows()
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem
-        raise MethodologyError(
-            [
-                Problem(
-                    "文件",
-                    f"{filename}：无法读取为含“{SHEET}”和“{ABOUT}”工作表的 Excel 文件"
-                    f"（{type(exc).__name__}）",
-                    filename,
-                )
-            ]
-        ) from None
-    missing_headers = [h for h in HEADERS if rows and h not in rows[0]]
-    if missing_headers or not rows:
-        raise MethodologyError(
-            [
-                Problem(
-                    "表头",
-                    f"{filename} 工作表“{SHEET}”缺少列：{'、'.join(missing_headers)}"
-                    if missing_headers
-                    else f"{filename} 工作表“{SHEET}”没有指标行",
-                    "",
-                )
-            ]
-        )
-    groups = {v: k for k, v in GROUP_LABELS.items()}
-    norms = {v: k for k, v in NORMALISATIONS.items()}
-    missing = {v: k for k, v in MISSING.items()}
-    indicators, seen = [], set()
-    for n, row in enumerate(rows, start=2):
-        if not any(_text(v) for v in row.values()):
-            continue
-        iid = _text(row["指标编号"])
-        if not iid or not iid.replace("_", "").isalnum() or not iid.isascii():
-            bad(SHEET, n, "指标编号", iid, "字母、数字或下划线组成的编号")
-        elif iid in seen:
-            bad(SHEET, n, "指标编号", iid, "不重复的编号")
-        seen.add(iid)
-        if not _text(row["指标名称"]):
-            bad(SHEET, n, "指标名称", "", "指标的中文名称")
-        group = groups.get(_text(row["指标组"]))
-        if group is None:
-            bad(SHEET, n, "指标组", row["指标组"], "、".join(GROUP_LABELS.values()) + " 之一")
-        direction = DIRECTIONS.get(_text(row["方向"]))
-        if direction is None:
-            bad(SHEET, n, "方向", row["方向"], "正向或负向")
-        weights = {}
-        for stage in STAGES:
-            header = f"{STAGE_LABELS[stage]}权重"
-            w = _number(row[header]) if _text(row[header]) else 0.0
-            if w is None or w < 0:
-                bad(SHEET, n, header, row[header], "不小于 0 的数")
-            weights[stage] = w or 0.0
-        normalisation = norms.get(_text(row["标准化方法"]))
-        if normalisation is None:
-            bad(SHEET, n, "标准化方法", row["标准化方法"], "、".join(NORMALISATIONS.values()) + " 之一")
-        bands: list[tuple[float, float]] = []
-        text = _text(row["分档"])
-        if text:
-            for part in text.replace("；", ";").replace("：", ":").split(";"):
-                low, _, score = part.partition(":")
-                lo, sc = _number(low), _number(score)
-                if lo is None or sc is None or not 0 <= sc <= 1:
-                    bad(SHEET, n, "分档", text, "“下限:得分;…”，得分在 0 到 1 之间，如 0:0;0.03:0.6;0.05:1")
-                    bands = []
-                    break
-                bands.append((lo, sc))
-        if (
-            normalisation == "bands"
-            and not bands
-            and not any(p.row == n and p.field == "分档" for p in problems)
-        ):
-            bad(SHEET, n, "分档", text, "分档标准化所需的分档，如 0:0;0.03:0.6;0.05:1")
-        policy = missing.get(_text(row["缺失处理"]))
-        if policy is None:
-            bad(SHEET, n, "缺失处理", row["缺失处理"], "、".join(MISSING.values()) + " 之一")
-        formula = _text(row["计算公式"])
-        if formula not in FORMULAS:
-            bad(SHEET, n, "计算公式", formula, "、".join(sorted(FORMULAS)) + " 之一")
-        indicators.append(
-            Indicator(
-                iid,
-                _text(row["指标名称"]),
-                _text(row["英文名称"]),
-                group or "auxiliary",
-                weights,
-                formula,
-                normalisation or "percentile",
-                direction or 1,
-                tuple(sorted(bands)),
-                policy or "zero",
-            )
-        )
-    about = {_text(r[0]): r[1] for r in about_rows if r and _text(r[0])}
-    for key in ABOUT_KEYS[:3]:
-        if not _text(about.get(key)):
-            bad(ABOUT, ABOUT_KEYS.index(key) + 1, key, about.get(key), "非空")
-    aggregation = {v: k for k, v in AGGREGATIONS.items()}.get(_text(about.get("汇总方法")))
-    if aggregation is None:
-        bad(ABOUT, 5, "汇总方法", about.get("汇总方法"), "、".join(AGGREGATIONS.values()) + " 之一")
-    numbers = []
-    for offset, key in enumerate(ABOUT_KEYS[5:], start=6):
-        value = _number(about.get(key))
-        if value is None or value < 0:
-            bad(ABOUT, offset, key, about.get(key), "不小于 0 的数")
-        numbers.append(value or 0.0)
-    methodology = Methodology(
-        _text(about.get("方法编号")),
-        _text(about.get("版本")),
-        _text(about.get("名称")),
-        _text(about.get("说明")),
-        tuple(indicators),
-        StageRule(numbers[0], int(numbers[1]), numbers[2], int(numbers[3])),
-        aggregation or "arithmetic",
-    )
-    if not problems:
-        for text in methodology.problems():
-            problems.append(Problem("权重", f"{filename} 工作表“{SHEET}”：{text}", ""))
+    parsed = read_book(BOOK, content, filename, MethodologyError)
+    if not parsed.rows[SHEET]:
+        raise MethodologyError([Problem("指标", f"{filename} 工作表“{SHEET}”没有指标行", "", file=filename)])
+    indicators = tuple(_indicator(parsed, row) for row in parsed.rows[SHEET])
+    methodology = _methodology(parsed.rows[ABOUT][0].values, indicators)
+    parsed.check(MethodologyError)
+    problems = [
+        Problem("权重", f"{filename} 工作表“{SHEET}”：{text}", "", file=filename)
+        for text in methodology.problems()
+    ]
     if problems:
         raise MethodologyError(problems)
     return methodology
