@@ -176,6 +176,7 @@ class Field:
     expected: str = ""
     width: int = 16
     pick_from: str = ""
+    offer: tuple[str, ...] = ()  # a text cell's drop-down; its values are checked by the importer
 
 
 @dataclass(frozen=True)
@@ -430,6 +431,8 @@ def _picks(f: Field) -> dict[str, Any] | None:
         return {"validate": "list", "source": list(f.choices)}
     if f.pick_from:
         return {"validate": "list", "source": f"='{f.pick_from}'!$A$2:$A$5000"}
+    if f.offer:
+        return {"validate": "list", "source": list(f.offer)}
     return None
 
 

@@ -7,18 +7,15 @@ Excel shows, or the JSON path), the field, the value and what was expected.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-import xlsxwriter
-
 from kechuang.choices import ItemKind, Stage, SupplyKind
 from kechuang.errors import InvalidInput, Problem
-from kechuang.workbook import AT, read_sheets
+from kechuang.workbook import AT, Book, Field, Sheet, read_book, write_book
 from kechuang.workbook import text as _text
 
 STAGE_LABELS = Stage.labels()
@@ -28,41 +25,69 @@ CODE = re.compile(r"^[a-z0-9_]+$")
 NODE_CODE = re.compile(r"^[a-z0-9_]+\.[a-z0-9_.]+$")
 INDUSTRY = re.compile(r"^[A-T]\d{4}$")
 
-# Workbook layout: sheet → (field, header) in column order.
-SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
-    "说明": (("key", "项目"), ("value", "内容")),
-    "集群": (("code", "集群编号"), ("name", "集群名称"), ("name_en", "英文名称"), ("aliases", "别名")),
-    "产业链": (
-        ("code", "产业链编号"),
-        ("name", "产业链名称"),
-        ("name_en", "英文名称"),
-        ("cluster", "所属集群编号"),
-        ("aliases", "别名"),
-    ),
-    "节点": (
-        ("code", "节点编号"),
-        ("chain", "产业链编号"),
-        ("name", "节点名称"),
-        ("name_en", "英文名称"),
-        ("stage", "环节"),
-        ("parent", "上级节点编号"),
-        ("industry_codes", "行业代码"),
-        ("keywords", "关键词"),
-    ),
-    "供应关系": (
-        ("chain", "产业链编号"),
-        ("from", "供应节点编号"),
-        ("to", "需求节点编号"),
-        ("weight", "权重"),
-    ),
-    "关键环节": (
-        ("node", "节点编号"),
-        ("kind", "类型"),
-        ("name", "名称"),
-        ("chokepoint", "卡脖子"),
-        ("supply", "供应来源"),
-    ),
-}
+
+def _cell(key: str, header: str, offer: tuple[str, ...] = (), width: int = 18) -> Field:
+    """A text cell of the atlas workbook: the document's one validator (``validate``) checks it."""
+    return Field(key, header, default="", width=width, offer=offer)
+
+
+BOOK = Book(
+    (
+        Sheet("说明", (_cell("key", "项目"), _cell("value", "内容", width=90))),
+        Sheet(
+            "集群",
+            (
+                _cell("code", "集群编号"),
+                _cell("name", "集群名称"),
+                _cell("name_en", "英文名称"),
+                _cell("aliases", "别名"),
+            ),
+        ),
+        Sheet(
+            "产业链",
+            (
+                _cell("code", "产业链编号"),
+                _cell("name", "产业链名称"),
+                _cell("name_en", "英文名称"),
+                _cell("cluster", "所属集群编号"),
+                _cell("aliases", "别名"),
+            ),
+        ),
+        Sheet(
+            "节点",
+            (
+                _cell("code", "节点编号"),
+                _cell("chain", "产业链编号"),
+                _cell("name", "节点名称"),
+                _cell("name_en", "英文名称"),
+                _cell("stage", "环节", tuple(STAGE_LABELS.values())),
+                _cell("parent", "上级节点编号"),
+                _cell("industry_codes", "行业代码"),
+                _cell("keywords", "关键词"),
+            ),
+        ),
+        Sheet(
+            "供应关系",
+            (
+                _cell("chain", "产业链编号"),
+                _cell("from", "供应节点编号"),
+                _cell("to", "需求节点编号"),
+                _cell("weight", "权重"),
+            ),
+        ),
+        Sheet(
+            "关键环节",
+            (
+                _cell("node", "节点编号"),
+                _cell("kind", "类型", tuple(KIND_LABELS.values())),
+                _cell("name", "名称"),
+                _cell("chokepoint", "卡脖子", ("是", "否")),
+                _cell("supply", "供应来源", tuple(SUPPLY_LABELS.values())),
+            ),
+        ),
+    )
+)
+SHEETS = {sheet.name: sheet.columns for sheet in BOOK.sheets}  # field → header, for problems
 ABOUT = (("atlas", "图谱编号"), ("version", "版本"), ("name", "名称"), ("source", "来源"), ("note", "说明"))
 SEP = "|"
 
@@ -310,74 +335,42 @@ def to_json(doc: dict[str, Any]) -> bytes:
 
 
 def to_xlsx(doc: dict[str, Any]) -> bytes:
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf)
-    bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
-    rows: dict[str, list[list[Any]]] = {
-        "说明": [[header, _text(doc.get(key))] for key, header in ABOUT],
-        "集群": [
-            [c["code"], c["name"], c.get("name_en", ""), SEP.join(c.get("aliases") or [])]
-            for c in doc["clusters"]
-        ],
+    def joined(values: list[str] | None) -> str:
+        return SEP.join(values or [])
+
+    rows: dict[str, list[dict[str, Any]]] = {
+        "说明": [{"key": header, "value": _text(doc.get(key))} for key, header in ABOUT],
+        "集群": [{**c, "aliases": joined(c.get("aliases"))} for c in doc["clusters"]],
         "产业链": [],
         "节点": [],
         "供应关系": [],
         "关键环节": [],
     }
     for ch in doc["chains"]:
-        rows["产业链"].append(
-            [ch["code"], ch["name"], ch.get("name_en", ""), ch["cluster"], SEP.join(ch.get("aliases") or [])]
-        )
+        rows["产业链"].append({**ch, "aliases": joined(ch.get("aliases"))})
         for n in ch["nodes"]:
             rows["节点"].append(
-                [
-                    n["code"],
-                    ch["code"],
-                    n["name"],
-                    n.get("name_en", ""),
-                    STAGE_LABELS[n["stage"]],
-                    n.get("parent") or "",
-                    SEP.join(n.get("industry_codes") or []),
-                    SEP.join(n.get("keywords") or []),
-                ]
+                n
+                | {
+                    "chain": ch["code"],
+                    "stage": STAGE_LABELS[n["stage"]],
+                    "parent": n.get("parent") or "",
+                    "industry_codes": joined(n.get("industry_codes")),
+                    "keywords": joined(n.get("keywords")),
+                }
             )
-            for item in n.get("items") or []:
-                rows["关键环节"].append(
-                    [
-                        n["code"],
-                        KIND_LABELS[item["kind"]],
-                        item["name"],
-                        "是" if item["chokepoint"] else "否",
-                        SUPPLY_LABELS[item["supply"]],
-                    ]
-                )
-        for e in ch.get("edges") or []:
-            rows["供应关系"].append([ch["code"], e["from"], e["to"], e["weight"]])
-    lists = {
-        ("节点", "stage"): list(STAGE_LABELS.values()),
-        ("关键环节", "kind"): list(KIND_LABELS.values()),
-        ("关键环节", "chokepoint"): ["是", "否"],
-        ("关键环节", "supply"): list(SUPPLY_LABELS.values()),
-    }
-    for sheet, cols in SHEETS.items():
-        ws = book.add_worksheet(sheet)
-        ws.write_row(0, 0, [h for _, h in cols], bold)
-        for r, values in enumerate(rows[sheet], start=1):
-            ws.write_row(r, 0, values)
-        for c, (field, _) in enumerate(cols):
-            if (sheet, field) in lists:
-                ws.data_validation(
-                    1,
-                    c,
-                    max(len(rows[sheet]) + 500, 1000),
-                    c,
-                    {"validate": "list", "source": lists[(sheet, field)]},
-                )
-        ws.set_column(0, len(cols) - 1, 18)
-        ws.freeze_panes(1, 0)
-    book.get_worksheet_by_name("说明").set_column(1, 1, 90)
-    book.close()
-    return buf.getvalue()
+            rows["关键环节"].extend(
+                item
+                | {
+                    "node": n["code"],
+                    "kind": KIND_LABELS[item["kind"]],
+                    "chokepoint": "是" if item["chokepoint"] else "否",
+                    "supply": SUPPLY_LABELS[item["supply"]],
+                }
+                for item in n.get("items") or []
+            )
+        rows["供应关系"].extend({"chain": ch["code"], **e} for e in ch.get("edges") or [])
+    return write_book(BOOK, rows)
 
 
 def _split(text: str) -> list[str]:
@@ -386,7 +379,8 @@ def _split(text: str) -> list[str]:
 
 def from_xlsx(content: bytes, file: str) -> dict[str, Any]:
     """Read the workbook into the document form, validate it whole, and return it (or raise AtlasError)."""
-    sheets = read_sheets(content, file, SHEETS, AtlasError)
+    parsed = read_book(BOOK, content, file, AtlasError)
+    sheets = {name: [{**r.values, AT: (r.sheet, r.row)} for r in rows] for name, rows in parsed.rows.items()}
     problems: list[Problem] = []
     about = {r["key"]: r["value"] for r in sheets["说明"]}
     doc: dict[str, Any] = {key: about.get(header, "") for key, header in ABOUT}
