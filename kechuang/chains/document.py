@@ -102,163 +102,192 @@ def _where(file: str, at: Any) -> str:
     return f"{file} {at}" if at else file
 
 
-def validate(doc: Any, file: str) -> list[Problem]:
-    """Every problem of the document (empty when it can be loaded)."""
-    problems: list[Problem] = []
+class _Report:
+    """Collects problems, each naming where it is and the column as the user sees it."""
 
-    def bad(rec: dict[str, Any] | None, field: str, value: Any, expected: str) -> None:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def __call__(self, rec: dict[str, Any] | None, field: str, value: Any, expected: str) -> None:
         at = rec.get(AT) if rec else None
         if isinstance(at, tuple):  # a workbook row: name the column as the user sees it
             field = dict(SHEETS[at[0]]).get(field, field)
         shown = (
             _text(value) if not isinstance(value, list | dict) else json.dumps(value, ensure_ascii=False)[:60]
         )
-        problems.append(
+        self.problems.append(
             Problem(
                 field,
-                f"{_where(file, at)}「{field}」：值“{shown}”，应为{expected}",
+                f"{_where(self.file, at)}「{field}」：值“{shown}”，应为{expected}",
                 shown,
                 row=at[1] if isinstance(at, tuple) else None,
-                file=file,
+                file=self.file,
             )
         )
 
+
+Bad = Callable[[dict[str, Any] | None, str, Any, str], None]
+
+
+def validate(doc: Any, file: str) -> list[Problem]:
+    """Every problem of the document (empty when it can be loaded)."""
     if not isinstance(doc, dict):
         return [
             Problem(
                 "文件", f"{file}：应为一个 JSON 对象（含 clusters 和 chains）", type(doc).__name__, file=file
             )
         ]
+    bad = _Report(file)
     for key in ("atlas", "version", "name"):
         if not _text(doc.get(key)):
             bad({AT: "说明"}, key, doc.get(key), "非空文字")
-    clusters = doc.get("clusters")
-    chains = doc.get("chains")
-    if not isinstance(clusters, list) or not clusters:
-        bad(None, "clusters", clusters, "至少一个集群的列表")
-        clusters = []
-    if not isinstance(chains, list) or not chains:
-        bad(None, "chains", chains, "至少一条产业链的列表")
-        chains = []
-
-    def identity(rec: dict[str, Any], seen: set[str], what: str) -> str:
-        """A cluster's or chain's code (well-formed, not seen before) and name."""
-        code = _text(rec.get("code"))
-        if not CODE.match(code):
-            bad(rec, "code", code, "小写字母、数字或下划线组成的编号")
-        elif code in seen:
-            bad(rec, "code", code, f"不重复的{what}编号")
-        seen.add(code)
-        if not _text(rec.get("name")):
-            bad(rec, "name", rec.get("name"), f"{what}名称")
-        return code
-
+    clusters = _records(doc, "clusters", "至少一个集群的列表", bad)
+    chains = _records(doc, "chains", "至少一条产业链的列表", bad)
     cluster_codes: set[str] = set()
     for c in clusters:
-        if not isinstance(c, dict):
-            bad(None, "clusters", c, "对象")
-            continue
-        identity(c, cluster_codes, "集群")
+        _identity(c, cluster_codes, "集群", bad)
     chain_codes: set[str] = set()
     node_codes: set[str] = set()
     for ch in chains:
-        if not isinstance(ch, dict):
-            bad(None, "chains", ch, "对象")
+        _check_chain(ch, cluster_codes, chain_codes, node_codes, bad)
+    return bad.problems
+
+
+def _records(doc: dict[str, Any], key: str, expected: str, bad: Bad) -> list[dict[str, Any]]:
+    """The objects of a top-level list; the list itself and any non-object named."""
+    value = doc.get(key)
+    if not isinstance(value, list) or not value:
+        bad(None, key, value, expected)
+        return []
+    for rec in value:
+        if not isinstance(rec, dict):
+            bad(None, key, rec, "对象")
+    return [rec for rec in value if isinstance(rec, dict)]
+
+
+def _identity(rec: dict[str, Any], seen: set[str], what: str, bad: Bad) -> str:
+    """A cluster's or chain's code (well-formed, not seen before) and name."""
+    code = _text(rec.get("code"))
+    if not CODE.match(code):
+        bad(rec, "code", code, "小写字母、数字或下划线组成的编号")
+    elif code in seen:
+        bad(rec, "code", code, f"不重复的{what}编号")
+    seen.add(code)
+    if not _text(rec.get("name")):
+        bad(rec, "name", rec.get("name"), f"{what}名称")
+    return code
+
+
+def _check_chain(
+    ch: dict[str, Any], cluster_codes: set[str], chain_codes: set[str], node_codes: set[str], bad: Bad
+) -> None:
+    code = _identity(ch, chain_codes, "产业链", bad)
+    if _text(ch.get("cluster")) not in cluster_codes:
+        bad(ch, "cluster", ch.get("cluster"), "已定义的集群编号（" + "、".join(sorted(cluster_codes)) + "）")
+    raw = ch.get("nodes")
+    nodes: list[Any] = raw if isinstance(raw, list) else []
+    if not nodes:
+        bad(ch, "nodes", ch.get("nodes"), "至少一个节点")
+    stage_of: dict[str, str] = {}
+    for n in nodes:
+        if not isinstance(n, dict):
+            bad(ch, "nodes", n, "对象")
             continue
-        code = identity(ch, chain_codes, "产业链")
-        if _text(ch.get("cluster")) not in cluster_codes:
-            bad(
-                ch,
-                "cluster",
-                ch.get("cluster"),
-                "已定义的集群编号（" + "、".join(sorted(cluster_codes)) + "）",
-            )
-        nodes = ch.get("nodes") if isinstance(ch.get("nodes"), list) else []
-        if not nodes:
-            bad(ch, "nodes", ch.get("nodes"), "至少一个节点")
-        stage_of: dict[str, str] = {}
-        for n in nodes:
-            if not isinstance(n, dict):
-                bad(ch, "nodes", n, "对象")
-                continue
-            ncode = _text(n.get("code"))
-            if not NODE_CODE.match(ncode) or not ncode.startswith(code + "."):
-                bad(n, "code", ncode, f"以“{code}.”开头、由小写字母、数字或下划线组成的节点编号")
-            elif ncode in node_codes:
-                bad(n, "code", ncode, "不重复的节点编号")
-            node_codes.add(ncode)
-            if not _text(n.get("name")):
-                bad(n, "name", n.get("name"), "节点名称")
-            stage = _text(n.get("stage"))
-            if stage not in STAGE_LABELS:
-                bad(n, "stage", stage, "upstream / midstream / downstream（上游 / 中游 / 下游）之一")
-            stage_of[ncode] = stage
-            for ic in n.get("industry_codes") or []:
-                if not INDUSTRY.match(_text(ic)):
-                    bad(n, "industry_codes", ic, "GB/T 4754 行业小类代码，如 C3825")
-            for item in n.get("items") or []:
-                if not isinstance(item, dict):
-                    bad(n, "items", item, "对象")
-                    continue
-                if _text(item.get("kind")) not in KIND_LABELS:
-                    bad(
-                        item,
-                        "kind",
-                        item.get("kind"),
-                        "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items()) + " 之一",
-                    )
-                if not _text(item.get("name")):
-                    bad(item, "name", item.get("name"), "名称")
-                if _text(item.get("supply")) not in SUPPLY_LABELS:
-                    bad(
-                        item,
-                        "supply",
-                        item.get("supply"),
-                        "local / domestic / imported（本地 / 国内 / 进口）之一",
-                    )
-                if not isinstance(item.get("chokepoint"), bool):
-                    bad(item, "chokepoint", item.get("chokepoint"), "是或否")
-                elif item["chokepoint"] and item.get("supply") == "local":
-                    bad(item, "supply", "local", "卡脖子环节的供应来源为国内或进口（本地已有则不是卡脖子）")
-        for n in nodes:
-            if isinstance(n, dict) and n.get("parent") not in (None, ""):
-                parent = _text(n.get("parent"))
-                if parent not in stage_of:
-                    bad(n, "parent", parent, "同一产业链中已定义的节点编号")
-                elif parent == _text(n.get("code")):
-                    bad(n, "parent", parent, "另一个节点（不能是自身）")
-                elif stage_of[parent] != stage_of.get(_text(n.get("code"))):
-                    bad(n, "parent", parent, "同一环节（上游/中游/下游）的节点")
-        _check_edges(ch, stage_of, bad)
-    return problems
+        ncode = _check_node(n, code, node_codes, bad)
+        stage_of[ncode] = _text(n.get("stage"))
+    for n in nodes:
+        if isinstance(n, dict) and n.get("parent") not in (None, ""):
+            _check_parent(n, stage_of, bad)
+    _check_edges(ch, stage_of, bad)
 
 
-def _check_edges(ch: dict[str, Any], nodes: dict[str, str], bad: Callable[..., None]) -> None:
+def _check_node(n: dict[str, Any], chain: str, node_codes: set[str], bad: Bad) -> str:
+    ncode = _text(n.get("code"))
+    if not NODE_CODE.match(ncode) or not ncode.startswith(chain + "."):
+        bad(n, "code", ncode, f"以“{chain}.”开头、由小写字母、数字或下划线组成的节点编号")
+    elif ncode in node_codes:
+        bad(n, "code", ncode, "不重复的节点编号")
+    node_codes.add(ncode)
+    if not _text(n.get("name")):
+        bad(n, "name", n.get("name"), "节点名称")
+    if _text(n.get("stage")) not in STAGE_LABELS:
+        bad(n, "stage", _text(n.get("stage")), "upstream / midstream / downstream（上游 / 中游 / 下游）之一")
+    for ic in n.get("industry_codes") or []:
+        if not INDUSTRY.match(_text(ic)):
+            bad(n, "industry_codes", ic, "GB/T 4754 行业小类代码，如 C3825")
+    for item in n.get("items") or []:
+        if isinstance(item, dict):
+            _check_item(item, bad)
+        else:
+            bad(n, "items", item, "对象")
+    return ncode
+
+
+def _check_item(item: dict[str, Any], bad: Bad) -> None:
+    if _text(item.get("kind")) not in KIND_LABELS:
+        kinds = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
+        bad(item, "kind", item.get("kind"), kinds + " 之一")
+    if not _text(item.get("name")):
+        bad(item, "name", item.get("name"), "名称")
+    if _text(item.get("supply")) not in SUPPLY_LABELS:
+        bad(item, "supply", item.get("supply"), "local / domestic / imported（本地 / 国内 / 进口）之一")
+    if not isinstance(item.get("chokepoint"), bool):
+        bad(item, "chokepoint", item.get("chokepoint"), "是或否")
+    elif item["chokepoint"] and item.get("supply") == "local":
+        bad(item, "supply", "local", "卡脖子环节的供应来源为国内或进口（本地已有则不是卡脖子）")
+
+
+def _check_parent(n: dict[str, Any], stage_of: dict[str, str], bad: Bad) -> None:
+    parent = _text(n.get("parent"))
+    if parent not in stage_of:
+        bad(n, "parent", parent, "同一产业链中已定义的节点编号")
+    elif parent == _text(n.get("code")):
+        bad(n, "parent", parent, "另一个节点（不能是自身）")
+    elif stage_of[parent] != stage_of.get(_text(n.get("code"))):
+        bad(n, "parent", parent, "同一环节（上游/中游/下游）的节点")
+
+
+def _edge_ends(
+    ch: dict[str, Any], e: dict[str, Any], nodes: dict[str, str], bad: Bad
+) -> tuple[str, str] | None:
+    """The edge's (from, to) when both are nodes of the chain; its weight checked either way."""
+    src, dst = _text(e.get("from")), _text(e.get("to"))
+    missing = [(field, code) for field, code in (("from", src), ("to", dst)) if code not in nodes]
+    for field, code in missing:
+        bad(e, field, code, f"产业链 {ch.get('code')} 中已定义的节点编号")
+    weight = e.get("weight")
+    if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= 1:
+        bad(e, "weight", weight, "大于 0、不超过 1 的数（需求节点投入中来自供应节点的大致份额）")
+    return None if missing else (src, dst)
+
+
+def _check_edges(ch: dict[str, Any], nodes: dict[str, str], bad: Bad) -> None:
     seen: set[tuple[str, str]] = set()
     out: dict[str, list[str]] = defaultdict(list)
     for e in ch.get("edges") or []:
         if not isinstance(e, dict):
             bad(ch, "edges", e, "对象")
             continue
-        src, dst = _text(e.get("from")), _text(e.get("to"))
-        ok = True
-        for field, code in (("from", src), ("to", dst)):
-            if code not in nodes:
-                bad(e, field, code, f"产业链 {ch.get('code')} 中已定义的节点编号")
-                ok = False
-        weight = e.get("weight")
-        if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= 1:
-            bad(e, "weight", weight, "大于 0、不超过 1 的数（需求节点投入中来自供应节点的大致份额）")
-        if not ok:
+        ends = _edge_ends(ch, e, nodes, bad)
+        if ends is None:
             continue
+        src, dst = ends
         if src == dst:
             bad(e, "to", dst, "另一个节点（供应关系不能指向自身）")
-        elif (src, dst) in seen:
+        elif ends in seen:
             bad(e, "to", dst, "不重复的供应关系")
-        seen.add((src, dst))
+        seen.add(ends)
         out[src].append(dst)
-    # a cycle makes downstream demand undefined
+    for node, nxt in _back_edges(list(nodes), out):
+        bad(ch, "edges", f"{node} → {nxt}", "无环的供应关系（上游供给下游，不能绕回）")
+
+
+def _back_edges(nodes: list[str], out: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """Edges that close a cycle (a cycle makes downstream demand undefined): iterative depth-first search,
+    1 = on the stack, 2 = done."""
     state: dict[str, int] = {}
+    found = []
     for start in nodes:
         if state.get(start):
             continue
@@ -271,11 +300,12 @@ def _check_edges(ch: dict[str, Any], nodes: dict[str, str], bad: Callable[..., N
                 state[node] = 2
                 stack.pop()
             elif state.get(nxt) == 1:
-                bad(ch, "edges", f"{node} → {nxt}", "无环的供应关系（上游供给下游，不能绕回）")
+                found.append((node, nxt))
                 state[nxt] = 2
             elif not state.get(nxt):
                 state[nxt] = 1
                 stack.append((nxt, iter(out[nxt])))
+    return found
 
 
 def clean(doc: dict[str, Any]) -> dict[str, Any]:
@@ -288,29 +318,33 @@ def clean(doc: dict[str, Any]) -> dict[str, Any]:
             return [strip(v) for v in value]
         return value
 
-    return strip(doc)  # type: ignore[no-any-return]
+    cleaned: dict[str, Any] = strip(doc)
+    return cleaned
+
+
+def _mark_chain(i: int, ch: dict[str, Any]) -> None:
+    ch[AT] = f"chains[{i}]（{_text(ch.get('code'))}）"
+    for j, n in _objects(ch.get("nodes")):
+        n[AT] = f"chains[{i}].nodes[{j}]（{_text(n.get('code'))}）"
+        for k, item in _objects(n.get("items")):
+            item[AT] = f"chains[{i}].nodes[{j}].items[{k}]"
+    for j, e in _objects(ch.get("edges")):
+        e[AT] = f"chains[{i}].edges[{j}]"
+
+
+def _objects(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """(index, object) for the objects of a JSON list (anything else is validate's to name)."""
+    return [(i, v) for i, v in enumerate(value if isinstance(value, list) else []) if isinstance(v, dict)]
 
 
 def _mark(doc: Any) -> Any:
     """Adds JSON paths as locations, for problems in a JSON document."""
     if not isinstance(doc, dict):
         return doc
-    for i, c in enumerate(doc.get("clusters") or []):
-        if isinstance(c, dict):
-            c[AT] = f"clusters[{i}]"
-    for i, ch in enumerate(doc.get("chains") or []):
-        if not isinstance(ch, dict):
-            continue
-        ch[AT] = f"chains[{i}]（{_text(ch.get('code'))}）"
-        for j, n in enumerate(ch.get("nodes") or []):
-            if isinstance(n, dict):
-                n[AT] = f"chains[{i}].nodes[{j}]（{_text(n.get('code'))}）"
-                for k, item in enumerate(n.get("items") or []):
-                    if isinstance(item, dict):
-                        item[AT] = f"chains[{i}].nodes[{j}].items[{k}]"
-        for j, e in enumerate(ch.get("edges") or []):
-            if isinstance(e, dict):
-                e[AT] = f"chains[{i}].edges[{j}]"
+    for i, c in _objects(doc.get("clusters")):
+        c[AT] = f"clusters[{i}]"
+    for i, ch in _objects(doc.get("chains")):
+        _mark_chain(i, ch)
     return doc
 
 
@@ -377,29 +411,24 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[|｜;；,，、]", text) if p.strip()]
 
 
-def from_xlsx(content: bytes, file: str) -> dict[str, Any]:
-    """Read the workbook into the document form, validate it whole, and return it (or raise AtlasError)."""
-    parsed = read_book(BOOK, content, file, AtlasError)
-    sheets = {name: [{**r.values, AT: (r.sheet, r.row)} for r in rows] for name, rows in parsed.rows.items()}
-    problems: list[Problem] = []
-    about = {r["key"]: r["value"] for r in sheets["说明"]}
-    doc: dict[str, Any] = {key: about.get(header, "") for key, header in ABOUT}
-    doc[AT] = "说明"
-    stages = {v: k for k, v in STAGE_LABELS.items()} | {k: k for k in STAGE_LABELS}
-    kinds = {v: k for k, v in KIND_LABELS.items()} | {k: k for k in KIND_LABELS}
-    supplies = {v: k for k, v in SUPPLY_LABELS.items()} | {k: k for k in SUPPLY_LABELS}
-    doc["clusters"] = [
-        {
-            AT: c[AT],
-            "code": c["code"],
-            "name": c["name"],
-            "name_en": c["name_en"],
-            "aliases": _split(c["aliases"]),
-        }
-        for c in sheets["集群"]
-    ]
+def _labels(labels: dict[str, str]) -> dict[str, str]:
+    """Accept a label in either language or its key: {label: key} | {key: key}."""
+    return {v: k for k, v in labels.items()} | {k: k for k in labels}
+
+
+def _orphan(file: str, rec: dict[str, Any], field: str, value: str, expected: str) -> Problem:
+    return Problem(
+        field,
+        f"{_where(file, rec[AT])}「{field}」：值“{value}”，应为{expected}",
+        value,
+        row=rec[AT][1],
+        file=file,
+    )
+
+
+def _chains_from(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     chains: dict[str, dict[str, Any]] = {}
-    for c in sheets["产业链"]:
+    for c in rows:
         chains.setdefault(
             c["code"],
             {
@@ -413,23 +442,19 @@ def from_xlsx(content: bytes, file: str) -> dict[str, Any]:
                 "edges": [],
             },
         )
+    return chains
+
+
+def _add_nodes(
+    file: str, rows: list[dict[str, Any]], chains: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any], list[Problem]]:
+    stages = _labels(STAGE_LABELS)
     nodes: dict[str, dict[str, Any]] = {}
-
-    def orphan(rec: dict[str, Any], field: str, value: str, expected: str) -> None:
-        problems.append(
-            Problem(
-                field,
-                f"{_where(file, rec[AT])}「{field}」：值“{value}”，应为{expected}",
-                value,
-                row=rec[AT][1],
-                file=file,
-            )
-        )
-
-    for n in sheets["节点"]:
+    problems = []
+    for n in rows:
         chain = chains.get(n["chain"])
         if chain is None:
-            orphan(n, "产业链编号", n["chain"], "“产业链”工作表中的产业链编号")
+            problems.append(_orphan(file, n, "产业链编号", n["chain"], "“产业链”工作表中的产业链编号"))
             continue
         node = {
             AT: n[AT],
@@ -444,33 +469,72 @@ def from_xlsx(content: bytes, file: str) -> dict[str, Any]:
         }
         chain["nodes"].append(node)
         nodes.setdefault(n["code"], node)
-    for e in sheets["供应关系"]:
+    return nodes, problems
+
+
+def _weight(text: str) -> Any:
+    """A number when it reads as one; otherwise the text, for validate() to name."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _add_edges(file: str, rows: list[dict[str, Any]], chains: dict[str, dict[str, Any]]) -> list[Problem]:
+    problems = []
+    for e in rows:
         chain = chains.get(e["chain"])
         if chain is None:
-            orphan(e, "产业链编号", e["chain"], "“产业链”工作表中的产业链编号")
+            problems.append(_orphan(file, e, "产业链编号", e["chain"], "“产业链”工作表中的产业链编号"))
             continue
-        try:
-            weight: Any = float(e["weight"])
-        except ValueError:
-            weight = e["weight"]
-        chain["edges"].append({AT: e[AT], "from": e["from"], "to": e["to"], "weight": weight})
-    for i in sheets["关键环节"]:
+        chain["edges"].append({AT: e[AT], "from": e["from"], "to": e["to"], "weight": _weight(e["weight"])})
+    return problems
+
+
+_CHOKE = {"是": True, "否": False, "true": True, "false": False}
+
+
+def _add_items(file: str, rows: list[dict[str, Any]], nodes: dict[str, Any]) -> list[Problem]:
+    kinds, supplies = _labels(KIND_LABELS), _labels(SUPPLY_LABELS)
+    problems = []
+    for i in rows:
         node = nodes.get(i["node"])
         if node is None:
-            orphan(i, "节点编号", i["node"], "“节点”工作表中的节点编号")
+            problems.append(_orphan(file, i, "节点编号", i["node"], "“节点”工作表中的节点编号"))
             continue
-        choke = {"是": True, "否": False, "true": True, "false": False}.get(
-            i["chokepoint"].lower(), i["chokepoint"]
-        )
         node["items"].append(
             {
                 AT: i[AT],
                 "kind": kinds.get(i["kind"], i["kind"]),
                 "name": i["name"],
-                "chokepoint": choke,
+                "chokepoint": _CHOKE.get(i["chokepoint"].lower(), i["chokepoint"]),
                 "supply": supplies.get(i["supply"], i["supply"]),
             }
         )
+    return problems
+
+
+def from_xlsx(content: bytes, file: str) -> dict[str, Any]:
+    """Read the workbook into the document form, validate it whole, and return it (or raise AtlasError)."""
+    parsed = read_book(BOOK, content, file, AtlasError)
+    sheets = {name: [{**r.values, AT: (r.sheet, r.row)} for r in rows] for name, rows in parsed.rows.items()}
+    about = {r["key"]: r["value"] for r in sheets["说明"]}
+    doc: dict[str, Any] = {key: about.get(header, "") for key, header in ABOUT}
+    doc[AT] = "说明"
+    doc["clusters"] = [
+        {
+            AT: c[AT],
+            "code": c["code"],
+            "name": c["name"],
+            "name_en": c["name_en"],
+            "aliases": _split(c["aliases"]),
+        }
+        for c in sheets["集群"]
+    ]
+    chains = _chains_from(sheets["产业链"])
+    nodes, problems = _add_nodes(file, sheets["节点"], chains)
+    problems += _add_edges(file, sheets["供应关系"], chains)
+    problems += _add_items(file, sheets["关键环节"], nodes)
     doc["chains"] = list(chains.values())
     problems.extend(validate(doc, file))
     if problems:
