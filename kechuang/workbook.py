@@ -14,7 +14,9 @@ from datetime import date
 from typing import Any
 
 import fastexcel
+import polars as pl
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from kechuang.errors import InvalidInput, Problem
 
@@ -177,6 +179,7 @@ class Field:
     width: int = 16
     pick_from: str = ""
     offer: tuple[str, ...] = ()  # a text cell's drop-down; its values are checked by the importer
+    help: str = ""  # what to fill in: a registry's help row and its 填写说明 sheet
 
 
 @dataclass(frozen=True)
@@ -408,12 +411,27 @@ def _cell_text(f: Field, value: Any) -> Any:
     return value
 
 
+def _workbook(target: Any) -> Any:
+    """Every workbook kechuang writes: streamed row by row, and a cell's text stays text: a value that
+    starts with = + - @ is never a formula (no formula injection from imported data), "0012" never a
+    number, a URL never a link."""
+    return xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+
+
 def write_book(book: Book, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> bytes:
     """The workbook with these rows (by sheet, each a mapping by field key; none: the empty template):
     bold frozen headers with the sheet's help as a comment, drop-down lists for choices. What it writes
     reads back unchanged."""
     buf = io.BytesIO()
-    out = xlsxwriter.Workbook(buf, {"constant_memory": True})
+    out = _workbook(buf)
     bold = out.add_format({"bold": True, "bg_color": "#F2F4F7"})
     for sheet in book.sheets:
         ws = out.add_worksheet(sheet.name)
@@ -484,7 +502,7 @@ class Table:
 def write_tables(tables: Iterable[Table]) -> bytes:
     """The one way to write an exported table: every table as a sheet of one workbook (streamed)."""
     buf = io.BytesIO()
-    out = xlsxwriter.Workbook(buf, {"constant_memory": True})
+    out = _workbook(buf)
     bold = out.add_format({"bold": True, "bg_color": "#F2F4F7"})
     fills: dict[str, Any] = {}
     for table in tables:
@@ -504,3 +522,103 @@ def write_tables(tables: Iterable[Table]) -> bytes:
             ws.write(n + 2, 0, table.note)
     out.close()
     return buf.getvalue()
+
+
+# -- registries: one large sheet, column-wise -------------------------------------------------------
+
+NUMERIC = frozenset({MONEY, NUMBER, YEAR, FIGURE})
+VALIDATED_ROWS = 20000  # drop-downs cover this many data rows in a blank template
+
+
+def write_register(
+    target: Any,
+    sheet: str,
+    fields: Sequence[Field],
+    frame: pl.DataFrame | None,
+    *,
+    help_mark: str,
+    notes: Sequence[tuple[str, str]],
+) -> int:
+    """A registry sheet in the layout its column-wise importer reads back; returns the data row count.
+
+    Row 1: the headers (required ones darker); row 2: the help row (starts with ``help_mark``, skipped
+    on import); data from row 3, ``frame`` holding what a person types (one column per field, in
+    order; numbers for the numeric kinds). A field's ``offer`` becomes a drop-down (its values on a
+    hidden sheet ``_lists``, as region lists are long); a sheet 填写说明 holds ``notes`` and every
+    column's help."""
+    wb = _workbook(target)
+    base = {"bold": True, "border": 1, "text_wrap": True, "valign": "vcenter"}
+    head = wb.add_format({**base, "bg_color": "#FDECEA"})
+    required = wb.add_format({**base, "bg_color": "#F8C8C4"})
+    helpf = wb.add_format(
+        {"italic": True, "font_color": "#667085", "text_wrap": True, "valign": "top", "font_size": 9}
+    )
+    ws = wb.add_worksheet(sheet)
+    ws.freeze_panes(2, 1)
+    ws.set_row(0, 32)
+    ws.set_row(1, 42)
+    for i, f in enumerate(fields):  # constant-memory mode: strictly row by row
+        ws.set_column(i, i, f.width)
+        ws.write_string(0, i, f.header, required if f.required else head)
+    for i, f in enumerate(fields):
+        ws.write_string(1, i, (help_mark if i == 0 else "") + f.help, helpf)
+    rows = _write_frame(ws, fields, frame)
+    _offer_lists(wb, ws, fields, max(rows + 2, VALIDATED_ROWS))
+    _notes(wb, fields, notes)
+    wb.close()
+    return rows
+
+
+def _write_frame(ws: Any, fields: Sequence[Field], frame: pl.DataFrame | None) -> int:
+    if frame is None:
+        return 0
+    numeric = [f.kind in NUMERIC for f in fields]
+    for r, values in enumerate(frame.iter_rows(), start=2):
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            if numeric[i]:
+                ws.write_number(r, i, value)
+            else:
+                ws.write_string(r, i, str(value))
+    return frame.height
+
+
+def _offer_lists(wb: Any, ws: Any, fields: Sequence[Field], last_row: int) -> None:
+    offered = [(i, f.offer) for i, f in enumerate(fields) if f.offer]
+    lists = wb.add_worksheet("_lists")
+    for r in range(max((len(values) for _, values in offered), default=0)):  # row by row
+        for j, (_, values) in enumerate(offered):
+            if r < len(values):
+                lists.write_string(r, j, values[r])
+    for j, (i, values) in enumerate(offered):
+        letter = xl_col_to_name(j)
+        ws.data_validation(
+            2,
+            i,
+            last_row,
+            i,
+            {
+                "validate": "list",
+                "source": f"=_lists!${letter}$1:${letter}${len(values)}",
+                "error_title": "请从下拉列表选择",
+                "error_message": "请从下拉列表中选择一个值",
+                "error_type": "warning",
+            },
+        )
+    lists.hide()
+
+
+def _notes(wb: Any, fields: Sequence[Field], notes: Sequence[tuple[str, str]]) -> None:
+    ws = wb.add_worksheet("填写说明")
+    bold = wb.add_format({"bold": True})
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 80)
+    for r, (k, v) in enumerate(notes):
+        ws.write_string(r, 0, k, bold)
+        ws.write_string(r, 1, v)
+    ws.write_string(len(notes) + 1, 0, "列", bold)
+    ws.write_string(len(notes) + 1, 1, "说明", bold)
+    for r, f in enumerate(fields, start=len(notes) + 2):
+        ws.write_string(r, 0, f.header + ("（必填）" if f.required else ""))
+        ws.write_string(r, 1, f.help)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
 
+import polars as pl
 import pytest
 
 from kechuang.errors import InvalidInput
@@ -19,9 +22,12 @@ from kechuang.workbook import (
     Book,
     Field,
     Sheet,
+    Table,
     parse_cell,
     read_book,
     write_book,
+    write_register,
+    write_tables,
 )
 
 
@@ -112,3 +118,42 @@ def test_a_form_names_the_row_of_each_item_and_a_missing_item() -> None:
     with pytest.raises(_Error) as err:
         read_book(partial, content, "a.xlsx", _Error)
     assert [p.message for p in err.value.problems] == ["a.xlsx 工作表“说明”缺少项“版本”（A 列）"]
+
+
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "0012", "http://example.com"]
+
+
+def _sheet_xml(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        return "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: write_tables([Table("t", ["a"], [[v] for v in HOSTILE])]),
+        lambda: write_book(Book((Sheet("s", (Field("a", "甲"),)),)), {"s": [{"a": v} for v in HOSTILE]}),
+    ],
+    ids=["tables", "book"],
+)
+def test_text_that_looks_like_a_formula_stays_text(write):
+    """Imported data is written back as text: no formula, number or link comes out of a cell's text."""
+    content = write()
+    xml = _sheet_xml(content)
+    assert "<f>" not in xml and "<hyperlink" not in xml
+    back = pl.read_excel(io.BytesIO(content), engine="calamine", has_header=True)
+    assert back.to_series(0).to_list() == HOSTILE
+
+
+def test_register_writes_numbers_as_numbers_and_text_as_text():
+    fields = [Field("n", "数", NUMBER, help="个数"), Field("t", "名称", required=True, offer=("是", "否"))]
+    buf = io.BytesIO()
+    frame = pl.DataFrame({"n": [3, None], "t": ["=1+1", "0012"]})
+    assert write_register(buf, "表", fields, frame, help_mark="【说明】", notes=[("用途", "测试")]) == 2
+    content = buf.getvalue()
+    opts = {"header_row": 0, "skip_rows": 1}
+    back = pl.read_excel(io.BytesIO(content), sheet_name="表", engine="calamine", read_options=opts)
+    assert back.rows() == [(3, "=1+1"), (None, "0012")]
+    notes = pl.read_excel(io.BytesIO(content), sheet_name="填写说明", engine="calamine", has_header=False)
+    assert notes.rows()[-2:] == [("数", "个数"), ("名称（必填）", "")]
+    assert "<f>" not in _sheet_xml(content)

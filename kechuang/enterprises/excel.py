@@ -10,15 +10,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from io import BytesIO
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import polars as pl
-import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
 
-from kechuang.enterprises.columns import HELP_MARK, Dataset, Kind
-
-VALIDATED_ROWS = 20000  # drop-downs cover this many data rows in a blank template
+from kechuang.enterprises.columns import HELP_MARK, Column, Dataset, Kind
+from kechuang.workbook import NUMBER, TEXT, Field, write_register
 
 
 def _display(frame: pl.DataFrame, ds: Dataset, region_names: Mapping[str, str]) -> pl.DataFrame:
@@ -49,89 +46,24 @@ def _display(frame: pl.DataFrame, ds: Dataset, region_names: Mapping[str, str]) 
     return frame.select(exprs)
 
 
-def _choices(ds: Dataset, region_names: Sequence[str]) -> dict[str, list[str]]:
-    lists: dict[str, list[str]] = {}
-    for col in ds.columns:
-        if col.kind is Kind.enum and col.choices is not None:
-            lists[col.field] = [m.zh for m in col.choices]  # type: ignore[attr-defined]
-        elif col.kind is Kind.region:
-            lists[col.field] = list(region_names)
-        elif col.kind is Kind.boolean:
-            lists[col.field] = ["是", "否"]
-    return lists
-
-
-def write_workbook(
-    target: str | Path | IO[bytes], ds: Dataset, frame: pl.DataFrame | None, region_names: Mapping[str, str]
-) -> int:
-    """Write ``frame`` (stored values, may be None for a blank template); returns the data row count."""
-    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
-    head = wb.add_format(
-        {"bold": True, "bg_color": "#FDECEA", "border": 1, "text_wrap": True, "valign": "vcenter"}
+def _field(col: Column, region_names: Sequence[str]) -> Field:
+    """The registry column as a workbook field: numbers written as numbers, a drop-down for enums,
+    regions and yes/no."""
+    offer: tuple[str, ...] = ()
+    if col.kind is Kind.enum and col.choices is not None:
+        offer = tuple(m.zh for m in col.choices)  # type: ignore[attr-defined]
+    elif col.kind is Kind.region:
+        offer = tuple(region_names)
+    elif col.kind is Kind.boolean:
+        offer = ("是", "否")
+    kind = NUMBER if col.kind in (Kind.count, Kind.money, Kind.signed_money, Kind.year) else TEXT
+    return Field(
+        col.field, col.header, kind, required=col.required, width=col.width, offer=offer, help=col.help
     )
-    required = wb.add_format(
-        {"bold": True, "bg_color": "#F8C8C4", "border": 1, "text_wrap": True, "valign": "vcenter"}
-    )
-    helpf = wb.add_format(
-        {"italic": True, "font_color": "#667085", "text_wrap": True, "valign": "top", "font_size": 9}
-    )
-    ws = wb.add_worksheet(ds.sheet)
-    lists_ws = wb.add_worksheet("_lists")
-    ws.freeze_panes(2, 1)
-    ws.set_row(0, 32)
-    ws.set_row(1, 42)
-    for i, col in enumerate(ds.columns):  # constant-memory mode: strictly row by row
-        ws.set_column(i, i, col.width)
-        ws.write_string(0, i, col.header, required if col.required else head)
-    for i, col in enumerate(ds.columns):
-        ws.write_string(1, i, (HELP_MARK if i == 0 else "") + col.help, helpf)
-    rows = 0
-    if frame is not None and frame.height:
-        shown = _display(frame, ds, region_names)
-        kinds = [c.kind for c in ds.columns]
-        for r, values in enumerate(shown.iter_rows(), start=2):
-            for i, value in enumerate(values):
-                if value is None:
-                    continue
-                if kinds[i] in (Kind.count, Kind.money, Kind.signed_money, Kind.year):
-                    ws.write_number(r, i, value)
-                else:
-                    ws.write_string(r, i, str(value))
-        rows = shown.height
-    last_row = max(rows + 2, VALIDATED_ROWS)
-    choices = _choices(ds, list(region_names.values()))
-    for r in range(max((len(v) for v in choices.values()), default=0)):  # row by row: constant-memory mode
-        for j, values in enumerate(choices.values()):
-            if r < len(values):
-                lists_ws.write_string(r, j, values[r])
-    for j, (fld, values) in enumerate(choices.items()):
-        i = next(k for k, c in enumerate(ds.columns) if c.field == fld)
-        letter = xl_col_to_name(j)
-        ws.data_validation(
-            2,
-            i,
-            last_row,
-            i,
-            {
-                "validate": "list",
-                "source": f"=_lists!${letter}$1:${letter}${len(values)}",
-                "error_title": "请从下拉列表选择",
-                "error_message": "请从下拉列表中选择一个值",
-                "error_type": "warning",
-            },
-        )
-    lists_ws.hide()
-    _instructions(wb, ds)
-    wb.close()
-    return rows
 
 
-def _instructions(wb: Any, ds: Dataset) -> None:
-    ws = wb.add_worksheet("填写说明")
-    bold = wb.add_format({"bold": True})
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 80)
-    lines = [
+def _notes(ds: Dataset) -> list[tuple[str, str]]:
+    return [
         (
             "用途",
             f"{ds.label}导入模板（kechuang 科创平台）。第 1 行是列名，第 2 行是填写说明，从第 3 行开始填写数据。",
@@ -147,14 +79,15 @@ def _instructions(wb: Any, ds: Dataset) -> None:
         ("空白单元格", "表示该项未知（不会当作 0）。"),
         ("导出再导入", "从平台导出的文件可以直接修改后再导入。"),
     ]
-    for r, (k, v) in enumerate(lines):
-        ws.write_string(r, 0, k, bold)
-        ws.write_string(r, 1, v)
-    ws.write_string(len(lines) + 1, 0, "列", bold)
-    ws.write_string(len(lines) + 1, 1, "说明", bold)
-    for r, col in enumerate(ds.columns, start=len(lines) + 2):
-        ws.write_string(r, 0, col.header + ("（必填）" if col.required else ""))
-        ws.write_string(r, 1, col.help)
+
+
+def write_workbook(
+    target: str | Path | IO[bytes], ds: Dataset, frame: pl.DataFrame | None, region_names: Mapping[str, str]
+) -> int:
+    """Write ``frame`` (stored values, may be None for a blank template); returns the data row count."""
+    fields = [_field(col, list(region_names.values())) for col in ds.columns]
+    shown = _display(frame, ds, region_names) if frame is not None and frame.height else None
+    return write_register(target, ds.sheet, fields, shown, help_mark=HELP_MARK, notes=_notes(ds))
 
 
 def workbook_bytes(ds: Dataset, frame: pl.DataFrame | None, region_names: Mapping[str, str]) -> bytes:
