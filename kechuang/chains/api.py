@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Path, Query
 from kechuang.auth.policy import require_region
 from kechuang.chains import service
 from kechuang.chains.analysis import STAGES, Analysis
-from kechuang.chains.models import AtlasCluster
 from kechuang.chains.schemas import ChainAnalysis, ChainList, ChainStructure
 from kechuang.web.api_common import COMMON, GUARDS, NOT_FOUND
 from kechuang.web.context import Ctx, api_ctx
@@ -75,7 +74,7 @@ def get_chain(chain_id: str = CHAIN, ctx: Ctx = Depends(api_ctx)) -> dict[str, A
     chain = service.get_chain(ctx.session, chain_id)
     s = service.chain_structure(ctx.session, chain)
     code = {n.id: n.code for n in s["nodes"]}
-    cluster = ctx.session.get(AtlasCluster, chain.cluster_id)
+    cluster = s["cluster"]
     return {
         "id": chain.code,
         "name": chain.name,

@@ -4,12 +4,10 @@ maintenance page (download and upload the atlas, yearly snapshots). Thin: the wo
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date
 from typing import Any
 
-import xlsxwriter
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -17,7 +15,6 @@ from kechuang.auth.policy import Permission, require, require_region, visible_re
 from kechuang.chains import document, links, service
 from kechuang.chains.analysis import LEVEL_LABELS, STAGES, Analysis
 from kechuang.chains.document import KIND_LABELS, STAGE_LABELS, SUPPLY_LABELS
-from kechuang.chains.models import AtlasCluster
 from kechuang.choices import Coverage, LinkRole
 from kechuang.errors import NotFound
 from kechuang.regions.service import all_regions, region_names
@@ -25,6 +22,7 @@ from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.downloads import attachment
 from kechuang.web.render import render
 from kechuang.web.uploads import import_upload
+from kechuang.workbook import Table, write_tables
 
 router = APIRouter(include_in_schema=False)
 ROLE_LABELS = LinkRole.labels()
@@ -137,7 +135,7 @@ def chain_view(code: str, region: str = "", ctx: Ctx = Depends(page_ctx)) -> Res
         ctx.request,
         "atlas/chain.html",
         chain=chain,
-        cluster=ctx.session.get(AtlasCluster, chain.cluster_id),
+        cluster=structure["cluster"],
         region=region,
         regions=_regions(ctx),
         summary=summary,
@@ -178,14 +176,8 @@ def node_panel(node_id: int, region: str = "", ctx: Ctx = Depends(page_ctx)) -> 
     )
 
 
-def _write(book: xlsxwriter.Workbook, title: str, headers: list[str], rows: list[list[Any]]) -> None:
-    sheet = book.add_worksheet(title)
-    bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
-    sheet.write_row(0, 0, headers, bold)
-    for r, values in enumerate(rows, start=1):
-        sheet.write_row(r, 0, values)
-    sheet.set_column(0, len(headers) - 1, 16)
-    sheet.freeze_panes(1, 0)
+def _write(book: list[Table], title: str, headers: list[str], rows: list[list[Any]]) -> None:
+    book.append(Table(title, headers, rows))
 
 
 @router.get("/atlas/chains/{code}/gaps.xlsx")
@@ -194,8 +186,7 @@ def gaps_export(code: str, region: str = "", ctx: Ctx = Depends(page_ctx)) -> Re
     region_code = _region(ctx, region)
     chain = service.get_chain(ctx.session, code)
     result = service.analyse(ctx.session, actor=ctx.actor, region_code=region_code, chain_id=chain.id)
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf)
+    book: list[Table] = []
     _write(
         book,
         "补链清单",
@@ -240,14 +231,9 @@ def gaps_export(code: str, region: str = "", ctx: Ctx = Depends(page_ctx)) -> Re
         ],
     )
     where = region_names(ctx.session).get(region_code or "", "全市")
-    book.add_worksheet("说明").write(
-        0,
-        0,
-        f"{chain.name}产业链 · {where} · {date.today().isoformat()} · kechuang 计算，"
-        "依据登记库中的企业与节点关联",
-    )
-    book.close()
-    return attachment(buf.getvalue(), f"{chain.name}-补链卡脖子延链-{where}.xlsx")
+    note = f"{chain.name}产业链 · {where} · {date.today().isoformat()} · kechuang 计算，依据登记库中的企业与节点关联"
+    book.append(Table("说明", [note], [], width=90))
+    return attachment(write_tables(book), f"{chain.name}-补链卡脖子延链-{where}.xlsx")
 
 
 COMPARE_COLUMNS = (
@@ -309,8 +295,7 @@ def compare(region: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
 def compare_export(region: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
     service.check_reader(ctx.actor)
     rows = _comparison(ctx, _region(ctx, region))
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf)
+    book: list[Table] = []
     _write(
         book,
         "产业链对比",
@@ -325,8 +310,7 @@ def compare_export(region: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
             for r in rows
         ],
     )
-    book.close()
-    return attachment(buf.getvalue(), "产业链对比.xlsx")
+    return attachment(write_tables(book), "产业链对比.xlsx")
 
 
 # -- maintenance (the city bureau) ---------------------------------------------------------------------

@@ -506,7 +506,8 @@ def chain_structure(session: Session, chain: Chain) -> dict[str, Any]:
     edges = list(
         session.scalars(select(ChainEdge).where(ChainEdge.chain_id == chain.id).order_by(ChainEdge.id))
     )
-    return {"nodes": nodes, "items": items, "edges": edges}
+    cluster = session.get(AtlasCluster, chain.cluster_id)
+    return {"cluster": cluster, "nodes": nodes, "items": items, "edges": edges}
 
 
 def node_detail(

@@ -3,10 +3,8 @@ a district's page with every indicator's progress and a monthly chart, and their
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import xlsxwriter
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -21,6 +19,7 @@ from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.downloads import attachment
 from kechuang.web.render import render
 from kechuang.web.uploads import import_upload
+from kechuang.workbook import Table, write_tables
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,11 +106,6 @@ def targets_export(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)
     d = service.dashboard(ctx.session, actor=ctx.actor, year=y, month=m)
     names = region_names(ctx.session)
     by_code = {i.code: i for i in d.indicators}
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf)
-    bold = book.add_format({"bold": True, "bg_color": "#F2F4F7"})
-    fills = {light.value: book.add_format({"bg_color": light.tint}) for light in Light}
-    ws = book.add_worksheet("目标进度")
     headers = [
         "地区",
         "指标",
@@ -128,49 +122,41 @@ def targets_export(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)
         "灯色",
         "说明",
     ]
-    ws.write_row(0, 0, headers, bold)
-    for r, row in enumerate(d.frame.iter_rows(named=True), start=1):
-        ind = by_code[row["indicator"]]
-        ws.write_row(
-            r,
-            0,
-            [
-                names.get(row["region_code"], row["region_code"]),
-                ind.name,
-                ind.unit,
-                MODE_LABELS[ind.mode],
-                row["target"],
-                row["actual"],
-                row["elapsed"],
-                row["completion"],
-                row["schedule_index"],
-                row["gap_to_schedule"],
-                row["yoy"],
-                row["rank"],
-                LIGHT_LABELS[row["light"]],
-                row["reason"],
-            ],
-        )
-        ws.write(r, 12, LIGHT_LABELS[row["light"]], fills[row["light"]])
-    ws.set_column(0, 13, 14)
-    ws.freeze_panes(1, 2)
-    al = book.add_worksheet("本月预警")
-    al.write_row(0, 0, ["地区", "指标", "上月灯色", "本月灯色", "说明"], bold)
-    for r, row in enumerate(service.alerts(d).iter_rows(named=True), start=1):
-        al.write_row(
-            r,
-            0,
-            [
-                names.get(row["region_code"], row["region_code"]),
-                by_code[row["indicator"]].name,
-                LIGHT_LABELS.get(row["previous_light"] or "grey"),
-                LIGHT_LABELS[row["light"]],
-                row["reason"],
-            ],
-        )
-    al.set_column(0, 4, 18)
-    book.close()
-    return attachment(buf.getvalue(), f"目标考核-{y}年{m}月.xlsx")
+    progress = (
+        [
+            names.get(row["region_code"], row["region_code"]),
+            by_code[row["indicator"]].name,
+            by_code[row["indicator"]].unit,
+            MODE_LABELS[by_code[row["indicator"]].mode],
+            row["target"],
+            row["actual"],
+            row["elapsed"],
+            row["completion"],
+            row["schedule_index"],
+            row["gap_to_schedule"],
+            row["yoy"],
+            row["rank"],
+            LIGHT_LABELS[row["light"]],
+            row["reason"],
+        ]
+        for row in d.frame.iter_rows(named=True)
+    )
+    alerts = (
+        [
+            names.get(row["region_code"], row["region_code"]),
+            by_code[row["indicator"]].name,
+            LIGHT_LABELS.get(row["previous_light"] or "grey"),
+            LIGHT_LABELS[row["light"]],
+            row["reason"],
+        ]
+        for row in service.alerts(d).iter_rows(named=True)
+    )
+    tint = {light.label(): light.tint for light in Light}
+    tables = [
+        Table("目标进度", headers, progress, width=14, freeze=(1, 2), tint={12: tint}),
+        Table("本月预警", ["地区", "指标", "上月灯色", "本月灯色", "说明"], alerts, width=18, tint={3: tint}),
+    ]
+    return attachment(write_tables(tables), f"目标考核-{y}年{m}月.xlsx")
 
 
 def _importer(ctx: Ctx) -> None:

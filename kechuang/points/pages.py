@@ -3,12 +3,10 @@ ranked export, and the methodology as an Excel sheet (download; upload by the ci
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from urllib.parse import quote
 
 import polars as pl
-import xlsxwriter
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -21,6 +19,7 @@ from kechuang.regions.service import region_names
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.downloads import attachment
 from kechuang.web.render import render
+from kechuang.workbook import Table, write_tables
 
 router = APIRouter(include_in_schema=False)
 TOP = 50
@@ -108,10 +107,6 @@ def ranking_export(year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
     board = store.ranking(ctx.session, actor=ctx.actor, year=y)
     m, run = board.stored.methodology, board.stored.run
     names = region_names(ctx.session)
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"constant_memory": True})
-    sheet = book.add_worksheet("创新积分排名")
-    bold = book.add_format({"bold": True})
     headers = [
         "排名",
         "排名区间（5%–95%）",
@@ -124,33 +119,30 @@ def ranking_export(year: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
         *(GROUP_LABELS[g] for g in GROUPS),
         *(f"{i.name}（标准化得分）" for i in m.indicators),
     ]
-    sheet.write_row(0, 0, headers, bold)
-    for n, r in enumerate(board.rows.iter_rows(named=True), start=1):
-        sheet.write_row(
-            n,
-            0,
-            [
-                r["rank"],
-                f"{r['rank_p05']}–{r['rank_p95']}",
-                r["uscc"],
-                r["name"],
-                names.get(r["region_code"], r["region_code"]),
-                STAGE_LABELS[r["stage"]],
-                r["stage_rank"],
-                round(r["total"], 4),
-                *(round(r[g], 4) for g in GROUPS),
-                *("" if r[norm(i)] is None else round(r[norm(i)], 4) for i in m.indicators),
-            ],
-        )
+    body = (
+        [
+            r["rank"],
+            f"{r['rank_p05']}–{r['rank_p95']}",
+            r["uscc"],
+            r["name"],
+            names.get(r["region_code"], r["region_code"]),
+            STAGE_LABELS[r["stage"]],
+            r["stage_rank"],
+            round(r["total"], 4),
+            *(round(r[g], 4) for g in GROUPS),
+            *("" if r[norm(i)] is None else round(r[norm(i)], 4) for i in m.indicators),
+        ]
+        for r in board.rows.iter_rows(named=True)
+    )
     note = (
         f"{m.name}（{m.stamp}）；{y} 年度数据；排名按未取整总分，同分同名次；"
         f"排名区间来自 {run.runs} 次权重扰动（±{run.spread:.0%}）；计算于 {run.computed_at:%Y-%m-%d %H:%M} UTC"
         if run is not None
         else f"{y} 年度的创新积分尚未计算（后台任务“创新积分排名”完成后即可导出）"
     )
-    sheet.write(board.rows.height + 2, 0, note)
-    book.close()
-    return attachment(buf.getvalue(), f"创新积分排名-{y}.xlsx")
+    return attachment(
+        write_tables([Table("创新积分排名", headers, body, note=note)]), f"创新积分排名-{y}.xlsx"
+    )
 
 
 @router.get("/points/methodology.xlsx")

@@ -3,13 +3,11 @@ list, Excel export) and a project's page (status with reasons, measures, overrid
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 import polars as pl
-import xlsxwriter
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -24,6 +22,7 @@ from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.downloads import attachment
 from kechuang.web.render import render
 from kechuang.web.uploads import import_upload
+from kechuang.workbook import Table, write_tables
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -106,15 +105,6 @@ def board_page(
     )
 
 
-def _sheet(book: xlsxwriter.Workbook, title: str, headers: list[str], rows: list[list[Any]]) -> None:
-    ws = book.add_worksheet(title)
-    ws.write_row(0, 0, headers, book.add_format({"bold": True, "bg_color": "#F2F4F7"}))
-    for r, values in enumerate(rows, start=1):
-        ws.write_row(r, 0, values)
-    ws.set_column(0, len(headers) - 1, 16)
-    ws.freeze_panes(1, 0)
-
-
 def _pct(x: float | None) -> str:
     return "" if x is None else f"{x:.1%}"
 
@@ -132,105 +122,107 @@ def board_export(
     f = _filters(ctx, light, type, region, chain)
     rows = service.filtered(b, **f).sort("code")
     names = region_names(ctx.session)
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf)
-    _sheet(
-        book,
-        "项目清单",
-        [
-            "项目编号",
-            "项目名称",
-            "类型",
-            "承担单位",
-            "地区",
-            "产业链",
-            "灯色",
-            "人工调整",
-            "原因",
-            "里程碑进度",
-            "资金支出/计划",
-            "绩效完成度",
-            "财政资金（元）",
-            "自筹资金（元）",
-            "开始",
-            "结束",
-        ],
-        [
+    tables = [
+        Table(
+            "项目清单",
             [
-                r["code"],
-                r["name"],
-                PROJECT_TYPES.get(r["type"], r["type"]),
-                r["owner_name"],
-                names.get(r["region_code"], r["region_code"]),
-                r["chain_name"] or "",
-                LIGHT_LABELS[r["light"]],
-                "是" if r["overridden"] else "",
-                "；".join(r["reasons"] or []),
-                _pct(r["schedule_index"]),
-                _pct(r["spend_index"]),
-                _pct(r["kpi_index"]),
-                r["fiscal_budget"],
-                r["self_budget"],
-                str(r["start_on"]),
-                str(r["end_on"]),
-            ]
-            for r in rows.iter_rows(named=True)
-        ],
-    )
-    for key, title in ROLLUPS:
-        roll = service.rollups(service.Board(b.today, service.filtered(b, **{**f, "light": ""})), key)
-        _sheet(
-            book,
-            title,
-            [
-                title[1:],
-                "项目数",
-                "绿灯",
-                "黄灯",
-                "红灯",
-                "灰灯",
-                "里程碑进度（合计）",
-                "资金支出/计划（合计）",
-                "绩效完成度（合计）",
-                "汇总灯色",
+                "项目编号",
+                "项目名称",
+                "类型",
+                "承担单位",
+                "地区",
+                "产业链",
+                "灯色",
+                "人工调整",
+                "原因",
+                "里程碑进度",
+                "资金支出/计划",
+                "绩效完成度",
+                "财政资金（元）",
+                "自筹资金（元）",
+                "开始",
+                "结束",
             ],
             [
                 [
-                    names.get(r[key], r[key]) if key == "region_code" else PROJECT_TYPES.get(r[key], r[key]),
-                    r["projects"],
-                    r["n_green"],
-                    r["n_yellow"],
-                    r["n_red"],
-                    r["n_grey"],
+                    r["code"],
+                    r["name"],
+                    PROJECT_TYPES.get(r["type"], r["type"]),
+                    r["owner_name"],
+                    names.get(r["region_code"], r["region_code"]),
+                    r["chain_name"] or "",
+                    LIGHT_LABELS[r["light"]],
+                    "是" if r["overridden"] else "",
+                    "；".join(r["reasons"] or []),
                     _pct(r["schedule_index"]),
                     _pct(r["spend_index"]),
                     _pct(r["kpi_index"]),
-                    LIGHT_LABELS[r["light"]],
+                    r["fiscal_budget"],
+                    r["self_budget"],
+                    str(r["start_on"]),
+                    str(r["end_on"]),
                 ]
-                for r in roll.iter_rows(named=True)
+                for r in rows.iter_rows(named=True)
             ],
+        )
+    ]
+    for key, title in ROLLUPS:
+        roll = service.rollups(service.Board(b.today, service.filtered(b, **{**f, "light": ""})), key)
+        tables.append(
+            Table(
+                title,
+                [
+                    title[1:],
+                    "项目数",
+                    "绿灯",
+                    "黄灯",
+                    "红灯",
+                    "灰灯",
+                    "里程碑进度（合计）",
+                    "资金支出/计划（合计）",
+                    "绩效完成度（合计）",
+                    "汇总灯色",
+                ],
+                [
+                    [
+                        names.get(r[key], r[key])
+                        if key == "region_code"
+                        else PROJECT_TYPES.get(r[key], r[key]),
+                        r["projects"],
+                        r["n_green"],
+                        r["n_yellow"],
+                        r["n_red"],
+                        r["n_grey"],
+                        _pct(r["schedule_index"]),
+                        _pct(r["spend_index"]),
+                        _pct(r["kpi_index"]),
+                        LIGHT_LABELS[r["light"]],
+                    ]
+                    for r in roll.iter_rows(named=True)
+                ],
+            )
         )
     alerts = service.alerts(
         ctx.session, actor=ctx.actor, b=service.Board(b.today, rows), since=month_start(b.today)
     )
-    _sheet(
-        book,
-        "本月预警",
-        ["日期", "项目编号", "项目名称", "地区", "灯色", "原因"],
-        [
+    tables.append(
+        Table(
+            "本月预警",
+            ["日期", "项目编号", "项目名称", "地区", "灯色", "原因"],
             [
-                str(r["on"]),
-                r["code"],
-                r["name"],
-                names.get(r["region_code"], r["region_code"]),
-                LIGHT_LABELS[r["light"]],
-                "；".join(r["reasons"] or []),
-            ]
-            for r in alerts.iter_rows(named=True)
-        ],
+                [
+                    str(r["on"]),
+                    r["code"],
+                    r["name"],
+                    names.get(r["region_code"], r["region_code"]),
+                    LIGHT_LABELS[r["light"]],
+                    "；".join(r["reasons"] or []),
+                ]
+                for r in alerts.iter_rows(named=True)
+            ],
+        )
     )
-    book.close()
-    return attachment(buf.getvalue(), f"重点项目-{b.today}.xlsx")
+    return attachment(write_tables(tables), f"重点项目-{b.today}.xlsx")
 
 
 def _detail_page(ctx: Ctx, project_id: int, problems: list[str] | None = None, status: int = 200) -> Response:
