@@ -329,3 +329,33 @@ def test_projects_excel_round_trip_errors_and_scope(city, factory, made, client)
     mine = client.get("/projects-import/current.xlsx").content
     ok = _upload(client, mine)
     assert ok.status_code == 303 and "修改 0" in client.get(ok.headers["location"]).text
+
+
+def test_list_projects_orders_pages_and_keeps_scope(city, factory, made) -> None:  # type: ignore[no-untyped-def]
+    """The one list service behind the board and the API: severity order, pages that tile, bounds, scope."""
+    from kechuang.auth.scope import Actor
+    from kechuang.choices import Role
+    from kechuang.errors import Forbidden, InvalidInput
+
+    with transaction(factory) as s:
+        every = service.list_projects(
+            s, actor=SYSTEM, query=service.ProjectQuery(order="severity", page_size=500)
+        )
+        order = [service.SEVERITY_FIRST[r["light"]] for r in every.items]
+        assert every.total == 300 and order == sorted(order)
+        tiles = [
+            r["code"]
+            for p in (1, 2, 3)
+            for r in service.list_projects(
+                s, actor=SYSTEM, query=service.ProjectQuery(page=p, page_size=100)
+            ).items
+        ]
+        assert tiles == sorted(r["code"] for r in every.items)
+        with pytest.raises(InvalidInput):
+            service.list_projects(s, actor=SYSTEM, query=service.ProjectQuery(page_size=0))
+        under = frozenset(r["region_code"] for r in every.items if r["region_code"].startswith("321003"))
+        district = Actor(None, "hj", Role.district, region_code="321003", region_codes=under | {"321003"})
+        mine = service.list_projects(s, actor=district, query=service.ProjectQuery(page_size=500))
+        assert mine.total and all(r["region_code"].startswith("321003") for r in mine.items)
+        with pytest.raises(Forbidden):
+            service.list_projects(s, actor=district, query=service.ProjectQuery(region="321084"))

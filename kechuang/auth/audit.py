@@ -19,6 +19,7 @@ from kechuang.auth.models import AuditEntry
 from kechuang.auth.scope import Actor, scope_clause
 from kechuang.db import utcnow
 from kechuang.errors import Forbidden
+from kechuang.paging import Page, bounded
 
 REDACTED = "***"
 
@@ -155,21 +156,9 @@ class AuditFilter:
     until: date | None = None
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[AuditEntry]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-
 def query(
     session: Session, *, actor: Actor, filters: AuditFilter, page: int = 1, page_size: int = 50
-) -> Page:
+) -> Page[AuditEntry]:
     """Browse the audit log (admins only), newest first."""
     if not actor.is_admin:
         raise Forbidden("仅市科技局管理员可查看审计日志")
@@ -185,7 +174,7 @@ def query(
     if filters.until:
         clauses.append(AuditEntry.at < datetime.combine(filters.until + timedelta(days=1), time.min))
     total = int(session.scalar(select(func.count()).select_from(AuditEntry).where(*clauses)) or 0)
-    page = max(1, page)
+    page, page_size = bounded(max(1, page), page_size)
     stmt = (
         select(AuditEntry)
         .where(*clauses)

@@ -24,6 +24,7 @@ from kechuang.enterprises.importer import region_lookup, sync_child_regions
 from kechuang.enterprises.models import FIGURE_FIELDS, Enterprise, EnterpriseFigures, IPHolding, Title
 from kechuang.enterprises.tabular import ROW, RawTable, parse
 from kechuang.errors import Conflict, InvalidInput, NotFound, OutsideScope, Problem
+from kechuang.paging import Page
 from kechuang.regions.models import Region
 from kechuang.regions.service import region_codes_under
 
@@ -47,23 +48,6 @@ class EnterpriseQuery:
 
 
 COUNT_CAP = 10_000  # beyond this a filtered list says "1万+" instead of counting every match
-
-
-@dataclass(frozen=True)
-class EnterprisePage:
-    items: list[Enterprise]
-    total: int
-    page: int
-    page_size: int
-    total_capped: bool = False  # more than ``total`` match; counting them all would cost a full scan
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages or (self.total_capped and len(self.items) == self.page_size)
 
 
 def _filters(session: Session, actor: Actor, query: EnterpriseQuery, today: date | None = None) -> list[Any]:
@@ -115,7 +99,7 @@ def _has_filters(query: EnterpriseQuery) -> bool:
     )
 
 
-def list_enterprises(session: Session, *, actor: Actor, query: EnterpriseQuery) -> EnterprisePage:
+def list_enterprises(session: Session, *, actor: Actor, query: EnterpriseQuery) -> Page[Enterprise]:
     """One page of the list, fast at a million enterprises.
 
     The unfiltered city-wide list is counted exactly. Otherwise one probe reads the ids of at most
@@ -129,11 +113,11 @@ def list_enterprises(session: Session, *, actor: Actor, query: EnterpriseQuery) 
     if actor.sees_all and not _has_filters(query):
         total = int(session.scalar(select(func.count()).select_from(Enterprise)) or 0)
         items = list(session.scalars(select(Enterprise).order_by(*order).offset(offset).limit(size)))
-        return EnterprisePage(items, total, page, size)
+        return Page(items, total, page, size)
     probe = list(session.scalars(select(Enterprise.id).where(*clauses).limit(COUNT_CAP + 1)))
     if len(probe) <= COUNT_CAP:
         stmt = select(Enterprise).where(Enterprise.id.in_(probe)).order_by(*order).offset(offset).limit(size)
-        return EnterprisePage(list(session.scalars(stmt)) if probe else [], len(probe), page, size)
+        return Page(list(session.scalars(stmt)) if probe else [], len(probe), page, size)
     per_region = [
         select(Enterprise.id, *(o.element for o in order if o.element.key != "id"))
         .where(*clauses, Enterprise.region_code == code)
@@ -151,7 +135,7 @@ def list_enterprises(session: Session, *, actor: Actor, query: EnterpriseQuery) 
     ]
     ids = list(session.scalars(select(union.c.id).order_by(*outer).offset(offset).limit(size)))
     by_id = {e.id: e for e in session.scalars(select(Enterprise).where(Enterprise.id.in_(ids)))}
-    return EnterprisePage([by_id[i] for i in ids], COUNT_CAP, page, size, total_capped=True)
+    return Page([by_id[i] for i in ids], COUNT_CAP, page, size, total_capped=True)
 
 
 def titles_held(session: Session, enterprise_ids: list[int], on: date | None = None) -> dict[int, list[str]]:

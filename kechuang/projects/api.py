@@ -7,12 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
-from kechuang.auth.policy import require_region
 from kechuang.choices import Light
 from kechuang.projects import service
 from kechuang.projects.models import PROJECT_TYPES
 from kechuang.projects.schemas import ProjectDetail, ProjectPage, ProjectType
-from kechuang.regions.service import region_codes_under
 from kechuang.web.api_common import COMMON, GUARDS, NOT_FOUND, PageNo, PageSize, ProjectId
 from kechuang.web.context import Ctx, api_ctx
 
@@ -70,21 +68,21 @@ def list_projects(
     page_size: PageSize = 50,
     ctx: Ctx = Depends(api_ctx),
 ) -> dict[str, Any]:
-    require_region(ctx.actor, region)
     b = service.board(ctx.session, actor=ctx.actor)
-    rows = service.filtered(
-        b,
+    query = service.ProjectQuery(
         light=light.value if light else "",
         type_=type.value if type else "",
+        region=region,
         chain=chain,
-        region_codes=region_codes_under(ctx.session, region) if region else None,
-    ).sort("code")
-    part = rows.slice((page - 1) * page_size, page_size)
+        page=page,
+        page_size=page_size,
+    )
+    result = service.list_projects(ctx.session, actor=ctx.actor, query=query, b=b)
     return {
-        "items": [_item(r) for r in part.iter_rows(named=True)],
-        "total": rows.height,
-        "page": page,
-        "page_size": page_size,
+        "items": [_item(r) for r in result.items],
+        "total": result.total,
+        "page": result.page,
+        "page_size": result.page_size,
         "as_of": b.today.isoformat(),
     }
 

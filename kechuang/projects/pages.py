@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-import polars as pl
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -25,7 +24,6 @@ from kechuang.web.uploads import import_upload
 from kechuang.workbook import Table, write_tables
 
 router = APIRouter(include_in_schema=False)
-PAGE_SIZE = 50
 ROLLUPS = (("region_code", "按地区"), ("type", "按类型"), ("chain_name", "按产业链"))
 
 
@@ -59,21 +57,13 @@ def board_page(
     _check(ctx)
     b = service.board(ctx.session, actor=ctx.actor)
     f = _filters(ctx, light, type, region, chain)
-    rows = service.filtered(b, **f)
     without_light = service.filtered(b, **{**f, "light": ""})
     counts = dict(without_light.group_by("light").len().iter_rows())
     names = region_names(ctx.session)
-    page = max(page, 1)
-    shown = (
-        rows.sort(["light", "code"], descending=[False, False])
-        .with_columns(
-            pl.col("light")
-            .replace_strict({"red": 0, "yellow": 1, "grey": 3, "green": 2}, return_dtype=pl.Int8)
-            .alias("order")
-        )
-        .sort(["order", "code"])
-        .slice((page - 1) * PAGE_SIZE, PAGE_SIZE)
+    wanted = service.ProjectQuery(
+        light=f["light"], type_=f["type_"], region=region, chain=chain, order="severity", page=max(page, 1)
     )
+    result = service.list_projects(ctx.session, actor=ctx.actor, query=wanted, b=b)
     rollups = {
         key: service.rollups(service.Board(b.today, without_light), key).to_dicts() for key, _ in ROLLUPS
     }
@@ -84,10 +74,10 @@ def board_page(
     return render(
         ctx.request,
         "projects/board.html",
-        rows=shown.to_dicts(),
-        total=rows.height,
-        page=page,
-        pages=max((rows.height + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        rows=result.items,
+        total=result.total,
+        page=result.page,
+        pages=result.pages,
         counts=counts,
         all=without_light.height,
         query=query,

@@ -13,12 +13,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from kechuang.auth.policy import Permission, require
+from kechuang.auth.policy import Permission, require, require_region
 from kechuang.auth.scope import SYSTEM, Actor, can_see, scope_clause
 from kechuang.chains.models import Chain, ChainNode
 from kechuang.choices import Light
 from kechuang.db import table_of
 from kechuang.errors import InvalidInput, NotFound, Problem
+from kechuang.paging import DEFAULT_PAGE_SIZE, Page, bounded
 from kechuang.projects.models import (
     PROJECT_TYPES,
     Fund,
@@ -38,6 +39,7 @@ from kechuang.projects.status import (
     rollup,
     statuses,
 )
+from kechuang.regions.service import region_codes_under
 
 OVERRIDE_MAX_DAYS = 366
 
@@ -260,6 +262,51 @@ def filtered(
     if chain:
         f = f.filter(pl.col("chain_code") == chain)
     return f
+
+
+SEVERITY_FIRST = {"red": 0, "yellow": 1, "green": 2, "grey": 3}  # the board lists red projects first
+
+
+@dataclass(frozen=True)
+class ProjectQuery:
+    """A list of projects: filters (a region means it and everything under it), the order (``code``, or
+    ``severity``: red, yellow, green, grey, then code) and the page."""
+
+    light: str = ""
+    type_: str = ""
+    region: str = ""
+    chain: str = ""
+    order: str = "code"
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+
+def list_projects(
+    session: Session, *, actor: Actor, query: ProjectQuery, b: Board | None = None
+) -> Page[dict[str, Any]]:
+    """One page of the visible projects with their status (from ``b`` when the caller has the board)."""
+    require_region(actor, query.region)
+    page, page_size = bounded(query.page, query.page_size)
+    b = b or board(session, actor=actor)
+    rows = filtered(
+        b,
+        light=query.light,
+        type_=query.type_,
+        chain=query.chain,
+        region_codes=region_codes_under(session, query.region) if query.region else None,
+    )
+    if query.order == "severity":
+        rows = (
+            rows.with_columns(
+                pl.col("light").replace_strict(SEVERITY_FIRST, return_dtype=pl.Int8).alias("_order")
+            )
+            .sort(["_order", "code"])
+            .drop("_order")
+        )
+    else:
+        rows = rows.sort("code")
+    part = rows.slice((page - 1) * page_size, page_size)
+    return Page(part.to_dicts(), rows.height, page, page_size)
 
 
 def rollups(b: Board, by: str, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
