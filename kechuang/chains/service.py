@@ -94,6 +94,139 @@ def _upsert(
     return obj
 
 
+def _blocked_removals(session: Session, dropped: list[ChainNode], file: str) -> list[Problem]:
+    """Every node the document drops that still has links (removing it would orphan them)."""
+    if not dropped:
+        return []
+    linked = dict(
+        session.execute(
+            select(NodeLink.node_id, func.count())
+            .where(NodeLink.node_id.in_([n.id for n in dropped]))
+            .group_by(NodeLink.node_id)
+        ).all()
+    )
+    return [
+        Problem(
+            "节点编号",
+            f"{file}：节点 {n.code}（{n.name}）不在新文件中，但仍有 {linked[n.id]} 条企业、载体、"
+            "项目或人才关联；请在文件中保留该节点，或先移除这些关联",
+            n.code,
+            file=file,
+        )
+        for n in dropped
+        if linked.get(n.id)
+    ]
+
+
+def _joined(values: list[str] | None) -> str:
+    return SEP.join(values or [])
+
+
+def _cluster_values(pos: int, c: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": c["code"],
+        "name": c["name"],
+        "name_en": c.get("name_en") or "",
+        "aliases": _joined(c.get("aliases")),
+        "position": pos,
+    }
+
+
+def _chain_values(pos: int, ch: dict[str, Any], cluster_id: int) -> dict[str, Any]:
+    return {**_cluster_values(pos, ch), "cluster_id": cluster_id}
+
+
+def _node_values(pos: int, n: dict[str, Any], chain_id: int) -> dict[str, Any]:
+    return {
+        "code": n["code"],
+        "chain_id": chain_id,
+        "stage": n["stage"],
+        "name": n["name"],
+        "name_en": n.get("name_en") or "",
+        "industry_codes": _joined(n.get("industry_codes")),
+        "keywords": _joined(n.get("keywords")),
+        "position": pos,
+    }
+
+
+class _AtlasWriter:
+    """Upserts one validated document into the stored atlas, kind by kind, counting what changed."""
+
+    def __init__(self, session: Session, doc: dict[str, Any], nodes: dict[str, ChainNode]) -> None:
+        self.session, self.doc, self.nodes = session, doc, nodes
+        self.result = LoadResult()
+        self.clusters = {c.code: c for c in session.scalars(select(AtlasCluster))}
+        self.chains: dict[str, Chain] = {}
+        self.edges: dict[Any, ChainEdge] = {}
+        self.items: dict[Any, NodeItem] = {}
+        self.keep_edges: set[Any] = set()
+        self.keep_items: set[Any] = set()
+
+    def upsert(
+        self, existing: dict[Any, Any], key: Any, model: Any, values: dict[str, Any], kind: str
+    ) -> Any:
+        existing[key] = _upsert(self.session, existing, key, model, values, self.result, kind)
+        return existing[key]
+
+    def structure(self) -> None:
+        for pos, c in enumerate(self.doc["clusters"]):
+            self.upsert(self.clusters, c["code"], AtlasCluster, _cluster_values(pos, c), "cluster")
+        self.session.flush()
+        self.chains = {c.code: c for c in self.session.scalars(select(Chain))}
+        for pos, ch in enumerate(self.doc["chains"]):
+            values = _chain_values(pos, ch, self.clusters[ch["cluster"]].id)
+            self.upsert(self.chains, ch["code"], Chain, values, "chain")
+        self.session.flush()
+        for ch in self.doc["chains"]:
+            for pos, n in enumerate(ch["nodes"]):
+                values = _node_values(pos, n, self.chains[ch["code"]].id)
+                self.upsert(self.nodes, n["code"], ChainNode, values, "node")
+        self.session.flush()
+        for ch in self.doc["chains"]:
+            for n in ch["nodes"]:
+                parent = self.nodes[n["parent"]].id if n.get("parent") else None
+                if self.nodes[n["code"]].parent_id != parent:
+                    self.nodes[n["code"]].parent_id = parent
+
+    def edges_and_items(self) -> None:
+        self.edges = {(e.src_id, e.dst_id): e for e in self.session.scalars(select(ChainEdge))}
+        for ch in self.doc["chains"]:
+            for e in ch.get("edges") or []:
+                ends = (self.nodes[e["from"]].id, self.nodes[e["to"]].id)
+                self.keep_edges.add(ends)
+                values = {"chain_id": self.chains[ch["code"]].id, "src_id": ends[0], "dst_id": ends[1]}
+                self.upsert(self.edges, ends, ChainEdge, {**values, "weight": float(e["weight"])}, "edge")
+        self.items = {(i.node_id, i.kind, i.name): i for i in self.session.scalars(select(NodeItem))}
+        for n in (n for ch in self.doc["chains"] for n in ch["nodes"]):
+            for i in n.get("items") or []:
+                key = (self.nodes[n["code"]].id, i["kind"], i["name"])
+                self.keep_items.add(key)
+                values = {"node_id": key[0], "kind": i["kind"], "name": i["name"], "supply": i["supply"]}
+                self.upsert(
+                    self.items, key, NodeItem, {**values, "chokepoint": bool(i["chokepoint"])}, "item"
+                )
+
+    def removals(self, dropped: list[ChainNode]) -> list[tuple[str, Any]]:
+        """What the document no longer has, leaves first (edges, items, nodes, chains, clusters)."""
+        wanted_chains = {ch["code"] for ch in self.doc["chains"]}
+        wanted_clusters = {c["code"] for c in self.doc["clusters"]}
+        removals: list[tuple[str, Any]] = [
+            ("edge", e) for k, e in self.edges.items() if k not in self.keep_edges
+        ]
+        removals += [("item", i) for k, i in self.items.items() if k not in self.keep_items]
+        removals += [("node", n) for n in dropped]
+        removals += [("chain", c) for code, c in self.chains.items() if code not in wanted_chains]
+        removals += [("cluster", c) for code, c in self.clusters.items() if code not in wanted_clusters]
+        return removals
+
+    def remove(self, dropped: list[ChainNode]) -> None:
+        for kind, obj in self.removals(dropped):
+            self.session.delete(obj)
+            self.session.flush()
+            self.result.count(kind, "deleted")
+        self.session.flush()
+
+
 def load_document(session: Session, *, actor: Actor, doc: dict[str, Any], file: str) -> LoadResult:
     """Make the stored atlas equal to ``doc`` (validated whole first): upsert by code; remove what the
     document no longer has, unless a node still has links (every such node is reported; nothing written)."""
@@ -104,145 +237,14 @@ def load_document(session: Session, *, actor: Actor, doc: dict[str, Any], file: 
     wanted_nodes = {n["code"] for ch in doc["chains"] for n in ch["nodes"]}
     nodes = {n.code: n for n in session.scalars(select(ChainNode))}
     dropped = [n for code, n in nodes.items() if code not in wanted_nodes]
-    if dropped:
-        linked = dict(
-            session.execute(
-                select(NodeLink.node_id, func.count())
-                .where(NodeLink.node_id.in_([n.id for n in dropped]))
-                .group_by(NodeLink.node_id)
-            ).all()
-        )
-        blocked = [
-            Problem(
-                "节点编号",
-                f"{file}：节点 {n.code}（{n.name}）不在新文件中，但仍有 {linked[n.id]} 条企业、载体、"
-                "项目或人才关联；请在文件中保留该节点，或先移除这些关联",
-                n.code,
-                file=file,
-            )
-            for n in dropped
-            if linked.get(n.id)
-        ]
-        if blocked:
-            raise AtlasError(blocked)
-    result = LoadResult()
-    clusters = {c.code: c for c in session.scalars(select(AtlasCluster))}
-    for pos, c in enumerate(doc["clusters"]):
-        clusters[c["code"]] = _upsert(
-            session,
-            clusters,
-            c["code"],
-            AtlasCluster,
-            {
-                "code": c["code"],
-                "name": c["name"],
-                "name_en": c.get("name_en") or "",
-                "aliases": SEP.join(c.get("aliases") or []),
-                "position": pos,
-            },
-            result,
-            "cluster",
-        )
-    session.flush()
-    chains = {c.code: c for c in session.scalars(select(Chain))}
-    for pos, ch in enumerate(doc["chains"]):
-        chains[ch["code"]] = _upsert(
-            session,
-            chains,
-            ch["code"],
-            Chain,
-            {
-                "code": ch["code"],
-                "name": ch["name"],
-                "name_en": ch.get("name_en") or "",
-                "cluster_id": clusters[ch["cluster"]].id,
-                "aliases": SEP.join(ch.get("aliases") or []),
-                "position": pos,
-            },
-            result,
-            "chain",
-        )
-    session.flush()
-    for ch in doc["chains"]:
-        for pos, n in enumerate(ch["nodes"]):
-            nodes[n["code"]] = _upsert(
-                session,
-                nodes,
-                n["code"],
-                ChainNode,
-                {
-                    "code": n["code"],
-                    "chain_id": chains[ch["code"]].id,
-                    "stage": n["stage"],
-                    "name": n["name"],
-                    "name_en": n.get("name_en") or "",
-                    "industry_codes": SEP.join(n.get("industry_codes") or []),
-                    "keywords": SEP.join(n.get("keywords") or []),
-                    "position": pos,
-                },
-                result,
-                "node",
-            )
-    session.flush()
-    for ch in doc["chains"]:
-        for n in ch["nodes"]:
-            parent = nodes[n["parent"]].id if n.get("parent") else None
-            if nodes[n["code"]].parent_id != parent:
-                nodes[n["code"]].parent_id = parent
-    edges = {(e.src_id, e.dst_id): e for e in session.scalars(select(ChainEdge))}
-    keep_edges = set()
-    for ch in doc["chains"]:
-        for e in ch.get("edges") or []:
-            key = (nodes[e["from"]].id, nodes[e["to"]].id)
-            keep_edges.add(key)
-            _upsert(
-                session,
-                edges,
-                key,
-                ChainEdge,
-                {
-                    "chain_id": chains[ch["code"]].id,
-                    "src_id": key[0],
-                    "dst_id": key[1],
-                    "weight": float(e["weight"]),
-                },
-                result,
-                "edge",
-            )
-    items = {(i.node_id, i.kind, i.name): i for i in session.scalars(select(NodeItem))}
-    keep_items = set()
-    for ch in doc["chains"]:
-        for n in ch["nodes"]:
-            for i in n.get("items") or []:
-                key = (nodes[n["code"]].id, i["kind"], i["name"])
-                keep_items.add(key)
-                _upsert(
-                    session,
-                    items,
-                    key,
-                    NodeItem,
-                    {
-                        "node_id": key[0],
-                        "kind": i["kind"],
-                        "name": i["name"],
-                        "chokepoint": bool(i["chokepoint"]),
-                        "supply": i["supply"],
-                    },
-                    result,
-                    "item",
-                )
-    removals: list[tuple[str, Any]] = [("edge", e) for k, e in edges.items() if k not in keep_edges]
-    removals += [("item", i) for k, i in items.items() if k not in keep_items]
-    removals += [("node", n) for n in dropped]
-    wanted_chains = {ch["code"] for ch in doc["chains"]}
-    removals += [("chain", c) for code, c in chains.items() if code not in wanted_chains]
-    wanted_clusters = {c["code"] for c in doc["clusters"]}
-    removals += [("cluster", c) for code, c in clusters.items() if code not in wanted_clusters]
-    for kind, obj in removals:
-        session.delete(obj)
-        session.flush()
-        result.count(kind, "deleted")
-    session.flush()
+    blocked = _blocked_removals(session, dropped, file)
+    if blocked:
+        raise AtlasError(blocked)
+    writer = _AtlasWriter(session, doc, nodes)
+    writer.structure()
+    writer.edges_and_items()
+    writer.remove(dropped)
+    result = writer.result
     audit.record(
         session,
         actor,
@@ -603,7 +605,7 @@ def take_snapshot(session: Session, *, actor: Actor, year: int) -> AtlasSnapshot
             else frame.to_dicts()
         )
 
-    content = {
+    content: dict[str, Any] = {
         "year": year,
         "taken_on": date.today().isoformat(),
         "atlas": export_document(session),
