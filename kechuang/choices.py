@@ -8,15 +8,18 @@ from enum import StrEnum
 class LabelledEnum(StrEnum):
     """A string enum whose members have a Chinese label (``zh``) and an English label (``en``)."""
 
+    zh: str
+    en: str
+
     def __new__(cls, value: str, zh: str = "", en: str = "") -> LabelledEnum:
         obj = str.__new__(cls, value)
         obj._value_ = value
-        obj.zh = zh or value  # type: ignore[attr-defined]
-        obj.en = en or value  # type: ignore[attr-defined]
+        obj.zh = zh or value
+        obj.en = en or value
         return obj
 
     def label(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh  # type: ignore[attr-defined]
+        return self.en if lang == "en" else self.zh
 
     @classmethod
     def values(cls) -> list[str]:

@@ -73,18 +73,8 @@ def test_code_is_formatted() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_is_clean_outside_the_shrinking_allow_list() -> None:
+def test_mypy_is_clean() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "kechuang"], cwd=ROOT, capture_output=True, text=True, timeout=600
     )
-    failing = set(re.findall(r"^(kechuang/[^:]+\.py):\d+: error", result.stdout, re.M))
-    listed = {
-        line.strip()
-        for line in (ROOT / "tests" / "mypy_allowlist.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    }
-    new = sorted(failing - listed)
-    assert new == [], "mypy errors in:\n" + "\n".join(
-        line for line in result.stdout.splitlines() if line.split(":", 1)[0] in new
-    )
-    assert sorted(listed - failing) == [], "now clean: delete them from tests/mypy_allowlist.txt"
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -26,7 +26,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-User.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")  # type: ignore[attr-defined]
+User.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")
 
 
 class LoginAttempt(Base):
@@ -59,4 +59,4 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-AuditEntry.__scope__ = ScopeSpec(region="region_code")  # type: ignore[attr-defined]
+AuditEntry.__scope__ = ScopeSpec(region="region_code")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -45,12 +46,12 @@ def active_user(session: Session, user_id: int, session_version: int) -> User | 
     return user
 
 
-def _recent_failures(session: Session, column: object, value: str) -> int:
+def _recent_failures(session: Session, column: Any, value: str) -> int:
     since = utcnow() - THROTTLE_WINDOW
     stmt = select(func.count()).where(
         column == value,
         LoginAttempt.success.is_(False),
-        LoginAttempt.at >= since,  # type: ignore[operator]
+        LoginAttempt.at >= since,
     )
     return int(session.scalar(stmt) or 0)
 

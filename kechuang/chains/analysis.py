@@ -11,6 +11,7 @@ through the supply edges: ``D(n) = Σ w(n→m) · (R(m) + D(m))`` — the share 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import polars as pl
 
@@ -176,7 +177,7 @@ def downstream_demand(nodes: pl.DataFrame, edges: pl.DataFrame, revenue: pl.Data
         raise ValueError("supply edges form a cycle")
     demand = r.select("node_id", pl.lit(0.0).alias("demand"))
     value = r.join(demand, on="node_id")
-    for h in range(1, int(height["h"].max() or 0) + 1):
+    for h in range(1, int(cast(int, height["h"].max() or 0)) + 1):
         level = height.filter(pl.col("h") == h).select("node_id")
         inflow = (
             e.join(level.rename({"node_id": "src"}), on="src")

@@ -6,16 +6,18 @@ a few nodes get a talent team. The demo key projects are placed on nodes by ``pr
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from kechuang.auth import audit
 from kechuang.auth.scope import SYSTEM
 from kechuang.chains.models import ChainNode, NodeLink
 from kechuang.choices import TitleType
-from kechuang.db import analyze, bulk_insert, utcnow
+from kechuang.db import analyze, bulk_insert, table_of, utcnow
 from kechuang.enterprises.models import Enterprise, Title
 
 SOURCE = "demo:generator"
@@ -28,8 +30,8 @@ def _unit(expr: pl.Expr, salt: int) -> pl.Expr:
     return (expr.hash(seed=salt) % 1_000_003).cast(pl.Float64) / 1_000_003
 
 
-def _read(session: Session, stmt: object, schema: dict[str, object]) -> pl.DataFrame:
-    return pl.DataFrame([tuple(r) for r in session.execute(stmt).all()], schema=schema, orient="row")  # type: ignore[arg-type]
+def _read(session: Session, stmt: Executable, schema: dict[str, Any]) -> pl.DataFrame:
+    return pl.DataFrame([tuple(r) for r in session.execute(stmt).all()], schema=schema, orient="row")
 
 
 def demo_links(session: Session, *, start_year: int) -> int:
@@ -167,8 +169,8 @@ def demo_links(session: Session, *, start_year: int) -> int:
         pl.lit(SOURCE).alias("source"),
         pl.lit(now).alias("updated_at"),
     )
-    bulk_insert(session, NodeLink.__table__, links)
-    analyze(session, NodeLink.__table__)
+    bulk_insert(session, table_of(NodeLink), links)
+    analyze(session, table_of(NodeLink))
     audit.record(
         session,
         SYSTEM,

@@ -121,7 +121,7 @@ class NodeLink(Base):
 
 
 Index("ix_atlas_links_kind_node", NodeLink.kind, NodeLink.node_id)
-NodeLink.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")  # type: ignore[attr-defined]
+NodeLink.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")
 
 
 class AtlasSnapshot(Base):
@@ -132,6 +132,6 @@ class AtlasSnapshot(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, unique=True)
-    content: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    content: Mapped[dict] = mapped_column(JSON)
     taken_by: Mapped[str] = mapped_column(String(64))
     taken_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from kechuang.auth import audit
 from kechuang.auth.scope import SYSTEM
 from kechuang.choices import IPKind
-from kechuang.db import analyze, bulk_insert, utcnow
+from kechuang.db import analyze, bulk_insert, table_of, utcnow
 from kechuang.enterprises import revision
 from kechuang.enterprises.importer import refresh_all_latest
 from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, IPHolding, Title
@@ -40,7 +40,7 @@ def load_city(session: Session, *, n: int, seed: int, last_year: int) -> bool:
     ents = city.enterprises.filter(~pl.col("uscc").is_in(list(existing))).with_columns(
         pl.lit(SOURCE).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at")
     )
-    bulk_insert(session, Enterprise.__table__, ents)
+    bulk_insert(session, table_of(Enterprise), ents)
     ids = pl.DataFrame(
         session.execute(select(Enterprise.uscc, Enterprise.id, Enterprise.region_code)).all(),
         schema={"uscc": pl.String, "enterprise_id": pl.Int64, "region_code": pl.String},
@@ -54,17 +54,17 @@ def load_city(session: Session, *, n: int, seed: int, last_year: int) -> bool:
             .with_columns(pl.lit(SOURCE).alias("source"), pl.lit(now).alias("updated_at"))
         )
 
-    bulk_insert(session, EnterpriseFigures.__table__, attach(city.figures))
-    bulk_insert(session, Title.__table__, attach(city.titles))
+    bulk_insert(session, table_of(EnterpriseFigures), attach(city.figures))
+    bulk_insert(session, table_of(Title), attach(city.titles))
     ip = attach(city.ip)
     if "ip_class" not in ip.columns:
         ip = ip.with_columns(
             pl.col("kind").replace_strict({k.value: k.ip_class for k in IPKind}).alias("ip_class")
         )
-    bulk_insert(session, IPHolding.__table__, ip)
+    bulk_insert(session, table_of(IPHolding), ip)
     refresh_all_latest(session)
     revision.bump(session)
-    analyze(session, Enterprise.__table__, EnterpriseFigures.__table__, Title.__table__, IPHolding.__table__)
+    analyze(session, table_of(Enterprise), table_of(EnterpriseFigures), table_of(Title), table_of(IPHolding))
     if meta is None:
         session.add(AppMeta(key=META_KEY, value=signature))
     else:

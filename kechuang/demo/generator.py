@@ -765,16 +765,16 @@ def _ip(
         parts_count.append(count)
     firm = np.concatenate(parts_firm)
     year = np.concatenate(parts_year)
-    kind = np.concatenate(parts_kind)
+    kind_ix = np.concatenate(parts_kind)
     count = np.concatenate(parts_count)
-    order = np.argsort(firm * 1024 + (year - _FIRST_YEAR) * 8 + kind, kind="stable")
-    firm, year, kind, count = firm[order], year[order], kind[order], count[order]
+    order = np.argsort(firm * 1024 + (year - _FIRST_YEAR) * 8 + kind_ix, kind="stable")
+    firm, year, kind_ix, count = firm[order], year[order], kind_ix[order], count[order]
     frame = pl.DataFrame(
         {
             "uscc": uscc.gather(firm),
             "year": pl.Series(year, dtype=pl.Int64),
-            "kind": _strings(_KINDS, kind),
-            "ip_class": _strings([IPKind(k).ip_class for k in _KINDS], kind),
+            "kind": _strings(_KINDS, kind_ix),
+            "ip_class": _strings([IPKind(k).ip_class for k in _KINDS], kind_ix),
             "count": pl.Series(count, dtype=pl.Int64),
         }
     )
@@ -843,7 +843,7 @@ def _titles(
     # tech SMEs: last_year and the two years before (yearly registrations, some continuity)
     previous = np.zeros(n, dtype=bool)
     for back, factor in ((0, 1.0), (1, 0.95), (2, 0.92)):
-        year = L - back
+        reg_year = L - back
         at = rows.off == back
         ok = np.zeros(n, dtype=bool)
         ok[rows.firm[at]] = tech_ok[at]
@@ -852,7 +852,7 @@ def _titles(
         weight = np.where(present, np.where(previous, 4.0, 1.0) * np.where(f.innovator, 2.0, 1.0), 0.0)
         chosen = _pick_mostly(rng, ok, weight, round(target["tech_sme"] * factor), 0.96)
         batch = (rng.random(chosen.size) < 0.45).astype(np.int64) + (rng.random(chosen.size) < 0.15)
-        grants.add("tech_sme", chosen, np.full(chosen.size, year), batch)
+        grants.add("tech_sme", chosen, np.full(chosen.size, reg_year), batch)
         previous[:] = False
         previous[chosen] = True
 
@@ -919,8 +919,7 @@ def _titles(
 
     young = (age_years <= 10) & ~listed
     unicorn_score = np.where(young, annual_last * np.clip(growth, 0.5, None) * (1 + f.innovator), 0.0)
-    unicorn = np.argsort(-unicorn_score, kind="stable")[: target["unicorn"]] if target["unicorn"] else []
-    unicorn = np.sort(np.asarray(unicorn, dtype=np.int64))
+    unicorn = np.sort(np.argsort(-unicorn_score, kind="stable")[: target["unicorn"]].astype(np.int64))
     taken = np.zeros(n, dtype=bool)
     taken[unicorn] = True
     potential_ok = young & ~taken & (annual_last >= 3e7) & f.innovator

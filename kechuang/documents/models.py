@@ -29,7 +29,7 @@ class Document(Base):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-Document.__scope__ = ScopeSpec(region="region_code")  # type: ignore[attr-defined]
+Document.__scope__ = ScopeSpec(region="region_code")
 
 
 class ExtractedFact(Base):
@@ -59,7 +59,7 @@ class ExtractedFact(Base):
 
 
 Index("ix_extracted_facts_status", ExtractedFact.document_id, ExtractedFact.status)
-ExtractedFact.__scope__ = ScopeSpec(region="region_code")  # type: ignore[attr-defined]
+ExtractedFact.__scope__ = ScopeSpec(region="region_code")
 
 
 class DocumentOrg(Base):
@@ -78,4 +78,4 @@ class DocumentOrg(Base):
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | linked | ignored
 
 
-DocumentOrg.__scope__ = ScopeSpec(region="region_code")  # type: ignore[attr-defined]
+DocumentOrg.__scope__ = ScopeSpec(region="region_code")

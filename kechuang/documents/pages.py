@@ -89,7 +89,7 @@ async def documents_upload(request: Request, ctx: Ctx = Depends(page_ctx)) -> Re
                     ctx.session,
                     actor=ctx.actor,
                     content=await upload.read(),
-                    filename=upload.filename,
+                    filename=upload.filename or "",
                     region_code=region,
                     published_on=published,
                 )

@@ -132,7 +132,7 @@ _INDEX: dict[tuple[str, str], dict[str, int]] = {}
 def enterprise_index(session: Session) -> dict[str, int]:
     """Registry names and aliases → enterprise id: the gazetteer for finding enterprises in texts and for
     linking them. Read once per registry revision (every registry write changes it)."""
-    key = (str(session.get_bind().url), revision.current(session))
+    key = (str(session.get_bind().engine.url), revision.current(session))
     index = _INDEX.get(key)
     if index is None:
         index = {}
@@ -338,15 +338,16 @@ def accept(session: Session, *, actor: Actor, fact_id: int, form: dict[str, str]
         problems.append(Problem("status", "该事实已采纳", fact.status))
     if problems:
         raise InvalidInput(problems)
+    assert ind is not None
     year, month, value = int(numbers["year"]), int(numbers["month"]), numbers["value"]
     flow = value
-    if ind.mode == "cumulative":  # type: ignore[union-attr]
+    if ind.mode == "cumulative":
         earlier = (
             session.scalar(
                 select(func.sum(Figure.value)).where(
                     Figure.region_code == region,
                     Figure.indicator == ind.code,
-                    Figure.year == year,  # type: ignore[union-attr]
+                    Figure.year == year,
                     Figure.month < month,
                 )
             )
@@ -356,14 +357,14 @@ def accept(session: Session, *, actor: Actor, fact_id: int, form: dict[str, str]
     figure = session.scalar(
         select(Figure).where(
             Figure.region_code == region,
-            Figure.indicator == ind.code,  # type: ignore[union-attr]
+            Figure.indicator == ind.code,
             Figure.year == year,
             Figure.month == month,
         )
     )
     source = f"资讯：{doc.filename}（第{fact.start}–{fact.end}字）"
     if figure is None:
-        figure = Figure(region_code=region, indicator=ind.code, year=year, month=month)  # type: ignore[union-attr]
+        figure = Figure(region_code=region, indicator=ind.code, year=year, month=month)
         session.add(figure)
     figure.value, figure.source = flow, source[:255]
     figure.document_id, figure.span_start, figure.span_end = doc.id, fact.start, fact.end

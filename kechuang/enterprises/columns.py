@@ -23,7 +23,7 @@ SIGNED_FIGURES = frozenset({"profit"})  # may be negative
 class Kind(StrEnum):
     uscc = "uscc"
     text = "text"
-    count = "count"  # whole number ≥ 0
+    count = "count"  # type: ignore[assignment]  # whole number ≥ 0 (shadows str.count)
     money = "money"  # yuan, rounded to whole yuan
     signed_money = "signed_money"  # yuan, may be negative (profit)
     date = "date"

@@ -29,7 +29,7 @@ def _display(frame: pl.DataFrame, ds: Dataset, region_names: Mapping[str, str]) 
         match col.kind:
             case Kind.enum:
                 assert col.choices is not None
-                labels = {m.value: m.zh for m in col.choices}  # type: ignore[attr-defined]
+                labels = {m.value: m.zh for m in col.choices}
                 exprs.append(c.replace_strict(labels, default=None, return_dtype=pl.String).alias(col.field))
             case Kind.region:
                 exprs.append(
@@ -51,7 +51,7 @@ def _field(col: Column, region_names: Sequence[str]) -> Field:
     regions and yes/no."""
     offer: tuple[str, ...] = ()
     if col.kind is Kind.enum and col.choices is not None:
-        offer = tuple(m.zh for m in col.choices)  # type: ignore[attr-defined]
+        offer = tuple(m.zh for m in col.choices)
     elif col.kind is Kind.region:
         offer = tuple(region_names)
     elif col.kind is Kind.boolean:

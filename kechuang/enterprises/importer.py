@@ -20,7 +20,7 @@ from kechuang.auth.models import AuditEntry
 from kechuang.auth.policy import Permission, require
 from kechuang.auth.scope import Actor, scope_clause
 from kechuang.choices import IPKind, Role
-from kechuang.db import analyze, bulk_insert, bulk_update, utcnow
+from kechuang.db import analyze, bulk_insert, bulk_update, table_of, utcnow
 from kechuang.enterprises import revision
 from kechuang.enterprises.columns import Dataset, Kind, dataset
 from kechuang.enterprises.models import FIGURE_FIELDS, Enterprise, EnterpriseFigures, IPHolding, Title
@@ -467,7 +467,7 @@ def import_file(
     if ds.name == "enterprises" and "region_code" in fields and updates.height:
         sync_child_regions(session, updates["__id"].to_list())
     if total > ANALYZE_AFTER:
-        analyze(session, model.__table__, Enterprise.__table__)
+        analyze(session, table_of(model), table_of(Enterprise))
     revision.bump(session)
     audit.record(
         session,

@@ -60,7 +60,7 @@ Index("ix_enterprises_region_name", Enterprise.region_code, Enterprise.name, Ent
 Index("ix_enterprises_region_revenue", Enterprise.region_code, Enterprise.sort_revenue)
 Index("ix_enterprises_sort_revenue", Enterprise.sort_revenue)
 
-Enterprise.__scope__ = ScopeSpec(region="region_code", enterprise="id")  # type: ignore[attr-defined]
+Enterprise.__scope__ = ScopeSpec(region="region_code", enterprise="id")
 
 # The yearly figures: (field, Chinese label, unit). Money in 元; the ASSESS contract's fields first.
 FIGURE_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -118,7 +118,7 @@ class EnterpriseFigures(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-EnterpriseFigures.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")  # type: ignore[attr-defined]
+EnterpriseFigures.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")
 
 
 class Title(Base):
@@ -143,7 +143,7 @@ class Title(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-Title.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")  # type: ignore[attr-defined]
+Title.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")
 
 
 class IPHolding(Base):
@@ -163,7 +163,7 @@ class IPHolding(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-IPHolding.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")  # type: ignore[attr-defined]
+IPHolding.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")
 
 
 class ImportBatch(Base):

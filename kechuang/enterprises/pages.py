@@ -38,7 +38,7 @@ def _query(
     )
 
 
-def _regions(ctx: Ctx) -> list:  # type: ignore[type-arg]
+def _regions(ctx: Ctx) -> list:
     return [
         r for r in all_regions(ctx.session) if r.parent_code is not None and visible_region(ctx.actor, r.code)
     ]
@@ -119,7 +119,7 @@ def my_enterprise(ctx: Ctx = Depends(page_ctx)) -> Response:
 
 def _form_page(
     ctx: Ctx, *, ent=None, values: dict | None = None, problems=None, status: int = 200
-) -> Response:  # type: ignore[no-untyped-def]
+) -> Response:
     values = values or {}
     if ent is not None and not values:
         values = {c.field: getattr(ent, c.field) for c in ENTERPRISES.columns}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,8 +29,8 @@ class EnterpriseOut(BaseModel):
     source: str
 
     @classmethod
-    def of(cls, ent: object, **extra: object) -> EnterpriseOut:
-        data = {k: getattr(ent, k) for k in EnterpriseOut.model_fields if k != "aliases"}
+    def of(cls, ent: object, **extra: Any) -> EnterpriseOut:
+        data: dict[str, Any] = {k: getattr(ent, k) for k in EnterpriseOut.model_fields if k != "aliases"}
         data["aliases"] = [a for a in (getattr(ent, "aliases", "") or "").split("|") if a]
         return cls(**data, **extra)
 

@@ -403,7 +403,7 @@ def export_frame(
         stmt = select(*cols).where(*clauses).order_by(Enterprise.uscc)
         names = [c.field for c in ds.columns]
     else:
-        model = {"figures": EnterpriseFigures, "titles": Title, "ip": IPHolding}[ds.name]
+        model: Any = {"figures": EnterpriseFigures, "titles": Title, "ip": IPHolding}[ds.name]
         value_cols = [getattr(model, c.field) for c in ds.columns if c.field not in ("uscc", "name")]
         stmt = (
             select(Enterprise.uscc, Enterprise.name, *value_cols)

@@ -10,6 +10,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 import fastexcel
 import polars as pl
@@ -252,7 +253,7 @@ def _parse_aliases(raw: pl.Expr, col: Column) -> tuple[pl.Expr, pl.Expr]:
     return _parse_text(joined, col)
 
 
-def enum_mapping(choices: type, lang_labels: bool = True) -> dict[str, str]:
+def enum_mapping(choices: Any, lang_labels: bool = True) -> dict[str, str]:
     mapping = {m.value: m.value for m in choices}
     if lang_labels:
         mapping |= {m.zh: m.value for m in choices}
@@ -276,7 +277,7 @@ def _parser(col: Column, regions: Mapping[str, str]) -> tuple[pl.Expr, pl.Expr]:
             return _parse_date(raw)
         case Kind.enum:
             assert col.choices is not None
-            labels = "、".join(m.zh for m in col.choices)  # type: ignore[attr-defined]
+            labels = "、".join(m.zh for m in col.choices)
             return _parse_choice(raw, enum_mapping(col.choices), f"应为以下之一：{labels}")
         case Kind.region:
             return _parse_choice(

@@ -153,10 +153,9 @@ def _threshold(text: str, m: Mention, later: list[Mention], clause_end: int) -> 
     return False
 
 
-def candidates(text: str, start: int, end: int, quotes: Quotes, clause_of) -> list[Candidate]:  # type: ignore[no-untyped-def]
+def candidates(text: str, start: int, end: int, quotes: Quotes, clause_of) -> list[Candidate]:
     """Fact candidates in text[start:end]; clause_of(pos) gives the clause (start, end) around pos."""
-    found = mentions(text, start, end)
-    found = _link_ranges(text, found)
+    found = _link_ranges(text, mentions(text, start, end))
     out: list[Candidate] = []
     for i, (m, range_end) in enumerate(found):
         cs, ce = clause_of(m.num_start)
@@ -219,7 +218,7 @@ def _rank_hint(text: str, m: Mention, cs: int) -> str:
     return ""
 
 
-def _first_places(text: str, start: int, end: int, quotes: Quotes, clause_of) -> list[Candidate]:  # type: ignore[no-untyped-def]
+def _first_places(text: str, start: int, end: int, quotes: Quotes, clause_of) -> list[Candidate]:
     out = []
     for m in _FIRST_PLACE.finditer(text, start, end):
         cs, _ = clause_of(m.start())

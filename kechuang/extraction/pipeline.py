@@ -88,7 +88,7 @@ class _SentenceState:
     speaker: str | None
     speech_time: TimeExpr | None
     previous: str = ""
-    heads: dict[tuple[int, str | None], list] = field(default_factory=dict)  # type: ignore[type-arg]
+    heads: dict[tuple[int, str | None], list] = field(default_factory=dict)
     targets: dict[int, bool] = field(default_factory=dict)
 
 
@@ -262,7 +262,7 @@ class _Walk:
         self._update_context(times, in_speech)
         return speech_time
 
-    def _heads(self, clause: Span, who: str | None) -> list:  # type: ignore[type-arg]
+    def _heads(self, clause: Span, who: str | None) -> list:
         """The subject a whole earlier clause hands on to the clauses after it."""
         found = self.subjects.entities(clause.start, clause.end, who)
         if _BUILT.search(self.text, clause.start, clause.end):
@@ -350,8 +350,8 @@ class _Walk:
             t = governing[-1]
             return str(t.year) if kind == "target" and t.year else t.period()
         if quote:
-            t = self.quote_time.get(quote.start)
-            return t.period() if t else None
+            said = self.quote_time.get(quote.start)
+            return said.period() if said else None
         if in_speech:
             return speech_time.period() if speech_time else None
         return str(self.context) if self.context else None
@@ -419,9 +419,9 @@ def extract(
     )
 
 
-def to_lines(ex: Extraction) -> list[dict]:  # type: ignore[type-arg]
+def to_lines(ex: Extraction) -> list[dict]:
     """The contract's JSON lines: one body line, then fact lines, then organisation lines."""
-    lines: list[dict] = [{"record": "body", "doc": ex.doc, "start": ex.body[0], "end": ex.body[1]}]  # type: ignore[type-arg]
+    lines: list[dict] = [{"record": "body", "doc": ex.doc, "start": ex.body[0], "end": ex.body[1]}]
     for f in ex.facts:
         lines.append(
             {

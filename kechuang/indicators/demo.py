@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
 from kechuang.auth.scope import SYSTEM
-from kechuang.db import bulk_insert, utcnow
+from kechuang.db import bulk_insert, table_of, utcnow
 from kechuang.indicators.models import Figure, Target
 from kechuang.indicators.service import catalogue, ensure_indicators
 
@@ -88,7 +88,7 @@ def demo_indicators(session: Session, *, today: date, seed: int = 2026) -> int:
     now = utcnow()
     bulk_insert(
         session,
-        Target.__table__,
+        table_of(Target),
         pl.DataFrame(
             targets,
             schema={
@@ -113,7 +113,7 @@ def demo_indicators(session: Session, *, today: date, seed: int = 2026) -> int:
         },
         orient="row",
     )
-    bulk_insert(session, Figure.__table__, frame.with_columns(pl.lit(now).alias("updated_at")))
+    bulk_insert(session, table_of(Figure), frame.with_columns(pl.lit(now).alias("updated_at")))
     audit.record(
         session,
         SYSTEM,

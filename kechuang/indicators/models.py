@@ -39,7 +39,7 @@ class Target(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-Target.__scope__ = ScopeSpec(region="region_code")  # type: ignore[attr-defined]
+Target.__scope__ = ScopeSpec(region="region_code")
 
 
 class Figure(Base):
@@ -62,4 +62,4 @@ class Figure(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-Figure.__scope__ = ScopeSpec(region="region_code")  # type: ignore[attr-defined]
+Figure.__scope__ = ScopeSpec(region="region_code")

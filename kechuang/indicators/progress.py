@@ -35,8 +35,9 @@ For a year and a month (0..12) every (region, indicator) with a target gets:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -101,7 +102,7 @@ def light_for(index: float | None, rule: LightRule = LightRule()) -> str:
 
 def light_expr(index: pl.Expr, rule: LightRule = LightRule()) -> pl.Expr:
     """The light for a column of schedule indices, built from ``rule.bands()`` like ``light_for``."""
-    expr = pl.when(index.is_null() | index.is_nan()).then(pl.lit("grey"))
+    expr: Any = pl.when(index.is_null() | index.is_nan()).then(pl.lit("grey"))
     for bound, light in rule.bands():
         expr = expr.when(index >= bound).then(pl.lit(light))
     return expr.otherwise(pl.lit("red"))
@@ -112,7 +113,7 @@ def _check_month(month: int) -> None:
         raise ValueError(f"月份应在 0 到 12 之间，收到 {month}")
 
 
-def _columns(frame: pl.DataFrame, spec: dict[str, pl.DataType], what: str) -> pl.DataFrame:
+def _columns(frame: pl.DataFrame, spec: Mapping[str, Any], what: str) -> pl.DataFrame:
     missing = [c for c in spec if c not in frame.columns]
     if missing:
         raise ValueError(f"{what}缺少列：{'、'.join(missing)}")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
 from kechuang.auth.scope import SYSTEM, Actor, scope_clause
-from kechuang.db import analyze, bulk_insert, utcnow
+from kechuang.db import analyze, bulk_insert, table_of, utcnow
 from kechuang.enterprises import revision
 from kechuang.ladder.models import AssessmentResult, AssessmentRun
 from kechuang.ladder.service import HELD, input_frame, programmes_on
@@ -139,7 +139,7 @@ def refresh(
     assessed = assess_frame(frame, programmes, as_of).join(gaps(frame, programmes, as_of), on="enterprise_id")
     rows = long_results(frame, assessed, programmes, year)
     session.execute(delete(AssessmentResult).where(AssessmentResult.year == year))
-    bulk_insert(session, AssessmentResult.__table__, rows)
+    bulk_insert(session, table_of(AssessmentResult), rows)
     seconds = round(time.perf_counter() - started, 3)
     if run is None:
         run = AssessmentRun(
@@ -156,7 +156,7 @@ def refresh(
         run.enterprises, run.seconds, run.computed_at = frame.height, seconds, utcnow()
     session.flush()
     if rows.height > 50_000:
-        analyze(session, AssessmentResult.__table__)
+        analyze(session, table_of(AssessmentResult))
     audit.record(
         session,
         actor,

@@ -31,7 +31,7 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection) -> None:
     context.configure(
         connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True
     )

@@ -5,17 +5,19 @@ and a day; column-wise (numpy arrays per field, one row per milestone / disburse
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from kechuang.auth import audit
 from kechuang.auth.scope import SYSTEM
 from kechuang.chains.models import ChainNode, NodeItem, NodeLink
 from kechuang.choices import TitleType
-from kechuang.db import bulk_insert, utcnow
+from kechuang.db import bulk_insert, table_of, utcnow
 from kechuang.enterprises.models import Enterprise, Title
 from kechuang.projects.models import PROJECT_TYPES, Fund, Kpi, Milestone, Project, Report, StatusChange
 from kechuang.projects.status import ProjectFrames, statuses
@@ -60,8 +62,8 @@ KPIS = (
 )
 
 
-def _read(session: Session, stmt: object, schema: dict[str, object]) -> pl.DataFrame:
-    return pl.DataFrame([tuple(r) for r in session.execute(stmt).all()], schema=schema, orient="row")  # type: ignore[arg-type]
+def _read(session: Session, stmt: Executable, schema: dict[str, Any]) -> pl.DataFrame:
+    return pl.DataFrame([tuple(r) for r in session.execute(stmt).all()], schema=schema, orient="row")
 
 
 def _days(d: np.ndarray) -> list[date]:
@@ -141,7 +143,7 @@ def demo_projects(session: Session, *, today: date, n: int = 300, seed: int = 20
             ),
             "region_code": owners["region_code"],
             "node_id": owners["node_id"],
-            "item_id": owners["item_id"].set(pl.Series(ptype != "key_core_tech"), None),  # type: ignore[arg-type]
+            "item_id": owners["item_id"].set(pl.Series(ptype != "key_core_tech"), None),
             "fiscal_budget": fiscal,
             "self_budget": self_raised,
             "start_on": _days(start),
@@ -151,7 +153,7 @@ def demo_projects(session: Session, *, today: date, n: int = 300, seed: int = 20
             "updated_at": now,
         }
     )
-    bulk_insert(session, Project.__table__, projects)
+    bulk_insert(session, table_of(Project), projects)
     ids = dict(session.execute(select(Project.code, Project.id).where(Project.source == SOURCE)).all())
     pid = np.array([ids[c] for c in codes])
 
@@ -181,7 +183,7 @@ def demo_projects(session: Session, *, today: date, n: int = 300, seed: int = 20
     )
     bulk_insert(
         session,
-        Milestone.__table__,
+        table_of(Milestone),
         pl.DataFrame(
             {
                 "project_id": pid[rep],
@@ -234,7 +236,7 @@ def demo_projects(session: Session, *, today: date, n: int = 300, seed: int = 20
             ),
         ]
     )
-    bulk_insert(session, Fund.__table__, funds)
+    bulk_insert(session, table_of(Fund), funds)
 
     # KPIs: two or three, due at the end; half the projects have a mid-term one
     kk = rng.integers(2, 4, n)
@@ -252,7 +254,7 @@ def demo_projects(session: Session, *, today: date, n: int = 300, seed: int = 20
     kactual = np.where(kdue <= t0, np.round(target * attained, 1), np.round(target * attained * 0.6, 1))
     bulk_insert(
         session,
-        Kpi.__table__,
+        table_of(Kpi),
         pl.DataFrame(
             {
                 "project_id": pid[krep],
@@ -280,7 +282,7 @@ def demo_projects(session: Session, *, today: date, n: int = 300, seed: int = 20
     missing = (submitted > t0) | ((behaviour[rrep] == "stalled") & (rdue <= t0) & (rdue > t0 - 120))
     bulk_insert(
         session,
-        Report.__table__,
+        table_of(Report),
         pl.DataFrame(
             {
                 "project_id": pid[rrep],
@@ -333,6 +335,6 @@ def _history(session: Session, pid: np.ndarray, today: date) -> None:
     )
     bulk_insert(
         session,
-        StatusChange.__table__,
+        table_of(StatusChange),
         hist.select("project_id", "on", "light", "computed_light", "overridden", "reasons"),
     )

@@ -57,7 +57,7 @@ class Project(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-Project.__scope__ = ScopeSpec(region="region_code", enterprise="owner_enterprise_id")  # type: ignore[attr-defined]
+Project.__scope__ = ScopeSpec(region="region_code", enterprise="owner_enterprise_id")
 
 
 class Milestone(Base):
@@ -124,7 +124,7 @@ class Override(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-Override.__scope__ = ScopeSpec(region="region_code")  # type: ignore[attr-defined]
+Override.__scope__ = ScopeSpec(region="region_code")
 
 
 class StatusChange(Base):
@@ -140,7 +140,7 @@ class StatusChange(Base):
     light: Mapped[str] = mapped_column(String(8))
     computed_light: Mapped[str] = mapped_column(String(8))
     overridden: Mapped[bool] = mapped_column(Boolean, default=False)
-    reasons: Mapped[list] = mapped_column(JSON)  # type: ignore[type-arg]
+    reasons: Mapped[list] = mapped_column(JSON)
 
 
 Index("ix_project_status_history_project_on", StatusChange.project_id, StatusChange.on, unique=True)

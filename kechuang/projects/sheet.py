@@ -138,7 +138,7 @@ class ImportResult:
     unchanged: int = 0
 
 
-MODELS = {
+MODELS: dict[str, tuple[Any, tuple[str, ...]]] = {  # model: Milestone, Fund, Kpi or Report
     "里程碑": (Milestone, ("name", "planned_on", "actual_on", "weight", "evidence")),
     "资金": (Fund, ("kind", "source", "on", "amount")),
     "绩效指标": (Kpi, ("name", "unit", "target", "actual", "due_on", "direction")),
@@ -179,10 +179,10 @@ def workbook(session: Session, *, actor: Actor, empty: bool = False) -> bytes:
         "项目": [
             {
                 **{f.key: getattr(p, f.key, None) for f in PROJECT.fields},
-                "owner_uscc": usccs.get(p.owner_enterprise_id, ""),
+                "owner_uscc": usccs.get(p.owner_enterprise_id or 0, ""),
                 "partners": p.partners.replace("|", "、"),
                 "region": regions.get(p.region_code, p.region_code),
-                "node": nodes.get(p.node_id, ""),
+                "node": nodes.get(p.node_id or 0, ""),
                 "item": items.get(p.item_id, "") if p.item_id else "",
             }
             for p in projects

@@ -235,7 +235,7 @@ def parse_records(raws: Any) -> tuple[list[Parsed], list[Problem]]:
 
 
 def _facts(record: Parsed, as_of: date) -> Facts:
-    return Facts(as_of, dict(record.values), {y: dict(v) for y, v in record.years.items()})  # type: ignore[misc]
+    return Facts(as_of, dict(record.values), {y: dict(v) for y, v in record.years.items()})
 
 
 def _fmt(value: Fraction | None, cmp: E.Cmp, unit: str) -> str:

@@ -125,7 +125,7 @@ class Compiler:
         left = node.left
         if isinstance(left, E.Ratio):
             n, d = self.num(left.num).cast(pl.Float64), self.num(left.den).cast(pl.Float64)
-            actual = pl.when(d > 0).then(n / d)
+            actual: pl.Expr = pl.when(d > 0).then(n / d)
         elif isinstance(left, E.Field | E.Fig | E.Sum | E.Diff | E.Coalesce | E.AgeYears) and not (
             isinstance(left, E.Field) and left.name in DECIMAL_FIELDS
         ):

@@ -21,7 +21,7 @@ class Facts:
 
     as_of: date
     values: dict[str, Any]
-    years: dict[int, dict[str, int]]
+    years: dict[int, dict[str, Any]]
     missing: set[str] = field(default_factory=set)
 
     @property
@@ -70,7 +70,8 @@ def num(node: E.Num, f: Facts) -> Fraction | None:
         return None
     if isinstance(node, E.Sum):
         values = [num(i, f) for i in node.items]
-        return None if any(v is None for v in values) else sum(values, Fraction(0))  # type: ignore[arg-type]
+        known = [v for v in values if v is not None]
+        return None if len(known) < len(values) else sum(known, Fraction(0))
     if isinstance(node, E.Diff):
         left, right = num(node.left, f), num(node.right, f)
         return None if left is None or right is None else left - right
