@@ -74,6 +74,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )
 
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+def markdown_table() -> str:
+    """The settings table of ``docs/configuration.md``, generated from ``SETTINGS`` (a test compares them;
+    ``python -m kechuang.settings`` prints it)."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = f"`{s.default}`" if s.default else "(empty)"
+        rows.append(f"| `{s.name}` | {default} | {s.description} |")
+    return "\n".join(rows) + "\n"
+
+
 WEAK_SECRETS = frozenset({"", "change-me", "changeme", "secret", "kechuang", "default"})
 MIN_SECRET_LENGTH = 32
 
@@ -88,11 +101,11 @@ class Settings:
     secret_key: str = ""
     admin_password: str = ""
     regions_file: str = ""
-    session_hours: int = 12
-    login_max_failures: int = 5
-    secure_cookies: bool = False
-    in_process_worker: bool = True
-    jobs_poll_seconds: int = 60
+    session_hours: int = int(DEFAULTS["KECHUANG_SESSION_HOURS"])
+    login_max_failures: int = int(DEFAULTS["KECHUANG_LOGIN_MAX_FAILURES"])
+    secure_cookies: bool = DEFAULTS["KECHUANG_SECURE_COOKIES"] == "true"
+    in_process_worker: bool = DEFAULTS["KECHUANG_IN_PROCESS_WORKER"] == "true"
+    jobs_poll_seconds: int = int(DEFAULTS["KECHUANG_JOBS_POLL_SECONDS"])
 
     @property
     def effective_database_url(self) -> str:
@@ -140,7 +153,7 @@ def _bool(env: Mapping[str, str], name: str, default: str) -> bool:
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read every ``KECHUANG_*`` setting from ``env`` (default: the process environment)."""
     env = os.environ if env is None else env
-    defaults = {s.name: s.default for s in SETTINGS}
+    defaults = DEFAULTS
     known = set(defaults)
     unknown = sorted(
         k for k in env if k.startswith("KECHUANG_") and k not in known and not k.startswith("KECHUANG_TEST_")
@@ -158,3 +171,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         in_process_worker=_bool(env, "KECHUANG_IN_PROCESS_WORKER", defaults["KECHUANG_IN_PROCESS_WORKER"]),
         jobs_poll_seconds=_int(env, "KECHUANG_JOBS_POLL_SECONDS", defaults["KECHUANG_JOBS_POLL_SECONDS"]),
     )
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

@@ -5,6 +5,7 @@ A new scoped endpoint is one more line in ``RESOURCES``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,11 +39,29 @@ RESOURCES = [
     Resource("/enterprises/{id}", Enterprise),
     Resource("/api/v1/enterprises/{id}", Enterprise),
     Resource("/enterprises/{id}/self-check", Enterprise, roles=frozenset({"admin", "viewer", "district"})),
+    Resource("/enterprises/{id}/edit", Enterprise, roles=frozenset({"admin", "district"})),
     Resource("/projects/{id}", Project),
     Resource("/api/v1/projects/{id}", Project),
     Resource("/documents/{id}", Document),
     Resource("/targets/region/{id}", Enterprise, roles=frozenset({"admin", "viewer", "district"})),
 ]
+# GET routes with a path parameter that are not a region- or enterprise-scoped object, and why
+UNSCOPED = {
+    "/api/v1/chains/{chain_id}": "the atlas is the city's, the same for every role",
+    "/api/v1/chains/{chain_id}/analysis": "city-wide atlas analysis",
+    "/atlas/atlas.{fmt}": "the atlas file",
+    "/atlas/chains/{code}": "city-wide atlas page; its links are scoped (tests/test_chains_service.py)",
+    "/atlas/chains/{code}/gaps.xlsx": "city-wide gap list",
+    "/atlas/nodes/{node_id}": "a node page; its links are scoped (tests/test_chains_service.py)",
+    "/atlas/snapshots/{year}.json": "city-wide yearly snapshot",
+    "/enterprises/{enterprise_id}/figures/{year}": "the figures form of a scoped enterprise (same guard as edit)",
+    "/imports/{batch_id}": "an import batch belongs to the user who uploaded it (tests/test_registry_web.py)",
+    "/lang/{lang}": "language switch",
+    "/projects-import/{kind}.xlsx": "an empty template",
+    "/targets-import/{kind}.xlsx": "an empty template",
+    "/templates/{dataset_name}.xlsx": "an empty template",
+    "/targets/figures/{figure_id}": "redirects to the region page, which is in RESOURCES",
+}
 USERS = {
     "admin": ("boss", "admin"),
     "viewer": ("view", "viewer"),
@@ -97,3 +116,18 @@ def test_every_scoped_resource_by_every_role(city, client, role: str) -> None:  
             if visible != (code == 200) or code >= 500:
                 wrong.append(f"{path} ({where}): {code}, expected {'200' if visible else '403/404'}")
     assert wrong == []
+
+
+def test_every_parametrised_get_route_is_in_the_table_or_explained(app) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_get_reads import _routes
+
+    covered = {re.sub(r"\{[^}]+\}", "{id}", r.path) for r in RESOURCES}
+    missing = [
+        path
+        for path, methods in _routes(app.routes)
+        if "GET" in methods
+        and "{" in path
+        and path not in UNSCOPED
+        and re.sub(r"\{[^}]+\}", "{id}", path) not in covered
+    ]
+    assert sorted(missing) == [], "add these to RESOURCES (or to UNSCOPED with the reason)"

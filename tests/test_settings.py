@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from kechuang.settings import SETTINGS, Settings, SettingsError, load_settings
+from kechuang.settings import SETTINGS, Settings, SettingsError, load_settings, markdown_table
 
 DOCS = Path(__file__).parents[1] / "docs" / "configuration.md"
 
@@ -11,6 +11,12 @@ def test_every_setting_is_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"`{s.name}`" not in text]
     assert missing == []
+
+
+def test_the_configuration_table_is_the_one_generated_from_settings() -> None:
+    assert markdown_table() in DOCS.read_text(encoding="utf-8"), (
+        "docs/configuration.md: paste the output of `python -m kechuang.settings`"
+    )
 
 
 def test_defaults_use_sqlite_in_working_directory(tmp_path, monkeypatch) -> None:
