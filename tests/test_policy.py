@@ -72,6 +72,8 @@ def test_every_permission_is_granted_to_someone_and_admin_holds_every_bureau_pow
         ("viewer", Permission.see_registry, True),
         ("enterprise", Permission.see_registry, False),
         ("district", Permission.download_atlas_snapshot, False),
+        ("district", Permission.see_all_imports, False),
+        ("admin", Permission.see_all_imports, True),
     ],
 )
 def test_grants_table(role: str, permission: Permission, ok: bool) -> None:
@@ -154,3 +156,17 @@ def test_only_the_workbook_module_writes_xlsx() -> None:
         if re.search(r"^\s*(?:import xlsxwriter|from xlsxwriter)", p.read_text(encoding="utf-8"), re.M)
     )
     assert writers == ["workbook.py"]
+
+
+def test_no_role_or_region_predicate_outside_the_policy_module() -> None:
+    """Features ask ``kechuang.auth.policy``; they never test an actor's role, admin flag or regions."""
+    root = Path(__file__).parents[1] / "kechuang"
+    smell = re.compile(r"actor\.(?:role|is_admin|region_codes)\b")
+    found = [
+        f"{p.relative_to(root)}:{n}"
+        for p in sorted(root.rglob("*.py"))
+        if p.parent.name != "auth"
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if smell.search(line)
+    ]
+    assert found == []

@@ -53,6 +53,7 @@ class Permission(LabelledEnum):
     create_enterprise = "create_enterprise", "新增企业", "Add an enterprise"
     edit_enterprise = "edit_enterprise", "修改企业资料", "Edit enterprise data"
     import_data = "import_data", "导入数据", "Import data"
+    see_all_imports = "see_all_imports", "查看所有人的导入批次", "See everyone's import batches"
     see_atlas = "see_atlas", "查看产业科创图谱", "See the atlas"
     edit_atlas = "edit_atlas", "维护产业科创图谱", "Maintain the atlas"
     download_atlas_snapshot = "download_atlas_snapshot", "下载图谱快照", "Download atlas snapshots"
@@ -103,6 +104,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.upload_methodology: _BUREAU,
     Permission.manage_users: _BUREAU,
     Permission.see_audit: _BUREAU,
+    Permission.see_all_imports: _BUREAU,
     Permission.run_jobs: _BUREAU,
 }
 
@@ -154,6 +156,11 @@ def visible_regions(actor: Actor, regions: Iterable[R], *, code: str = "code") -
 # -- frames ------------------------------------------------------------------------------------------
 
 
+def region_codes_seen(actor: Actor) -> frozenset[str] | None:
+    """The region codes whose data the actor sees; ``None``: every region."""
+    return None if actor.sees_all else frozenset(actor.region_codes)
+
+
 def scope_frame(
     actor: Actor,
     frame: pl.DataFrame | pl.LazyFrame,
@@ -173,6 +180,26 @@ def scope_frame(
     if actor.role is Role.enterprise and enterprise is not None and actor.enterprise_id is not None:
         return frame.filter(pl.col(enterprise) == actor.enterprise_id)
     return frame.filter(pl.lit(False))
+
+
+def foreign_enterprise_rows(actor: Actor, *, enterprise: str = "enterprise_id") -> pl.Expr | None:
+    """Rows of a registry import an enterprise user may not write (any enterprise but its own, or a new
+    one); ``None`` when the actor's limit is its regions only (checked through ``scope_frame``)."""
+    if actor.role is not Role.enterprise:
+        return None
+    return pl.col(enterprise).is_null() | (pl.col(enterprise) != actor.enterprise_id)
+
+
+def region_move_rows(
+    actor: Actor, *, region: str = "region_code", current: str = "ent_region"
+) -> pl.Expr | None:
+    """Rows that would register an enterprise in a region the actor may not write: outside a district's
+    regions; for an enterprise user, any change of its region. ``None`` for the bureau."""
+    if actor.is_admin:
+        return None
+    if actor.role is Role.enterprise:
+        return pl.col(region).is_not_null() & (pl.col(region) != pl.col(current))
+    return pl.col(region).is_not_null() & ~pl.col(region).is_in(sorted(actor.region_codes))
 
 
 def frame_spec(model: Any) -> dict[str, str | None]:

@@ -407,7 +407,7 @@ def link_org(session: Session, *, actor: Actor, org_id: int, enterprise_id: int 
         session.flush()
         return org
     ent = session.get(Enterprise, enterprise_id)
-    if ent is None or not (actor.is_admin or can_see(actor, ent)):
+    if ent is None or not can_see(actor, ent):
         raise InvalidInput([Problem("enterprise_id", "请选择本辖区企业库中的企业", enterprise_id)])
     aliases = [a for a in (ent.aliases or "").split("|") if a]
     if org.name != ent.name and org.name not in aliases and len("|".join([*aliases, org.name])) <= 500:

@@ -15,11 +15,11 @@ import polars as pl
 from sqlalchemy import JSON, Column, MetaData, Table, Text, func, select, update
 from sqlalchemy.orm import Session
 
-from kechuang.auth import audit
+from kechuang.auth import audit, policy
 from kechuang.auth.models import AuditEntry
 from kechuang.auth.policy import Permission, require
 from kechuang.auth.scope import Actor, scope_clause
-from kechuang.choices import IPKind, Role
+from kechuang.choices import IPKind
 from kechuang.db import analyze, bulk_insert, bulk_update, table_of, utcnow
 from kechuang.enterprises import revision
 from kechuang.enterprises.columns import Dataset, Kind, dataset
@@ -153,20 +153,18 @@ def _check_scope(
             "该企业已登记在您管辖范围以外的地区，无权修改",
             filename,
         )
-        if actor.role is Role.enterprise:
+        foreign = policy.foreign_enterprise_rows(actor)
+        if foreign is not None:
             problems += _problem_rows(
                 frame,
-                pl.col("enterprise_id").is_null() | (pl.col("enterprise_id") != actor.enterprise_id),
+                foreign,
                 "uscc",
                 header,
                 "企业用户只能修改本企业的信息",
                 filename,
             )
-        if "region_code" in parsed.present and not actor.is_admin:
-            allowed = sorted(actor.region_codes)
-            moving = pl.col("region_code").is_not_null() & ~pl.col("region_code").is_in(allowed)
-            if actor.role is Role.enterprise:
-                moving = pl.col("region_code").is_not_null() & (pl.col("region_code") != pl.col("ent_region"))
+        moving = policy.region_move_rows(actor)
+        if "region_code" in parsed.present and moving is not None:
             problems += _problem_rows(
                 frame,
                 moving,

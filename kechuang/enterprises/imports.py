@@ -9,7 +9,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kechuang.auth.policy import Permission, require
+from kechuang.auth.policy import Permission, allowed, require
 from kechuang.auth.scope import Actor
 from kechuang.enterprises.columns import Dataset, dataset
 from kechuang.enterprises.importer import ImportResult, import_file
@@ -44,7 +44,7 @@ def stage_upload(
 def get_batch(session: Session, *, actor: Actor, batch_id: int) -> ImportBatch:
     """A batch is visible to the user who uploaded it (and to admins)."""
     batch = session.scalar(select(ImportBatch).where(ImportBatch.id == batch_id))
-    if batch is None or (batch.user_id != actor.user_id and not actor.is_admin):
+    if batch is None or (batch.user_id != actor.user_id and not allowed(actor, Permission.see_all_imports)):
         raise NotFound("导入批次不存在")
     return batch
 

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 
-from kechuang.auth.policy import Permission, require, writable_region
+from kechuang.auth.policy import Permission, region_codes_seen, require, writable_region
 from kechuang.auth.scope import Actor, check_write, scope_clause
 from kechuang.choices import TitleType
 from kechuang.enterprises.columns import ENTERPRISES, FIGURES, Dataset, Kind, dataset
@@ -157,8 +157,9 @@ def titles_held(session: Session, enterprise_ids: list[int], on: date | None = N
 
 def _regions_in_play(session: Session, actor: Actor, query: EnterpriseQuery) -> list[str]:
     codes = set(region_codes_under(session, query.region_code)) if query.region_code else None
-    if not actor.sees_all:
-        codes = set(actor.region_codes) if codes is None else codes & set(actor.region_codes)
+    seen = region_codes_seen(actor)
+    if seen is not None:
+        codes = set(seen) if codes is None else codes & seen
     if codes is None:
         codes = set(session.scalars(select(Region.code)))
     return sorted(codes)
