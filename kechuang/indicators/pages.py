@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kechuang.auth.policy import Permission, require
+from kechuang.auth.policy import Permission
 from kechuang.choices import Light
 from kechuang.indicators import service, sheet
 from kechuang.indicators.catalogue import MODE_LABELS
@@ -18,7 +18,7 @@ from kechuang.regions.service import region_names
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.downloads import attachment
 from kechuang.web.render import render
-from kechuang.web.uploads import import_upload
+from kechuang.web.uploads import WorkbookPages
 from kechuang.workbook import Table, write_tables
 
 router = APIRouter(include_in_schema=False)
@@ -159,41 +159,17 @@ def targets_export(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)
     return attachment(write_tables(tables), f"目标考核-{y}年{m}月.xlsx")
 
 
-def _importer(ctx: Ctx) -> None:
-    require(ctx.actor, Permission.edit_targets, "目标由市科技局下达，月度数据由市科技局和区县填报")
-
-
-@router.get("/targets-import", response_class=HTMLResponse)
-def import_page(ctx: Ctx = Depends(page_ctx)) -> Response:
-    _importer(ctx)
-    return render(
-        ctx.request, "targets/import.html", problems=[], loaded=ctx.request.query_params.get("loaded", "")
-    )
-
-
-@router.get("/targets-import/{kind}.xlsx")
-def import_download(kind: str, ctx: Ctx = Depends(page_ctx)) -> Response:
-    _importer(ctx)
-    content = sheet.workbook(ctx.session, actor=ctx.actor, empty=kind == "template")
-    name = "目标与月度数据模板.xlsx" if kind == "template" else "目标与月度数据.xlsx"
-    return attachment(content, name)
-
-
-@router.post("/targets-import", response_class=HTMLResponse)
-async def import_upload_page(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
-    _importer(ctx)
-    return await import_upload(
-        request,
-        ctx,
-        run=lambda content, filename: sheet.import_workbook(
-            ctx.session, actor=ctx.actor, content=content, filename=filename
-        ),
-        done="/targets-import",
-        missing="请选择要上传的文件（.xlsx）",
-        page=lambda problems: render(
-            ctx.request, "targets/import.html", status_code=422, problems=problems, loaded=""
-        ),
-    )
+WorkbookPages(
+    path="/targets-import",
+    permission=Permission.edit_targets,
+    refused="目标由市科技局下达，月度数据由市科技局和区县填报",
+    template="targets/import.html",
+    workbook=sheet.workbook,
+    import_workbook=sheet.import_workbook,
+    template_name="目标与月度数据模板.xlsx",
+    data_name="目标与月度数据.xlsx",
+    missing="请选择要上传的文件（.xlsx）",
+).register(router)
 
 
 @router.get("/targets/figures/{figure_id}")

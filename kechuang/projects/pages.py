@@ -20,7 +20,7 @@ from kechuang.regions.service import all_regions, region_codes_under, region_nam
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.downloads import attachment
 from kechuang.web.render import render
-from kechuang.web.uploads import import_upload
+from kechuang.web.uploads import WorkbookPages
 from kechuang.workbook import Table, write_tables
 
 router = APIRouter(include_in_schema=False)
@@ -273,38 +273,14 @@ async def override_post(project_id: int, request: Request, ctx: Ctx = Depends(pa
     return RedirectResponse(f"/projects/{project_id}", status_code=303)
 
 
-def _importer(ctx: Ctx) -> None:
-    require(ctx.actor, Permission.edit_projects, "重点项目由市科技局和区县维护")
-
-
-@router.get("/projects-import", response_class=HTMLResponse)
-def import_page(ctx: Ctx = Depends(page_ctx)) -> Response:
-    _importer(ctx)
-    return render(
-        ctx.request, "projects/import.html", problems=[], loaded=ctx.request.query_params.get("loaded", "")
-    )
-
-
-@router.get("/projects-import/{kind}.xlsx")
-def import_download(kind: str, ctx: Ctx = Depends(page_ctx)) -> Response:
-    _importer(ctx)
-    content = sheet.workbook(ctx.session, actor=ctx.actor, empty=kind == "template")
-    name = "重点项目导入模板.xlsx" if kind == "template" else "重点项目.xlsx"
-    return attachment(content, name)
-
-
-@router.post("/projects-import", response_class=HTMLResponse)
-async def import_upload_page(request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
-    _importer(ctx)
-    return await import_upload(
-        request,
-        ctx,
-        run=lambda content, filename: sheet.import_workbook(
-            ctx.session, actor=ctx.actor, content=content, filename=filename
-        ),
-        done="/projects-import",
-        missing="请选择要上传的项目文件（.xlsx）",
-        page=lambda problems: render(
-            ctx.request, "projects/import.html", status_code=422, problems=problems, loaded=""
-        ),
-    )
+WorkbookPages(
+    path="/projects-import",
+    permission=Permission.edit_projects,
+    refused="重点项目由市科技局和区县维护",
+    template="projects/import.html",
+    workbook=sheet.workbook,
+    import_workbook=sheet.import_workbook,
+    template_name="重点项目导入模板.xlsx",
+    data_name="重点项目.xlsx",
+    missing="请选择要上传的项目文件（.xlsx）",
+).register(router)
