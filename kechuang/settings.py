@@ -72,6 +72,11 @@ SETTINGS: tuple[Setting, ...] = (
         "60",
         "How often the worker checks for due jobs, in seconds.",
     ),
+    Setting(
+        "KECHUANG_MAX_UPLOAD_MB",
+        "50",
+        "Largest request body (an uploaded workbook or document), in MB; larger ones are refused with 413.",
+    ),
 )
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -106,6 +111,7 @@ class Settings:
     secure_cookies: bool = DEFAULTS["KECHUANG_SECURE_COOKIES"] == "true"
     in_process_worker: bool = DEFAULTS["KECHUANG_IN_PROCESS_WORKER"] == "true"
     jobs_poll_seconds: int = int(DEFAULTS["KECHUANG_JOBS_POLL_SECONDS"])
+    max_upload_mb: int = int(DEFAULTS["KECHUANG_MAX_UPLOAD_MB"])
 
     @property
     def effective_database_url(self) -> str:
@@ -170,6 +176,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secure_cookies=_bool(env, "KECHUANG_SECURE_COOKIES", defaults["KECHUANG_SECURE_COOKIES"]),
         in_process_worker=_bool(env, "KECHUANG_IN_PROCESS_WORKER", defaults["KECHUANG_IN_PROCESS_WORKER"]),
         jobs_poll_seconds=_int(env, "KECHUANG_JOBS_POLL_SECONDS", defaults["KECHUANG_JOBS_POLL_SECONDS"]),
+        max_upload_mb=_int(env, "KECHUANG_MAX_UPLOAD_MB", defaults["KECHUANG_MAX_UPLOAD_MB"]),
     )
 
 

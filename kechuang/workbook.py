@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -102,8 +103,42 @@ def parse_date(value: str) -> date:
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
+MAX_UNPACKED = 1024**3  # bytes an xlsx may unpack to (1 GiB: about a million rows of 20 columns)
+
+
+def unpacked_problem(content: bytes, limit: int | None = None) -> str | None:
+    """Why an xlsx must not be opened, or None. An xlsx is a zip: a small file can unpack to many
+    gigabytes (a decompression bomb). Every member is inflated in 1 MB steps, counting, and reading stops
+    at ``limit``, so neither a bomb nor a zip that understates its sizes reaches the Excel reader."""
+    if not content.startswith(b"PK"):
+        return None  # not a zip (the reader reports what it is)
+    limit = MAX_UNPACKED if limit is None else limit
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in archive.infolist():
+                if total + info.file_size > limit:
+                    total += info.file_size
+                    break
+                with archive.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        total += len(chunk)
+                        if total > limit:
+                            break
+                if total > limit:
+                    break
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
+        return "文件已损坏，无法作为 Excel 文件解压"
+    if total > limit:
+        return f"解压后超过 {limit // 1024**2} MB，疑似压缩炸弹，已拒绝读取"
+    return None
+
+
 def open_book(content: bytes, filename: str, error: type[InvalidInput]) -> fastexcel.ExcelReader:
-    """The workbook's reader; an unreadable file raises ``error`` as one plain problem."""
+    """The workbook's reader; an unreadable or oversized file raises ``error`` as one plain problem."""
+    refused = unpacked_problem(content)
+    if refused:
+        raise error([Problem("文件", f"{filename}：{refused}", filename, file=filename)])
     try:
         return fastexcel.read_excel(content)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem

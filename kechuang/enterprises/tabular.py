@@ -27,6 +27,7 @@ from kechuang.enterprises.columns import (
 )
 from kechuang.enterprises.uscc import CHARSET, WEIGHTS
 from kechuang.errors import Problem
+from kechuang.workbook import unpacked_problem
 
 ROW = "__row"  # the row number Excel shows
 IGNORED_HEADERS = frozenset({"序号", "备注", "说明"})
@@ -67,6 +68,9 @@ def _grid(content: bytes, filename: str, sheet: str) -> pl.DataFrame:
         text = _decode_csv(content)
         return pl.read_csv(io.StringIO(text), has_header=False, infer_schema=False)
     if suffix in (".xlsx", ".xlsm", ".xls"):
+        refused = unpacked_problem(content)
+        if refused:
+            raise ValueError(refused)
         reader = fastexcel.read_excel(content)
         target = sheet if sheet in reader.sheet_names else 0
         return reader.load_sheet(target, header_row=None, dtypes="string").to_polars()

@@ -85,3 +85,5 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     pg.console_errors = errors  # type: ignore[attr-defined]
     yield pg
     context.close()
+    blocked = [e for e in errors if "Content Security Policy" in e]
+    assert blocked == [], "the page broke its Content-Security-Policy"
