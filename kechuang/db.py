@@ -39,8 +39,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+WRITER = "kechuang_writer"  # execution option: this connection's transactions will write
+
+
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    """SQLite: a writer's transaction takes the write lock when it begins (``BEGIN IMMEDIATE``), waiting
+    up to the busy timeout for another writer to finish; one that began as a reader and wrote later
+    could instead fail at once with "database is locked" when another process wrote meanwhile.
+    Readers begin deferred and never wait for writers (WAL)."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITER) else "BEGIN")
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -56,14 +63,17 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, *, writer: bool = False) -> sessionmaker[Session]:
+    """Sessions on ``engine``; ``writer`` sessions take SQLite's write lock as they begin (one writer
+    at a time across every process, each waiting its turn), which PostgreSQL does not need."""
+    bind = engine.execution_options(**{WRITER: True}) if writer else engine
+    return sessionmaker(bind=bind, expire_on_commit=False)
 
 
 def engine_and_factory(settings: Any) -> tuple[Engine, sessionmaker[Session]]:
-    """The engine and session factory for a ``Settings``' database (the command line's entry)."""
+    """The engine and a writer session factory for a ``Settings``' database (commands and jobs)."""
     engine = make_engine(settings.effective_database_url)
-    return engine, make_session_factory(engine)
+    return engine, make_session_factory(engine, writer=True)
 
 
 @contextmanager

@@ -124,6 +124,16 @@ class Settings:
             return self
         return replace(self, secret_key=secrets.token_urlsafe(48))
 
+    def as_environment(self) -> dict[str, str]:
+        """These settings as ``KECHUANG_*`` variables (``load_settings`` of them gives them back): how
+        worker processes receive the settings their parent was started with."""
+        env = {}
+        for s in SETTINGS:
+            value = getattr(self, s.name.removeprefix("KECHUANG_").lower())
+            env[s.name] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        env["KECHUANG_DATABASE_URL"] = self.effective_database_url
+        return env
+
     def secret_is_strong(self) -> bool:
         return self.secret_key not in WEAK_SECRETS and len(self.secret_key) >= MIN_SECRET_LENGTH
 

@@ -9,26 +9,30 @@ from kechuang.auth.schemas import AuditOut, AuditPage, TokenRequest, TokenRespon
 from kechuang.choices import AuditAction
 from kechuang.errors import KechuangError
 from kechuang.web.api_common import COMMON, CONFLICT, GUARDS, IsoDate, PageNo, PageSize, errors
-from kechuang.web.context import Ctx, api_ctx, db_session
+from kechuang.web.context import Ctx, api_ctx, db_session, read_session
 
 router = APIRouter(prefix="/api/v1", tags=["auth"], dependencies=GUARDS)
 
 
 @router.post("/auth/token", response_model=TokenResponse, responses=errors(400, 401, 422, 429))
 def issue_token(
-    body: TokenRequest, request: Request, session: Session = Depends(db_session, scope="function")
+    body: TokenRequest,
+    request: Request,
+    session: Session = Depends(db_session, scope="function"),
+    reader: Session = Depends(read_session),
 ) -> TokenResponse:
     """Exchange a username and password for a bearer token (`Authorization: Bearer <token>`)."""
     settings = request.app.state.settings
     client = request.client.host if request.client else "unknown"
     try:
-        user = users.authenticate(
-            session,
+        check = users.check_login(
+            reader,
             username=body.username,
             password=body.password,
             client=client,
             max_failures=settings.login_max_failures,
         )
+        user = users.record_login(session, check)
     except KechuangError:
         session.commit()  # the failed attempt counts towards throttling
         raise

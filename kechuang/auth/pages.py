@@ -23,6 +23,7 @@ from kechuang.web.context import (
     db_session,
     optional_actor,
     page_ctx,
+    read_session,
     verify_csrf,
 )
 from kechuang.web.i18n import LANGUAGES
@@ -51,17 +52,19 @@ def login(
     password: str = Form(""),
     next: str = Form("/"),
     session: Session = Depends(db_session, scope="function"),
+    reader: Session = Depends(read_session),
 ) -> Response:
     settings = request.app.state.settings
     client = request.client.host if request.client else "unknown"
     try:
-        user = users.authenticate(
-            session,
+        check = users.check_login(
+            reader,
             username=username,
             password=password,
             client=client,
             max_failures=settings.login_max_failures,
         )
+        user = users.record_login(session, check)
     except KechuangError as exc:
         session.commit()  # keep the failed attempt for throttling
         status = 429 if exc.status_code == 429 else 401

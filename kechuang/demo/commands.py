@@ -30,7 +30,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     _print_credentials(creds)
     if args.no_serve:
         return 0
-    return serve(settings, engine, args.host, args.port)
+    return serve(settings, engine, args.host, args.port, args.workers)
 
 
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
@@ -74,6 +74,8 @@ def _size_args(parser: argparse.ArgumentParser) -> None:
 
 
 def register(sub: Any) -> None:
+    from kechuang.web.commands import add_workers_argument
+
     demo = sub.add_parser(
         "demo",
         help="load the demo city and serve it (embedded database by default)",
@@ -82,6 +84,7 @@ def register(sub: Any) -> None:
     )
     demo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    add_workers_argument(demo)
     demo.add_argument("--no-serve", action="store_true", help="load the demo data and exit without serving")
     _size_args(demo)
     demo.set_defaults(func=cmd_demo)

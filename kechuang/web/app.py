@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, compile_path
 
@@ -75,6 +75,7 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
 
 
 OUT_OF_RANGE = "数值超出范围"
+BUSY_MESSAGE = "数据库正忙：另一项写入尚未完成，请稍后重试"
 HTTP_MESSAGES = {
     400: "请求无法解析：请求体应为有效的 JSON 或表单",
     404: "页面不存在",
@@ -114,6 +115,12 @@ def _install_error_handlers(app: FastAPI) -> None:
             return _error_response(request, 422, NUL_MESSAGE)
         if getattr(exc.orig, "sqlstate", None) == "22003":  # PostgreSQL: numeric value out of range
             return _error_response(request, 422, OUT_OF_RANGE)
+        return await _unexpected(request, exc)
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> Response:
+        if "database is locked" in str(exc.orig):  # SQLite: another writer held the lock past the timeout
+            return _error_response(request, 503, BUSY_MESSAGE, headers={"Retry-After": "5"})
         return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
@@ -183,6 +190,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.effective_database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.write_factory = make_session_factory(app.state.engine, writer=True)
     app.state.tokens = TokenService(settings.secret_key, settings.session_hours * 3600)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     _install_error_handlers(app)

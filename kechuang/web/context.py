@@ -26,8 +26,11 @@ def db_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on any error.
 
     Depend on it with ``scope="function"``: the commit then happens before the response is sent, so
-    a client never sees success for a write that failed to commit, nor overlaps the next request."""
-    session = request.app.state.session_factory()
+    a client never sees success for a write that failed to commit, nor overlaps the next request.
+    Requests that may write (POST, PUT, PATCH, DELETE) get a writer session: on SQLite they wait their
+    turn for the write lock; GET requests read without waiting."""
+    factories = request.app.state
+    session = (factories.write_factory if request.method in UNSAFE else factories.session_factory)()
     try:
         yield session
         session.commit()
@@ -35,6 +38,17 @@ def db_session(request: Request) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        session.close()
+
+
+def read_session(request: Request) -> Iterator[Session]:
+    """A reading session for any request: for the slow reads of a request that writes a little at the
+    end (a login's password check), so that they do not hold SQLite's write lock."""
+    session = request.app.state.session_factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
         session.close()
 
 
