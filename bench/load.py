@@ -133,13 +133,26 @@ def endpoints(ids: dict[str, object]) -> list[tuple[str, str, str]]:
     ]
 
 
-async def one_client(
-    base: str, username: str, password: str, stop_at: float, tally: Tally, seed: int
-) -> None:
-    rng = random.Random(seed)
+@dataclass
+class Client:
+    pages: httpx.AsyncClient
+    api: httpx.AsyncClient
+    ids: dict[str, object]
+
+
+async def log_in(base: str, username: str, password: str) -> Client:
     pages = await page_client(base, username, password)
     api = await api_client(base, username, password)
-    ids = await targets_for(api)
+    return Client(pages, api, await targets_for(api))
+
+
+async def one_client(
+    logged_in: Client, start: asyncio.Event, seconds: float, tally: Tally, seed: int
+) -> None:
+    rng = random.Random(seed)
+    pages, api, ids = logged_in.pages, logged_in.api, logged_in.ids
+    await start.wait()
+    stop_at = time.monotonic() + seconds
     walk = endpoints(ids)
     rng.shuffle(walk)
     enterprises: list[int] = ids["enterprises"]  # type: ignore[assignment]
@@ -171,12 +184,16 @@ async def one_client(
 
 
 async def run_clients(base: str, accounts: list[tuple[str, str]], clients: int, seconds: float) -> Tally:
+    """Log every client in (the logins are not timed), then let them all run for ``seconds``."""
     tally = Tally()
     await wait_until_up(base)
-    stop_at = time.monotonic() + seconds
-    await asyncio.gather(
-        *(one_client(base, *accounts[i % len(accounts)], stop_at, tally, seed=i) for i in range(clients))
-    )
+    logged_in = await asyncio.gather(*(log_in(base, *accounts[i % len(accounts)]) for i in range(clients)))
+    start = asyncio.Event()
+    runs = [
+        asyncio.create_task(one_client(c, start, seconds, tally, seed=i)) for i, c in enumerate(logged_in)
+    ]
+    start.set()
+    await asyncio.gather(*runs)
     return tally
 
 
@@ -203,7 +220,7 @@ def report(backend: str, workers: int, clients: int, seconds: float, tally: Tall
 def run_backend(backend: str, args: argparse.Namespace) -> int:
     with fresh_database(backend) as engine:
         url = engine.url.render_as_string(hide_password=False)
-        settings = Settings(database_url=url, secret_key=SECRET)
+        settings = Settings(database_url=url, secret_key=SECRET, in_process_worker=not args.no_jobs)
         started = time.perf_counter()
         creds = load_demo(
             engine,
@@ -256,6 +273,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--enterprises", type=int, default=12_000)
+    parser.add_argument("--no-jobs", action="store_true", help="serve without the in-process job worker")
     parser.add_argument("--workers", type=int, default=max(1, os.cpu_count() or 1))
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]

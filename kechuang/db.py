@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -11,6 +13,7 @@ from typing import Any, cast
 import polars as pl
 from sqlalchemy import MetaData, Table, bindparam, create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -32,33 +35,85 @@ def utcnow() -> datetime:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")  # first: the pragmas below may wait for a lock too
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # switching needs the file alone
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
 WRITER = "kechuang_writer"  # execution option: this connection's transactions will write
+WRITE_WAIT_SECONDS = 30.0  # how long a writer waits for this process's other writers
+_HELD = "kechuang_write_turn"
+
+
+class WriteTurns:
+    """One writer at a time per process and SQLite file, first come first served.
+
+    SQLite's own busy handler polls, so under many waiting writers one can starve past the busy timeout;
+    queueing a process's writers on a lock leaves SQLite to arbitrate only between processes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def take(self, info: dict[str, Any]) -> None:
+        if not self._lock.acquire(timeout=WRITE_WAIT_SECONDS):
+            raise OperationalError(
+                "BEGIN IMMEDIATE",
+                {},
+                sqlite3.OperationalError("database is locked (by this process's writers)"),
+            )
+        info[_HELD] = self
+
+    @staticmethod
+    def give_back(info: dict[str, Any]) -> None:
+        turns = info.pop(_HELD, None)
+        if turns is not None:
+            turns._lock.release()
 
 
 def _sqlite_begin(conn) -> None:
-    """SQLite: a writer's transaction takes the write lock when it begins (``BEGIN IMMEDIATE``), waiting
-    up to the busy timeout for another writer to finish; one that began as a reader and wrote later
-    could instead fail at once with "database is locked" when another process wrote meanwhile.
-    Readers begin deferred and never wait for writers (WAL)."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITER) else "BEGIN")
+    """SQLite: a writer's transaction takes the write lock when it begins (``BEGIN IMMEDIATE``), after its
+    turn among this process's writers, waiting up to the busy timeout for other processes' writers; one
+    that began as a reader and wrote later could instead fail at once with "database is locked" when
+    another process wrote meanwhile. Readers begin deferred and never wait for writers (WAL)."""
+    if not conn.get_execution_options().get(WRITER):
+        conn.exec_driver_sql("BEGIN")
+        return
+    conn.engine.dialect._kechuang_turns.take(conn.info)
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        WriteTurns.give_back(conn.info)
+        raise
+
+
+def _sqlite_end(conn) -> None:
+    WriteTurns.give_back(conn.info)
+
+
+def _sqlite_checkin(_dbapi_connection, record) -> None:  # a connection returned mid-transaction
+    WriteTurns.give_back(record.info)
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
     """Create an engine; SQLite connections get WAL mode, enforced foreign keys and real transactions
     (the driver's own transaction handling is switched off, so DDL is transactional too)."""
     if url.startswith("sqlite"):
+        # a connection per request thread (FastAPI's pool has 40): SQLite connections are cheap, and
+        # writers queue on the database's lock rather than on the pool
+        if ":memory:" not in url and url.rstrip("/") != "sqlite:":
+            kwargs = {"pool_size": 20, "max_overflow": 40, **kwargs}
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "isolation_level": None}, **kwargs
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        engine.dialect._kechuang_turns = WriteTurns()  # type: ignore[attr-defined]
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "commit", _sqlite_end)
+        event.listen(engine, "rollback", _sqlite_end)
+        event.listen(engine.pool, "checkin", _sqlite_checkin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 

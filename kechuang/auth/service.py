@@ -79,6 +79,7 @@ def check_login(
     )
     user = None if throttled else session.scalar(select(User).where(User.username == username))
     ok = user is not None and user.is_active and verify_password(user.password_hash, password)
+    session.rollback()  # the reading is done: give its connection back before the write
     return LoginCheck(username, client, user.id if user is not None else None, ok, throttled)
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, compile_path
 
@@ -117,9 +118,15 @@ def _install_error_handlers(app: FastAPI) -> None:
             return _error_response(request, 422, OUT_OF_RANGE)
         return await _unexpected(request, exc)
 
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(request: Request, exc: PoolTimeout) -> Response:
+        log.warning("503 on %s %s: %s", request.method, request.url.path, exc)
+        return _error_response(request, 503, BUSY_MESSAGE, headers={"Retry-After": "5"})
+
     @app.exception_handler(OperationalError)
     async def _operational(request: Request, exc: OperationalError) -> Response:
         if "database is locked" in str(exc.orig):  # SQLite: another writer held the lock past the timeout
+            log.warning("503 on %s %s: %s", request.method, request.url.path, exc.orig)
             return _error_response(request, 503, BUSY_MESSAGE, headers={"Retry-After": "5"})
         return await _unexpected(request, exc)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
@@ -22,13 +22,17 @@ CSRF_HEADER = "X-CSRF-Token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def db_session(request: Request) -> Iterator[Session]:
+async def db_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on any error.
 
     Depend on it with ``scope="function"``: the commit then happens before the response is sent, so
     a client never sees success for a write that failed to commit, nor overlaps the next request.
     Requests that may write (POST, PUT, PATCH, DELETE) get a writer session: on SQLite they wait their
-    turn for the write lock; GET requests read without waiting."""
+    turn for the write lock; GET requests read without waiting.
+
+    The session is opened and committed on the event loop (both are quick), not in a worker thread:
+    a commit that needed a thread of the pool could wait behind requests that themselves wait for the
+    write lock this commit releases."""
     factories = request.app.state
     session = (factories.write_factory if request.method in UNSAFE else factories.session_factory)()
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from kechuang.db import transaction
 from kechuang.demo.city import load_city
@@ -27,15 +28,18 @@ def test_list_filter_and_profile(city, live_server, page) -> None:  # type: igno
     page.select_option("select[name=title]", "hnte")
     page.select_option("select[name=sort]", "revenue")
     page.click("form.filters button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url("**/enterprises?*title=hnte*")
     rows = page.locator("#enterprise-table tbody tr")
+    expect(rows.first).to_be_visible()
     assert rows.count() > 5
-    assert page.locator("#enterprise-table tbody tr .tag:text-is('高新技术企业')").count() == rows.count()
+    expect(page.locator("#enterprise-table tbody tr .tag:text-is('高新技术企业')")).to_have_count(
+        rows.count()
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "enterprise-list.png"), full_page=True)
     rows.first.locator("a").click()
-    page.wait_for_selector("#chart-trend canvas")
-    assert page.locator("#figures table tbody tr").count() == 17
+    expect(page.locator("#chart-trend canvas")).to_be_attached()
+    expect(page.locator("#figures table tbody tr")).to_have_count(17)
     assert "演示数据生成器" in page.locator("#figures td").first.get_attribute("title")
     page.screenshot(path=str(ARTIFACTS / "enterprise-profile.png"), full_page=True)
     assert page.console_errors == []
@@ -57,26 +61,23 @@ def test_import_flow_shows_every_error_then_accepts_a_good_file(live_server, pag
     )
     live_server.login(page, "admin")
     page.click("nav.mainnav a:text-is('数据导入')")
-    page.wait_for_load_state("load")  # a submit clicked while the page still loads can be lost
+    page.wait_for_url(f"{live_server.url}/imports")
     page.set_input_files("input[type=file]", str(bad))
     page.click("button:text-is('上传并检查')")
-    try:
-        page.wait_for_selector("#problems")
-    except Exception:  # say what the page showed instead, then fail
-        pytest.fail(f"no problem list at {page.url}: {page.inner_text('main')[:800]}")
-    assert page.locator("#problems tbody tr").count() == 5
-    assert page.locator("#preview td.bad").count() == 5
+    # expect(...) retries until the page shows it (or its timeout): no fixed waits, no reading the
+    # page that is being left
+    expect(page.locator("#problems tbody tr")).to_have_count(5)
+    expect(page.locator("#preview td.bad")).to_have_count(5)
     page.screenshot(path=str(ARTIFACTS / "import-errors.png"), full_page=True)
     good = tmp_path / "企业名单.xlsx"
     good.write_bytes(filled_template("enterprises", [[uscc("F6"), "己公司", None, "广陵区"]]))
     page.click("a:text-is('重新上传')")
-    page.wait_for_load_state("load")
+    page.wait_for_url(f"{live_server.url}/imports")
     page.set_input_files("input[type=file]", str(good))
     page.click("button:text-is('上传并检查')")
-    try:
-        page.wait_for_selector("button:text-is('确认导入')")
-    except Exception:  # say what the page showed instead, then fail
-        pytest.fail(f"no confirm button at {page.url}: {page.inner_text('main')[:800]}")
-    page.click("button:text-is('确认导入')")
-    assert "新增 1" in page.locator(".alert.ok").inner_text()
+    confirm = page.locator("button:text-is('确认导入')")
+    expect(confirm).to_be_enabled()
+    # the preview itself has an .alert.ok ("检查通过"): the result is the one that names the count
+    confirm.click()
+    expect(page.locator(".alert.ok")).to_contain_text("新增 1")
     assert page.console_errors == []
