@@ -7,7 +7,7 @@ For each database it loads the demo city into a fresh database, starts `kechuang
 (default: the number of cores) on a free local port, and runs CLIENTS clients for SECONDS seconds:
 half the city's administrator, half the 邗江区 district operator, each logged in (pages through the
 login form and its session cookie, the API through a bearer token) and requesting the main pages and
-API endpoints in turn; every twentieth request of a client is a write (one year's figures of an
+API endpoints in turn; every eighth request of a client is a write (one year's figures of an
 enterprise it may edit, through the API). It prints per endpoint the requests, the errors (any status
 but 200) and the p50 / p95 / p99 latency seen by the client, then the totals. Local only: the
 server listens on 127.0.0.1 and the script fetches nothing else.
@@ -38,7 +38,7 @@ from kechuang.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "load-test-secret-" + "x" * 40
-WRITE_EVERY = 20
+WRITE_EVERY = 8
 
 
 @dataclass

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
@@ -22,6 +24,9 @@ CSRF_HEADER = "X-CSRF-Token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+_COMMITS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kechuang-commit")
+
+
 async def db_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on any error.
 
@@ -30,16 +35,17 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
     Requests that may write (POST, PUT, PATCH, DELETE) get a writer session: on SQLite they wait their
     turn for the write lock; GET requests read without waiting.
 
-    The session is opened and committed on the event loop (both are quick), not in a worker thread:
-    a commit that needed a thread of the pool could wait behind requests that themselves wait for the
-    write lock this commit releases."""
+    The commit runs on threads of its own (``_COMMITS``), not the request thread pool: a commit that
+    needed a thread of that pool could wait behind requests that themselves wait for the write lock
+    this commit releases; nor on the event loop, which a commit that must first flush would block."""
     factories = request.app.state
     session = (factories.write_factory if request.method in UNSAFE else factories.session_factory)()
+    loop = asyncio.get_running_loop()
     try:
         yield session
-        session.commit()
+        await loop.run_in_executor(_COMMITS, session.commit)
     except BaseException:
-        session.rollback()
+        await loop.run_in_executor(_COMMITS, session.rollback)
         raise
     finally:
         session.close()
@@ -62,8 +68,17 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def _resolve_actor(request: Request, session: Session) -> tuple[Actor | None, bool]:
-    """The actor from a bearer token or the session cookie; the flag says whether a cookie was used."""
+def _resolve_actor(request: Request) -> tuple[Actor | None, bool]:
+    """The actor from a bearer token or the session cookie; the flag says whether a cookie was used.
+
+    Read in a short reading session of its own, not the request's: this runs on the event loop, and a
+    writer session's first statement there would wait for SQLite's write lock on the loop itself, which
+    the lock's holder needs in order to commit."""
+    with request.app.state.session_factory() as reader:
+        return _actor_of(request, reader)
+
+
+def _actor_of(request: Request, session: Session) -> tuple[Actor | None, bool]:
     tokens = request.app.state.tokens
     bearer = _bearer(request)
     if bearer is not None:
@@ -113,7 +128,8 @@ def _ctx(request: Request, session: Session, actor: Actor) -> Ctx:
 
     session.info["actor"] = actor
     request.state.actor = actor
-    request.state.demo = is_demo(session)
+    with request.app.state.session_factory() as reader:  # on the loop: not the writer (see above)
+        request.state.demo = is_demo(reader)
     return Ctx(
         request=request, session=session, actor=actor, lang=pick_language(request.cookies.get(LANG_COOKIE))
     )
@@ -122,7 +138,7 @@ def _ctx(request: Request, session: Session, actor: Actor) -> Ctx:
 def optional_actor(
     request: Request, session: Session = Depends(db_session, scope="function")
 ) -> Actor | None:
-    actor, _ = _resolve_actor(request, session)
+    actor, _ = _resolve_actor(request)
     if actor is not None:
         session.info["actor"] = actor
         request.state.actor = actor
@@ -132,7 +148,7 @@ def optional_actor(
 async def page_ctx(request: Request, session: Session = Depends(db_session, scope="function")) -> Ctx:
     """For pages: a logged-in actor (else NotAuthenticated → redirect to login) and CSRF on writes."""
     await verify_csrf(request)
-    actor, _ = _resolve_actor(request, session)
+    actor, _ = _resolve_actor(request)
     if actor is None:
         raise NotAuthenticated("请先登录")
     return _ctx(request, session, actor)
@@ -154,7 +170,7 @@ async def api_ctx(
     _cookie_doc: str | None = Depends(_COOKIE),
 ) -> Ctx:
     """For the API: a bearer token or the session cookie; cookie-authenticated writes need the CSRF header."""
-    actor, via_cookie = _resolve_actor(request, session)
+    actor, via_cookie = _resolve_actor(request)
     if actor is None:
         raise NotAuthenticated("需要登录或有效的访问令牌 (Authorization: Bearer …)")
     if via_cookie and request.method in UNSAFE and not csrf_ok(request, request.headers.get(CSRF_HEADER)):
