@@ -68,14 +68,20 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def _resolve_actor(request: Request) -> tuple[Actor | None, bool]:
+def _resolve_actor(request: Request, session: Session) -> tuple[Actor | None, bool]:
     """The actor from a bearer token or the session cookie; the flag says whether a cookie was used.
 
-    Read in a short reading session of its own, not the request's: this runs on the event loop, and a
-    writer session's first statement there would wait for SQLite's write lock on the loop itself, which
-    the lock's holder needs in order to commit."""
+    A request that may write reads it in a short reading session of its own: this runs on the event
+    loop, and a writer session's first statement there would wait for SQLite's write lock on the loop
+    itself, which the lock's holder needs in order to commit."""
+    from kechuang.demo.city import is_demo
+
+    if request.method not in UNSAFE:
+        return _actor_of(request, session)
     with request.app.state.session_factory() as reader:
-        return _actor_of(request, reader)
+        found = _actor_of(request, reader)
+        request.state.demo = is_demo(reader)
+        return found
 
 
 def _actor_of(request: Request, session: Session) -> tuple[Actor | None, bool]:
@@ -128,8 +134,8 @@ def _ctx(request: Request, session: Session, actor: Actor) -> Ctx:
 
     session.info["actor"] = actor
     request.state.actor = actor
-    with request.app.state.session_factory() as reader:  # on the loop: not the writer (see above)
-        request.state.demo = is_demo(reader)
+    if request.method not in UNSAFE:  # (writes read it with their actor, see _resolve_actor)
+        request.state.demo = is_demo(session)
     return Ctx(
         request=request, session=session, actor=actor, lang=pick_language(request.cookies.get(LANG_COOKIE))
     )
@@ -138,7 +144,7 @@ def _ctx(request: Request, session: Session, actor: Actor) -> Ctx:
 def optional_actor(
     request: Request, session: Session = Depends(db_session, scope="function")
 ) -> Actor | None:
-    actor, _ = _resolve_actor(request)
+    actor, _ = _resolve_actor(request, session)
     if actor is not None:
         session.info["actor"] = actor
         request.state.actor = actor
@@ -148,7 +154,7 @@ def optional_actor(
 async def page_ctx(request: Request, session: Session = Depends(db_session, scope="function")) -> Ctx:
     """For pages: a logged-in actor (else NotAuthenticated → redirect to login) and CSRF on writes."""
     await verify_csrf(request)
-    actor, _ = _resolve_actor(request)
+    actor, _ = _resolve_actor(request, session)
     if actor is None:
         raise NotAuthenticated("请先登录")
     return _ctx(request, session, actor)
@@ -170,7 +176,7 @@ async def api_ctx(
     _cookie_doc: str | None = Depends(_COOKIE),
 ) -> Ctx:
     """For the API: a bearer token or the session cookie; cookie-authenticated writes need the CSRF header."""
-    actor, via_cookie = _resolve_actor(request)
+    actor, via_cookie = _resolve_actor(request, session)
     if actor is None:
         raise NotAuthenticated("需要登录或有效的访问令牌 (Authorization: Bearer …)")
     if via_cookie and request.method in UNSAFE and not csrf_ok(request, request.headers.get(CSRF_HEADER)):
