@@ -35,7 +35,7 @@ def utcnow() -> datetime:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=10000")  # first: the pragmas below may wait for a lock too
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: the pragmas below may wait for a lock too
     if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # switching needs the file alone
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -44,7 +44,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 WRITER = "kechuang_writer"  # execution option: this connection's transactions will write
-WRITE_WAIT_SECONDS = 30.0  # how long a writer waits for this process's other writers
+WRITE_WAIT_SECONDS = 60.0  # how long a writer waits for this process's other writers
 _HELD = "kechuang_write_turn"
 
 
@@ -115,6 +115,8 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         event.listen(engine, "rollback", _sqlite_end)
         event.listen(engine.pool, "checkin", _sqlite_checkin)
         return engine
+    # PostgreSQL: 30 connections per process at most (4 workers stay within the default max_connections)
+    kwargs = {"pool_size": 10, "max_overflow": 20, **kwargs}
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -78,9 +78,12 @@ def check_login(
         or _recent_failures(session, LoginAttempt.client, client) >= max_failures * CLIENT_FACTOR
     )
     user = None if throttled else session.scalar(select(User).where(User.username == username))
-    ok = user is not None and user.is_active and verify_password(user.password_hash, password)
-    session.rollback()  # the reading is done: give its connection back before the write
-    return LoginCheck(username, client, user.id if user is not None else None, ok, throttled)
+    user_id, active, stored = (
+        (user.id, user.is_active, user.password_hash) if user is not None else (None, False, "")
+    )
+    session.rollback()  # the reading is done: give the connection back before the slow part
+    ok = active and verify_password(stored, password)
+    return LoginCheck(username, client, user_id, ok, throttled)
 
 
 def record_login(session: Session, check: LoginCheck) -> User:

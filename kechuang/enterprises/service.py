@@ -354,6 +354,8 @@ def save_figures(
     row = _parse_or_raise(
         session, FIGURES, {"uscc": ent.uscc, "year": year, **{f: values.get(f) for f, _, _ in FIGURE_FIELDS}}
     )
+    # two saves of the same enterprise at once take turns (PostgreSQL row lock; SQLite has one writer)
+    session.execute(select(Enterprise.id).where(Enterprise.id == ent.id).with_for_update())
     fig = session.scalar(
         select(EnterpriseFigures).where(
             EnterpriseFigures.enterprise_id == ent.id, EnterpriseFigures.year == row["year"]

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, compile_path
@@ -76,6 +76,7 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
 
 
 OUT_OF_RANGE = "数值超出范围"
+CONFLICT_MESSAGE = "同一条记录刚刚被另一项操作修改，请刷新后重试"
 BUSY_MESSAGE = "数据库正忙：另一项写入尚未完成，请稍后重试"
 HTTP_MESSAGES = {
     400: "请求无法解析：请求体应为有效的 JSON 或表单",
@@ -117,6 +118,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         if getattr(exc.orig, "sqlstate", None) == "22003":  # PostgreSQL: numeric value out of range
             return _error_response(request, 422, OUT_OF_RANGE)
         return await _unexpected(request, exc)
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, exc: IntegrityError) -> Response:
+        # a uniqueness race between two simultaneous writes (services check before they write)
+        log.warning("409 on %s %s: %s", request.method, request.url.path, exc.orig)
+        return _error_response(request, 409, CONFLICT_MESSAGE)
 
     @app.exception_handler(PoolTimeout)
     async def _pool_timeout(request: Request, exc: PoolTimeout) -> Response:

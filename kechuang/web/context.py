@@ -71,9 +71,8 @@ def _bearer(request: Request) -> str | None:
 def _resolve_actor(request: Request, session: Session) -> tuple[Actor | None, bool]:
     """The actor from a bearer token or the session cookie; the flag says whether a cookie was used.
 
-    A request that may write reads it in a short reading session of its own: this runs on the event
-    loop, and a writer session's first statement there would wait for SQLite's write lock on the loop
-    itself, which the lock's holder needs in order to commit."""
+    A request that may write reads it in a short reading session of its own, so that its writer session
+    begins (and takes SQLite's write lock) only when the route writes."""
     from kechuang.demo.city import is_demo
 
     if request.method not in UNSAFE:
@@ -151,9 +150,15 @@ def optional_actor(
     return actor
 
 
-async def page_ctx(request: Request, session: Session = Depends(db_session, scope="function")) -> Ctx:
-    """For pages: a logged-in actor (else NotAuthenticated → redirect to login) and CSRF on writes."""
-    await verify_csrf(request)
+def page_ctx(
+    request: Request,
+    session: Session = Depends(db_session, scope="function"),
+    _csrf: None = Depends(verify_csrf),
+) -> Ctx:
+    """For pages: a logged-in actor (else NotAuthenticated → redirect to login) and CSRF on writes.
+
+    A plain function, so FastAPI runs it (and its reads) on a worker thread: blocking database work on
+    the event loop would stall the whole process while it waits for a pooled connection."""
     actor, _ = _resolve_actor(request, session)
     if actor is None:
         raise NotAuthenticated("请先登录")
@@ -169,7 +174,7 @@ _COOKIE = APIKeyCookie(
 )
 
 
-async def api_ctx(
+def api_ctx(
     request: Request,
     session: Session = Depends(db_session, scope="function"),
     _bearer_doc: HTTPAuthorizationCredentials | None = Depends(_BEARER),
