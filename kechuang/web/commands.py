@@ -10,6 +10,8 @@ from kechuang import __version__
 from kechuang.db import engine_and_factory as _engine_and_factory
 from kechuang.settings import Settings
 
+KEEP_ALIVE = 75  # seconds an idle connection stays open (uvicorn's 5 s races clients reusing it)
+
 
 def default_workers() -> int:
     """One web process per core: a slow page then holds up only its own process."""
@@ -22,7 +24,13 @@ def _run_web(settings: Settings, engine: Any, host: str, port: int, workers: int
     if workers == 1:
         from kechuang.web.app import create_app
 
-        uvicorn.run(create_app(settings, engine), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(settings, engine),
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_keep_alive=KEEP_ALIVE,
+        )
         return
     os.environ.update(settings.as_environment())  # the worker processes read their settings from it
     uvicorn.run(
@@ -32,6 +40,7 @@ def _run_web(settings: Settings, engine: Any, host: str, port: int, workers: int
         host=host,
         port=port,
         log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE,
     )
 
 
