@@ -238,12 +238,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> int:
         passwords = {c.username: c.password for c in creds}
         accounts = [("admin", passwords["admin"]), ("hanjiang", passwords["hanjiang"])]
         port = free_port()
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("KECHUANG_") or k.startswith("KECHUANG_TEST_")
-        }
-        env.update(settings.as_environment())
+        env = settings.child_environment(os.environ)
         load_settings(env)  # the server would refuse anything else; fail here with the same message
         server = subprocess.Popen(
             [

@@ -134,6 +134,14 @@ class Settings:
         env["KECHUANG_DATABASE_URL"] = self.effective_database_url
         return env
 
+    def child_environment(self, base: Mapping[str, str]) -> dict[str, str]:
+        """``base`` (e.g. ``os.environ``) with its own ``KECHUANG_*`` settings replaced by these: the
+        environment for a ``kechuang`` subprocess that must run with exactly these settings."""
+        kept = {
+            k: v for k, v in base.items() if not k.startswith("KECHUANG_") or k.startswith("KECHUANG_TEST_")
+        }
+        return {**kept, **self.as_environment()}
+
     def secret_is_strong(self) -> bool:
         return self.secret_key not in WEAK_SECRETS and len(self.secret_key) >= MIN_SECRET_LENGTH
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,13 @@ PG_URL = os.environ.get("KECHUANG_TEST_POSTGRES_URL", "postgresql+psycopg://post
 BACKENDS = [b for b in os.environ.get("KECHUANG_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 PASSWORD = "correct-horse-9"
 SECRET = "test-secret-" + "x" * 40
+
+
+def free_port() -> int:
+    """A free local TCP port for a test server."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

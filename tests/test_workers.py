@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from kechuang.db import make_session_factory, transaction
 from kechuang.enterprises.models import Enterprise
 from kechuang.settings import Settings, load_settings
 from kechuang.web.commands import _workers, default_workers
-from tests.conftest import SECRET, Made
+from tests.conftest import SECRET, Made, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,12 +123,6 @@ def test_a_lock_held_past_the_busy_timeout_answers_503(app, client) -> None:  # 
     assert "数据库正忙" in got.json()["detail"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _spawned_children(pid: int) -> int:
     count = 0
     for entry in Path("/proc").iterdir():
@@ -146,15 +139,9 @@ def _spawned_children(pid: int) -> int:
 
 
 def test_serve_with_two_workers_runs_two_processes_that_answer(settings: Settings, factory) -> None:  # type: ignore[no-untyped-def]
-    port = _free_port()
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("KECHUANG_") or k.startswith("KECHUANG_TEST_")
-    }
-    env.update(
-        Settings(
-            database_url=settings.database_url, secret_key=SECRET, in_process_worker=False
-        ).as_environment()
-    )
+    port = free_port()
+    child = Settings(database_url=settings.database_url, secret_key=SECRET, in_process_worker=False)
+    env = child.child_environment(os.environ)
     server = subprocess.Popen(
         [sys.executable, "-m", "kechuang.cli", "serve", "--port", str(port), "--workers", "2"],
         env=env,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from kechuang.db import transaction
 from kechuang.demo.loader import DEMO_USERS, load_demo_users
 from kechuang.web.app import create_app
+from tests.conftest import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,12 +27,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORDS = {u.username: f"{u.username}-e2e-pass" for u in DEMO_USERS}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -52,7 +46,7 @@ def live_server(settings, engine, factory) -> Iterator[LiveServer]:  # type: ign
     with transaction(factory) as session:
         load_demo_users(session, settings, passwords=PASSWORDS)
     app = create_app(settings, engine)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
