@@ -4,13 +4,16 @@ from kechuang.auth import api as auth_api
 from kechuang.auth import pages as auth_pages
 from kechuang.chains import api as chains_api
 from kechuang.chains import pages as chains_pages
+from kechuang.documents import api as documents_api
 from kechuang.documents import pages as documents_pages
 from kechuang.enterprises import api as enterprises_api
 from kechuang.enterprises import pages as enterprises_pages
+from kechuang.indicators import api as indicators_api
 from kechuang.indicators import pages as indicators_pages
 from kechuang.jobs import pages as jobs_pages
 from kechuang.ladder import api as ladder_api
 from kechuang.ladder import pages as ladder_pages
+from kechuang.points import api as points_api
 from kechuang.points import pages as points_pages
 from kechuang.projects import api as projects_api
 from kechuang.projects import pages as projects_pages
@@ -36,4 +39,7 @@ ROUTERS = [
     ladder_api.router,
     chains_api.router,
     projects_api.router,
+    indicators_api.router,
+    points_api.router,
+    documents_api.router,
 ]
