@@ -54,6 +54,7 @@ UNSCOPED = {
     "/atlas/chains/{code}/gaps.xlsx": "city-wide gap list",
     "/atlas/nodes/{node_id}": "a node page; its links are scoped (tests/test_chains_service.py)",
     "/atlas/snapshots/{year}.json": "city-wide yearly snapshot",
+    "/api/v1/atlas/snapshots/{year}": "city-wide yearly snapshot (bureau and viewers: tests/test_api_writes.py)",
     "/enterprises/{enterprise_id}/figures/{year}": "the figures form of a scoped enterprise (same guard as edit)",
     "/imports/{batch_id}": "an import batch belongs to the user who uploaded it (tests/test_registry_web.py)",
     "/lang/{lang}": "language switch",

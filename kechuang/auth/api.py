@@ -1,14 +1,23 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
 from kechuang.auth import service as users
-from kechuang.auth.schemas import AuditOut, AuditPage, TokenRequest, TokenResponse, UserCreate, UserOut
+from kechuang.auth.schemas import (
+    USERNAME_PATTERN,
+    AuditOut,
+    AuditPage,
+    TokenRequest,
+    TokenResponse,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
 from kechuang.choices import AuditAction
 from kechuang.errors import KechuangError
-from kechuang.web.api_common import COMMON, CONFLICT, GUARDS, IsoDate, PageNo, PageSize, errors
+from kechuang.web.api_common import COMMON, CONFLICT, GUARDS, NOT_FOUND, IsoDate, PageNo, PageSize, errors
 from kechuang.web.context import Ctx, api_ctx, db_session, read_session
 
 router = APIRouter(prefix="/api/v1", tags=["auth"], dependencies=GUARDS)
@@ -56,6 +65,21 @@ def list_users(ctx: Ctx = Depends(api_ctx)) -> list[UserOut]:
 def create_user(body: UserCreate, ctx: Ctx = Depends(api_ctx)) -> UserOut:
     data = users.UserInput(**{**body.model_dump(), "role": body.role.value})
     return UserOut.model_validate(users.create_user(ctx.session, actor=ctx.actor, data=data))
+
+
+@router.patch("/users/{username}", response_model=UserOut, responses={**COMMON, **NOT_FOUND})
+def update_user(
+    body: UserUpdate,
+    username: str = Path(pattern=USERNAME_PATTERN, description="the account's username"),
+    ctx: Ctx = Depends(api_ctx),
+) -> UserOut:
+    """Reset a password or (de)activate an account (administrators; the users page's actions)."""
+    user = users.get_user_by_name(ctx.session, actor=ctx.actor, username=username)
+    if body.password is not None:
+        user = users.set_password(ctx.session, actor=ctx.actor, username=username, password=body.password)
+    if body.is_active is not None:
+        user = users.set_active(ctx.session, actor=ctx.actor, username=username, active=body.is_active)
+    return UserOut.model_validate(user)
 
 
 @router.get("/audit", response_model=AuditPage, responses=COMMON)

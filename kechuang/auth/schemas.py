@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kechuang.auth.passwords import MIN_PASSWORD_LENGTH
 from kechuang.choices import Role
-from kechuang.web.api_common import UtcDateTime
+from kechuang.web.api_common import StrictBool, UtcDateTime
 
 
 class TokenRequest(BaseModel):
@@ -85,3 +85,16 @@ class AuditPage(BaseModel):
     total: int
     page: int
     page_size: int
+
+
+class UserUpdate(BaseModel):
+    """An administrator's change to an account: a new password, or deactivation (either ends the
+    user's sessions and tokens)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"is_active": False}, {"password": "a-new-long-password"}]},
+    )
+
+    password: str | None = Field(None, min_length=MIN_PASSWORD_LENGTH, max_length=256)
+    is_active: StrictBool | None = Field(None, description="false deactivates the account")

@@ -7,11 +7,22 @@ from typing import Any
 import polars as pl
 from fastapi import APIRouter, Depends, Path, Query
 
-from kechuang.auth.policy import require_region
-from kechuang.chains import service
+from kechuang.auth.policy import Permission, require, require_region
+from kechuang.chains import links, service
 from kechuang.chains.analysis import STAGES, Analysis
-from kechuang.chains.schemas import ChainAnalysis, ChainList, ChainStructure
-from kechuang.web.api_common import COMMON, GUARDS, NOT_FOUND
+from kechuang.chains.schemas import (
+    ChainAnalysis,
+    ChainList,
+    ChainStructure,
+    EnterpriseRef,
+    LinkOut,
+    LinkPage,
+    SnapshotDetail,
+    SnapshotIn,
+    SnapshotOut,
+)
+from kechuang.errors import NotFound
+from kechuang.web.api_common import COMMON, GUARDS, MAX_ID, NOT_FOUND, THIS_YEAR, PageNo, PageSize
 from kechuang.web.context import Ctx, api_ctx
 
 router = APIRouter(prefix="/api/v1", tags=["atlas"], responses=COMMON, dependencies=GUARDS)
@@ -157,3 +168,84 @@ def chain_analysis(
     )
     codes = {n.id: n.code for n in service.chain_structure(ctx.session, chain)["nodes"]}
     return {"id": chain.code, "name": chain.name, "region": region or None, **analysis_body(result, codes)}
+
+
+@router.get(
+    "/atlas/links",
+    summary="The enterprises placed on chain nodes (the caller's scope), filtered and paginated",
+    response_model=LinkPage,
+)
+def list_links(
+    chain: str = Query("", max_length=64, description="a chain's id (code)"),
+    enterprise_id: int | None = Query(None, ge=1, le=MAX_ID, description="one enterprise's links"),
+    page: PageNo = 1,
+    page_size: PageSize = 50,
+    ctx: Ctx = Depends(api_ctx),
+) -> LinkPage:
+    """Links are written by the links workbook (`POST /api/v1/workbooks/links`), as on the page."""
+    result = links.links_page(
+        ctx.session, actor=ctx.actor, chain=chain, enterprise_id=enterprise_id, page=page, page_size=page_size
+    )
+    items = [
+        LinkOut(
+            id=link.id,
+            enterprise=EnterpriseRef(id=ent.id, name=ent.name),
+            chain=chain_.code,
+            node=node.code,
+            node_name=node.name,
+            role=link.role,
+            main_product=link.main_product,
+            revenue_share=link.revenue_share,
+            region_code=link.region_code,
+            valid_from=link.valid_from,
+            valid_until=link.valid_until,
+            source=link.source,
+        )
+        for link, ent, node, chain_ in result.items
+    ]
+    return LinkPage(items=items, total=result.total, page=result.page, page_size=result.page_size)
+
+
+def _snapshot_reader(ctx: Ctx) -> None:
+    require(
+        ctx.actor, Permission.download_atlas_snapshot, "图谱快照含全市汇总数据，仅市科技局和只读账号可下载"
+    )
+
+
+@router.get("/atlas/snapshots", summary="The yearly atlas snapshots kept", response_model=list[SnapshotOut])
+def list_snapshots(ctx: Ctx = Depends(api_ctx)) -> list[SnapshotOut]:
+    _snapshot_reader(ctx)
+    return [
+        SnapshotOut(year=s.year, taken_by=s.taken_by, taken_at=s.taken_at)
+        for s in service.snapshots(ctx.session)
+    ]
+
+
+@router.post(
+    "/atlas/snapshots",
+    summary="Keep the atlas as it stands now as the snapshot of a year (replacing that year's)",
+    response_model=SnapshotOut,
+    status_code=201,
+)
+def take_snapshot(body: SnapshotIn, ctx: Ctx = Depends(api_ctx)) -> SnapshotOut:
+    snap = service.take_snapshot(ctx.session, actor=ctx.actor, year=body.year)
+    return SnapshotOut(year=snap.year, taken_by=snap.taken_by, taken_at=snap.taken_at)
+
+
+@router.get(
+    "/atlas/snapshots/{year}",
+    summary="One year's atlas snapshot: structure, links and analysis as they stood",
+    response_model=SnapshotDetail,
+    responses=NOT_FOUND,
+)
+def get_snapshot(
+    year: int = Path(ge=2000, le=THIS_YEAR + 1, description="the snapshot's year"),
+    ctx: Ctx = Depends(api_ctx),
+) -> SnapshotDetail:
+    _snapshot_reader(ctx)
+    snap = next((s for s in service.snapshots(ctx.session) if s.year == year), None)
+    if snap is None:
+        raise NotFound(f"{year} 年没有图谱快照")
+    return SnapshotDetail(
+        year=snap.year, taken_by=snap.taken_by, taken_at=snap.taken_at, content=snap.content
+    )

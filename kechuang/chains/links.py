@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
@@ -22,6 +22,7 @@ from kechuang.chains.models import Chain, ChainNode, NodeLink
 from kechuang.choices import LinkRole, Stage
 from kechuang.enterprises.models import Enterprise
 from kechuang.errors import InvalidInput
+from kechuang.paging import DEFAULT_PAGE_SIZE, Page, bounded
 from kechuang.provenance import Source
 from kechuang.workbook import CHOICE, DATE, RATIO, Book, Field, Parsed, Row, Sheet, read_book, write_book
 
@@ -77,17 +78,51 @@ class LinksResult:
     unchanged: int = 0
 
 
-def visible_links(session: Session, actor: Actor) -> list[tuple[NodeLink, Enterprise, ChainNode, Chain]]:
-    return list(
-        session.execute(
-            select(NodeLink, Enterprise, ChainNode, Chain)
-            .join(Enterprise, Enterprise.id == NodeLink.enterprise_id)
-            .join(ChainNode, ChainNode.id == NodeLink.node_id)
-            .join(Chain, Chain.id == ChainNode.chain_id)
-            .where(NodeLink.kind == "enterprise", scope_clause(actor, NodeLink))
-            .order_by(Chain.position, ChainNode.position, Enterprise.name)
-        )
+LinkRow = tuple[NodeLink, Enterprise, ChainNode, Chain]
+
+
+def _links_query(
+    actor: Actor, chain: str = "", enterprise_id: int | None = None
+) -> Select[NodeLink, Enterprise, ChainNode, Chain]:
+    where = [NodeLink.kind == "enterprise", scope_clause(actor, NodeLink)]
+    if chain:
+        where.append(Chain.code == chain)
+    if enterprise_id is not None:
+        where.append(NodeLink.enterprise_id == enterprise_id)
+    return (
+        select(NodeLink, Enterprise, ChainNode, Chain)
+        .join(Enterprise, Enterprise.id == NodeLink.enterprise_id)
+        .join(ChainNode, ChainNode.id == NodeLink.node_id)
+        .join(Chain, Chain.id == ChainNode.chain_id)
+        .where(*where)
     )
+
+
+def visible_links(session: Session, actor: Actor) -> list[LinkRow]:
+    query = _links_query(actor).order_by(Chain.position, ChainNode.position, Enterprise.name)
+    return [r._tuple() for r in session.execute(query)]
+
+
+def links_page(
+    session: Session,
+    *,
+    actor: Actor,
+    chain: str = "",
+    enterprise_id: int | None = None,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> Page[LinkRow]:
+    """The enterprise links the actor may see, filtered by chain (code) or enterprise, one page."""
+    require(actor, Permission.see_atlas, "产业科创图谱面向市科技局、区县和只读账号")
+    page, page_size = bounded(page, page_size)
+    query = _links_query(actor, chain, enterprise_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(
+        query.order_by(Chain.position, ChainNode.position, Enterprise.name, NodeLink.id)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    return Page(items=[r._tuple() for r in rows], total=total, page=page, page_size=page_size)
 
 
 def links_xlsx(session: Session, *, actor: Actor) -> bytes:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kechuang.choices import Light
+from kechuang.web.api_common import THIS_YEAR, StrictInt, UtcDateTime
 
 
 class ClusterRef(BaseModel):
@@ -95,3 +97,76 @@ class ChainAnalysis(BaseModel):
     chokepoints: list[dict[str, Any]]
     extend: list[dict[str, Any]] = Field(description="nodes of neighbouring chains to extend into")
     params: dict[str, Any]
+
+
+class EnterpriseRef(BaseModel):
+    id: int
+    name: str
+
+
+class LinkOut(BaseModel):
+    """One enterprise placed on a chain node, with its role and where the link came from."""
+
+    id: int
+    enterprise: EnterpriseRef
+    chain: str = Field(description="the chain's id (code)")
+    node: str = Field(description="the node's id (code)")
+    node_name: str
+    role: str = Field(description="leader | member | supplier … (the link roles)")
+    main_product: str
+    revenue_share: float | None = Field(description="share of the enterprise's revenue on this node, 0–1")
+    region_code: str
+    valid_from: date | None
+    valid_until: date | None
+    source: str = Field(description="where the link came from (file and row, or user)")
+
+
+class LinkPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "id": 7,
+                            "enterprise": {"id": 12, "name": "扬州晶芯微电子有限公司"},
+                            "chain": "integrated_circuits",
+                            "node": "ic_packaging",
+                            "node_name": "封装测试",
+                            "role": "leader",
+                            "main_product": "功率器件封装",
+                            "revenue_share": 0.6,
+                            "region_code": "321003",
+                            "valid_from": "2023-01-01",
+                            "valid_until": None,
+                            "source": "import:企业与产业链节点关联.xlsx#3",
+                        }
+                    ],
+                    "total": 1,
+                    "page": 1,
+                    "page_size": 50,
+                }
+            ]
+        }
+    )
+
+    items: list[LinkOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class SnapshotOut(BaseModel):
+    year: int
+    taken_by: str
+    taken_at: UtcDateTime
+
+
+class SnapshotIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"year": 2026}]})
+
+    year: StrictInt = Field(ge=2000, le=THIS_YEAR + 1, description="the year the snapshot stands for")
+
+
+class SnapshotDetail(SnapshotOut):
+    content: dict[str, Any] = Field(description="structure, links and analysis as they stood")

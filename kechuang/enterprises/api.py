@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from kechuang.choices import SizeClass, TitleType
 from kechuang.enterprises import service
@@ -17,6 +18,7 @@ from kechuang.enterprises.schemas import (
     FiguresOut,
     ImportOut,
     IPOut,
+    TitleIn,
     TitleOut,
 )
 from kechuang.web.api_common import (
@@ -109,13 +111,57 @@ def put_figures(
     return FiguresOut.model_validate(fig)
 
 
+@router.put(
+    "/enterprises/{enterprise_id}/titles/{type}/{year_granted}",
+    response_model=TitleOut,
+    responses=NOT_FOUND,
+    summary="Record or correct a title the enterprise holds (e.g. 高新技术企业 granted in 2024)",
+)
+def put_title(
+    enterprise_id: EnterpriseId,
+    type: TitleType,  # noqa: A002
+    year_granted: Year,
+    body: TitleIn,
+    ctx: Ctx = Depends(api_ctx),
+) -> TitleOut:
+    """The same rules as the titles spreadsheet; the caller becomes the title's source; audited."""
+    title = service.save_title(
+        ctx.session,
+        actor=ctx.actor,
+        enterprise_id=enterprise_id,
+        type_=type.value,
+        year_granted=year_granted,
+        values={k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in body.model_dump().items()},
+    )
+    return TitleOut.model_validate(title)
+
+
+@router.delete(
+    "/enterprises/{enterprise_id}/titles/{type}/{year_granted}",
+    status_code=204,
+    responses=NOT_FOUND,
+    summary="Remove a title recorded by mistake",
+)
+def delete_title(
+    enterprise_id: EnterpriseId,
+    type: TitleType,  # noqa: A002
+    year_granted: Year,
+    ctx: Ctx = Depends(api_ctx),
+) -> Response:
+    service.delete_title(
+        ctx.session, actor=ctx.actor, enterprise_id=enterprise_id, type_=type.value, year_granted=year_granted
+    )
+    return Response(status_code=204)
+
+
 @router.post("/imports/{dataset}", response_model=ImportOut, responses=errors(413))
 async def import_spreadsheet(
     dataset: Dataset, file: UploadFile = File(...), dry_run: bool = False, ctx: Ctx = Depends(api_ctx)
 ) -> ImportOut:
     """Import an .xlsx or .csv file all or nothing; 422 lists every problem (row, column, value, expected)."""
     content = await file.read()
-    result = import_file(
+    result = await run_in_threadpool(
+        import_file,
         ctx.session,
         actor=ctx.actor,
         dataset_name=dataset.value,

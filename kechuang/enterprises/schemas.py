@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kechuang.choices import SizeClass
+from kechuang.choices import SizeClass, TitleLevel
 from kechuang.enterprises.columns import INDUSTRY_SECTIONS, MAX_COUNT, MAX_MONEY
-from kechuang.web.api_common import PastDate, StrictBool, StrictInt
+from kechuang.web.api_common import IsoDate, PastDate, StrictBool, StrictInt
 
 
 class EnterpriseOut(BaseModel):
@@ -189,6 +189,29 @@ class FiguresIn(BaseModel):
     tax_paid: Money = None  # 纳税总额
     exports: Money = None  # 出口额
     tech_contract_turnover: Money = None  # 技术合同成交额
+
+
+class TitleIn(BaseModel):
+    """One title's details (the type and the year granted are in the path)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "level": "national",
+                    "certificate_no": "GR202432001234",
+                    "valid_until": "2027-12-31",
+                    "document": "江苏省2024年第一批高新技术企业名单",
+                }
+            ]
+        },
+    )
+
+    level: TitleLevel = Field(description="national | provincial | municipal | district")
+    certificate_no: str | None = Field(None, max_length=64, description="证书编号")
+    valid_until: IsoDate | None = Field(None, description="有效期至, YYYY-MM-DD")
+    document: str | None = Field(None, max_length=255, description="the list or notice granting it")
 
 
 class TitleOut(BaseModel):

@@ -19,7 +19,7 @@ from sqlalchemy.sql import operators
 from kechuang.auth.policy import Permission, region_codes_seen, require, writable_region
 from kechuang.auth.scope import Actor, check_write, scope_clause
 from kechuang.choices import TitleType
-from kechuang.enterprises.columns import ENTERPRISES, FIGURES, Dataset, Kind, dataset
+from kechuang.enterprises.columns import ENTERPRISES, FIGURES, TITLES, Dataset, Kind, dataset
 from kechuang.enterprises.importer import region_lookup, sync_child_regions
 from kechuang.enterprises.models import FIGURE_FIELDS, Enterprise, EnterpriseFigures, IPHolding, Title
 from kechuang.enterprises.tabular import ROW, RawTable, parse
@@ -386,6 +386,60 @@ def save_figures(
         ent.sort_revenue = -1 if fig.operating_revenue is None else fig.operating_revenue
         session.flush()
     return fig
+
+
+def save_title(
+    session: Session,
+    *,
+    actor: Actor,
+    enterprise_id: int,
+    type_: str,
+    year_granted: int,
+    values: dict[str, Any],
+) -> Title:
+    """Record (or correct) one title an enterprise holds, keyed by type and year granted, with the
+    spreadsheet's rules for each value; the user becomes its source."""
+    ent = get_enterprise(session, actor=actor, enterprise_id=enterprise_id)
+    check_write(actor, ent)
+    fields = ("level", "certificate_no", "valid_until", "document")
+    row = _parse_or_raise(
+        session,
+        TITLES,
+        {"uscc": ent.uscc, "type": type_, "year_granted": year_granted, **{f: values.get(f) for f in fields}},
+    )
+    title = _title(session, ent.id, row["type"], row["year_granted"])
+    if title is None:
+        title = Title(enterprise_id=ent.id, region_code=ent.region_code, type=row["type"])
+        title.year_granted = row["year_granted"]
+        session.add(title)
+    changed = [f for f in fields if getattr(title, f) != row[f]]
+    for f in changed:
+        setattr(title, f, row[f])
+    if changed or title.id is None:
+        title.source = _user_source(actor)
+    session.flush()
+    return title
+
+
+def delete_title(
+    session: Session, *, actor: Actor, enterprise_id: int, type_: str, year_granted: int
+) -> None:
+    """Remove a title recorded by mistake (audited like every change)."""
+    ent = get_enterprise(session, actor=actor, enterprise_id=enterprise_id)
+    check_write(actor, ent)
+    title = _title(session, ent.id, type_, year_granted)
+    if title is None:
+        raise NotFound(f"该企业没有 {year_granted} 年认定的“{title_label(type_)}”")
+    session.delete(title)
+    session.flush()
+
+
+def _title(session: Session, enterprise_id: int, type_: str, year_granted: int) -> Title | None:
+    return session.scalar(
+        select(Title).where(
+            Title.enterprise_id == enterprise_id, Title.type == type_, Title.year_granted == year_granted
+        )
+    )
 
 
 def figure_source(fig: EnterpriseFigures, field: str) -> str:

@@ -159,7 +159,7 @@ def targets_export(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)
     return attachment(write_tables(tables), f"目标考核-{y}年{m}月.xlsx")
 
 
-WorkbookPages(
+WORKBOOK = WorkbookPages(
     path="/targets-import",
     permission=Permission.edit_targets,
     refused="目标由市科技局下达，月度数据由市科技局和区县填报",
@@ -169,7 +169,8 @@ WorkbookPages(
     template_name="目标与月度数据模板.xlsx",
     data_name="目标与月度数据.xlsx",
     missing="请选择要上传的文件（.xlsx）",
-).register(router)
+)
+WORKBOOK.register(router)
 
 
 @router.get("/targets/figures/{figure_id}")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from kechuang.choices import Light
 from kechuang.projects import service
 from kechuang.projects.models import PROJECT_TYPES
-from kechuang.projects.schemas import ProjectDetail, ProjectPage, ProjectType
+from kechuang.projects.schemas import OverrideIn, ProjectDetail, ProjectPage, ProjectType
 from kechuang.web.api_common import COMMON, GUARDS, NOT_FOUND, PageNo, PageSize, ProjectId
 from kechuang.web.context import Ctx, api_ctx
 
@@ -94,6 +94,41 @@ def list_projects(
     responses=NOT_FOUND,
 )
 def get_project(project_id: ProjectId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return _detail(ctx, project_id)
+
+
+@router.put(
+    "/projects/{project_id}/override",
+    summary="Set a project's light by hand, with the reason and an expiry (replaces an active one)",
+    response_model=ProjectDetail,
+    responses=NOT_FOUND,
+)
+def put_override(project_id: ProjectId, body: OverrideIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    """The page's override: the light holds until `expires_on`, then the computed light returns;
+    audited. The city bureau and the project's district operators may."""
+    service.set_override(
+        ctx.session,
+        actor=ctx.actor,
+        project_id=project_id,
+        light=body.light.value,
+        note=body.note,
+        expires_on=body.expires_on.isoformat(),
+    )
+    return _detail(ctx, project_id)
+
+
+@router.delete(
+    "/projects/{project_id}/override",
+    summary="Revoke a project's manual light (the computed light applies again)",
+    response_model=ProjectDetail,
+    responses=NOT_FOUND,
+)
+def delete_override(project_id: ProjectId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    service.revoke_override(ctx.session, actor=ctx.actor, project_id=project_id)
+    return _detail(ctx, project_id)
+
+
+def _detail(ctx: Ctx, project_id: int) -> dict[str, Any]:
     d = service.detail(ctx.session, actor=ctx.actor, project_id=project_id)
     return {
         **_item(d["status"]),

@@ -273,7 +273,7 @@ async def override_post(project_id: int, request: Request, ctx: Ctx = Depends(pa
     return RedirectResponse(f"/projects/{project_id}", status_code=303)
 
 
-WorkbookPages(
+WORKBOOK = WorkbookPages(
     path="/projects-import",
     permission=Permission.edit_projects,
     refused="重点项目由市科技局和区县维护",
@@ -283,4 +283,5 @@ WorkbookPages(
     template_name="重点项目导入模板.xlsx",
     data_name="重点项目.xlsx",
     missing="请选择要上传的项目文件（.xlsx）",
-).register(router)
+)
+WORKBOOK.register(router)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kechuang.choices import Light
 from kechuang.projects.models import PROJECT_TYPES
+from kechuang.web.api_common import IsoDate
 
 
 class ProjectType(StrEnum):
@@ -113,3 +114,28 @@ class ProjectDetail(ProjectOut):
     kpis: list[KpiOut]
     reports: list[ReportOut]
     history: list[HistoryOut]
+
+
+class OverrideLight(StrEnum):
+    """The lights an operator may set by hand (grey, "not judged yet", is only computed)."""
+
+    green = "green"
+    yellow = "yellow"
+    red = "red"
+
+
+class OverrideIn(BaseModel):
+    """An operator's light for a project, with the reason and the day it lapses (at most a year)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"light": "yellow", "note": "设备到货延迟，已协调供应商", "expires_on": "2027-03-31"}
+            ]
+        },
+    )
+
+    light: OverrideLight = Field(description="green | yellow | red")
+    note: str = Field(min_length=4, max_length=1000, description="the reason (at least 4 characters)")
+    expires_on: IsoDate = Field(description="after today and within 366 days, YYYY-MM-DD")

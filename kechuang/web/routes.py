@@ -10,6 +10,7 @@ from kechuang.enterprises import api as enterprises_api
 from kechuang.enterprises import pages as enterprises_pages
 from kechuang.indicators import api as indicators_api
 from kechuang.indicators import pages as indicators_pages
+from kechuang.jobs import api as jobs_api
 from kechuang.jobs import pages as jobs_pages
 from kechuang.ladder import api as ladder_api
 from kechuang.ladder import pages as ladder_pages
@@ -19,7 +20,7 @@ from kechuang.projects import api as projects_api
 from kechuang.projects import pages as projects_pages
 from kechuang.regions import api as regions_api
 from kechuang.regions import pages as regions_pages
-from kechuang.web import home
+from kechuang.web import home, workbooks_api
 
 ROUTERS = [
     home.router,
@@ -42,4 +43,6 @@ ROUTERS = [
     indicators_api.router,
     points_api.router,
     documents_api.router,
+    workbooks_api.router,
+    jobs_api.router,
 ]
