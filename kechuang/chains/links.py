@@ -100,7 +100,7 @@ def _links_query(
 
 def visible_links(session: Session, actor: Actor) -> list[LinkRow]:
     query = _links_query(actor).order_by(Chain.position, ChainNode.position, Enterprise.name)
-    return [r._tuple() for r in session.execute(query)]
+    return [(link, ent, node, chain) for link, ent, node, chain in session.execute(query)]
 
 
 def links_page(
@@ -122,7 +122,12 @@ def links_page(
         .limit(page_size)
         .offset((page - 1) * page_size)
     )
-    return Page(items=[r._tuple() for r in rows], total=total, page=page, page_size=page_size)
+    return Page(
+        items=[(link, ent, node, chain_) for link, ent, node, chain_ in rows],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
 
 
 def links_xlsx(session: Session, *, actor: Actor) -> bytes:
