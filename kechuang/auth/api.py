@@ -23,7 +23,12 @@ from kechuang.web.context import Ctx, api_ctx, db_session, read_session
 router = APIRouter(prefix="/api/v1", tags=["auth"], dependencies=GUARDS)
 
 
-@router.post("/auth/token", response_model=TokenResponse, responses=errors(400, 401, 422, 429))
+@router.post(
+    "/auth/token",
+    summary="Exchange a username and password for a bearer token",
+    response_model=TokenResponse,
+    responses=errors(400, 401, 422, 429),
+)
 def issue_token(
     body: TokenRequest,
     request: Request,
@@ -51,23 +56,36 @@ def issue_token(
     )
 
 
-@router.get("/me", response_model=UserOut, responses=COMMON)
+@router.get("/me", summary="The caller's own account", response_model=UserOut, responses=COMMON)
 def me(ctx: Ctx = Depends(api_ctx)) -> UserOut:
     return UserOut.model_validate(users.own_user(ctx.session, actor=ctx.actor))
 
 
-@router.get("/users", response_model=list[UserOut], responses=COMMON)
+@router.get(
+    "/users", summary="The accounts the caller may see", response_model=list[UserOut], responses=COMMON
+)
 def list_users(ctx: Ctx = Depends(api_ctx)) -> list[UserOut]:
     return [UserOut.model_validate(u) for u in users.list_users(ctx.session, actor=ctx.actor)]
 
 
-@router.post("/users", response_model=UserOut, status_code=201, responses={**COMMON, **CONFLICT})
+@router.post(
+    "/users",
+    summary="Create an account (administrators)",
+    response_model=UserOut,
+    status_code=201,
+    responses={**COMMON, **CONFLICT},
+)
 def create_user(body: UserCreate, ctx: Ctx = Depends(api_ctx)) -> UserOut:
     data = users.UserInput(**{**body.model_dump(), "role": body.role.value})
     return UserOut.model_validate(users.create_user(ctx.session, actor=ctx.actor, data=data))
 
 
-@router.patch("/users/{username}", response_model=UserOut, responses={**COMMON, **NOT_FOUND})
+@router.patch(
+    "/users/{username}",
+    summary="Reset a password or (de)activate an account",
+    response_model=UserOut,
+    responses={**COMMON, **NOT_FOUND},
+)
 def update_user(
     body: UserUpdate,
     username: str = Path(pattern=USERNAME_PATTERN, description="the account's username"),
@@ -82,7 +100,12 @@ def update_user(
     return UserOut.model_validate(user)
 
 
-@router.get("/audit", response_model=AuditPage, responses=COMMON)
+@router.get(
+    "/audit",
+    summary="The audit log: who changed what, when, before and after",
+    response_model=AuditPage,
+    responses=COMMON,
+)
 def list_audit(
     entity: str | None = Query(None, max_length=64, description="a table, e.g. enterprises"),
     action: AuditAction | None = None,

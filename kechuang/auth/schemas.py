@@ -10,6 +10,8 @@ from kechuang.web.api_common import StrictBool, UtcDateTime
 
 
 class TokenRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"username": "admin", "password": "…"}]})
+
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
 
@@ -45,10 +47,19 @@ def _required_for(role: Role, field: str, fmt: str) -> dict[str, Any]:
 class UserCreate(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
+            "examples": [
+                {
+                    "username": "hanjiang2",
+                    "password": "a-long-password",
+                    "role": "district",
+                    "display_name": "邗江区科技局",
+                    "region_code": "321003",
+                }
+            ],
             "allOf": [
                 _required_for(Role.district, "region_code", "region"),
                 _required_for(Role.enterprise, "enterprise_uscc", "uscc"),
-            ]
+            ],
         }
     )
 

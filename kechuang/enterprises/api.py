@@ -38,7 +38,11 @@ from kechuang.web.context import Ctx, api_ctx
 router = APIRouter(prefix="/api/v1", tags=["enterprises"], responses=COMMON, dependencies=GUARDS)
 
 
-@router.get("/enterprises", response_model=EnterpriseList)
+@router.get(
+    "/enterprises",
+    summary="The registry, filtered, sorted and paginated (the caller's scope)",
+    response_model=EnterpriseList,
+)
 def list_enterprises(
     q: str | None = Query(None, max_length=MAX_TEXT_QUERY, description="name, alias or USCC"),
     region_code: str | None = Query(
@@ -74,7 +78,12 @@ def list_enterprises(
     )
 
 
-@router.get("/enterprises/{enterprise_id}", response_model=EnterpriseDetail, responses=NOT_FOUND)
+@router.get(
+    "/enterprises/{enterprise_id}",
+    summary="One enterprise with its yearly figures, titles and IP",
+    response_model=EnterpriseDetail,
+    responses=NOT_FOUND,
+)
 def get_enterprise(enterprise_id: EnterpriseId, ctx: Ctx = Depends(api_ctx)) -> EnterpriseDetail:
     p = service.profile(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id)
     return EnterpriseDetail.of(  # type: ignore[return-value]
@@ -85,12 +94,23 @@ def get_enterprise(enterprise_id: EnterpriseId, ctx: Ctx = Depends(api_ctx)) -> 
     )
 
 
-@router.post("/enterprises", response_model=EnterpriseOut, status_code=201, responses=CONFLICT)
+@router.post(
+    "/enterprises",
+    summary="Register an enterprise",
+    response_model=EnterpriseOut,
+    status_code=201,
+    responses=CONFLICT,
+)
 def create_enterprise(body: EnterpriseCreate, ctx: Ctx = Depends(api_ctx)) -> EnterpriseOut:
     return EnterpriseOut.of(service.create_enterprise(ctx.session, actor=ctx.actor, values=body.values()))
 
 
-@router.patch("/enterprises/{enterprise_id}", response_model=EnterpriseOut, responses=NOT_FOUND)
+@router.patch(
+    "/enterprises/{enterprise_id}",
+    summary="Change an enterprise's details",
+    response_model=EnterpriseOut,
+    responses=NOT_FOUND,
+)
 def update_enterprise(
     enterprise_id: EnterpriseId, body: EnterpriseUpdate, ctx: Ctx = Depends(api_ctx)
 ) -> EnterpriseOut:
@@ -100,7 +120,12 @@ def update_enterprise(
     return EnterpriseOut.of(ent)
 
 
-@router.put("/enterprises/{enterprise_id}/figures/{year}", response_model=FiguresOut, responses=NOT_FOUND)
+@router.put(
+    "/enterprises/{enterprise_id}/figures/{year}",
+    summary="Replace one year's figures",
+    response_model=FiguresOut,
+    responses=NOT_FOUND,
+)
 def put_figures(
     enterprise_id: EnterpriseId, year: Year, body: FiguresIn, ctx: Ctx = Depends(api_ctx)
 ) -> FiguresOut:
@@ -154,7 +179,12 @@ def delete_title(
     return Response(status_code=204)
 
 
-@router.post("/imports/{dataset}", response_model=ImportOut, responses=errors(413))
+@router.post(
+    "/imports/{dataset}",
+    summary="Import a registry spreadsheet all or nothing (dry run available)",
+    response_model=ImportOut,
+    responses=errors(413),
+)
 async def import_spreadsheet(
     dataset: Dataset, file: UploadFile = File(...), dry_run: bool = False, ctx: Ctx = Depends(api_ctx)
 ) -> ImportOut:

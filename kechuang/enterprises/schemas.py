@@ -108,6 +108,10 @@ class EnterpriseUpdate(BaseModel):
     """Values as a person types them (the same rules as the Excel import); absent fields are left alone,
     null clears an optional field."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"address": "扬州市邗江区创新大道8号", "size_class": "small"}]}
+    )
+
     name: Name = None  # type: ignore[assignment]
     aliases: list[Alias] | None = Field(None, max_length=MAX_ALIASES)
     region_code: RegionRef = None  # type: ignore[assignment]
@@ -131,6 +135,21 @@ class EnterpriseUpdate(BaseModel):
 
 
 class EnterpriseCreate(EnterpriseUpdate):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "uscc": "91321003MA1DEM001R",
+                    "name": "扬州示例智能装备有限公司",
+                    "region_code": "321003",
+                    "founded_on": "2019-04-12",
+                    "industry_code": "C3825",
+                    "size_class": "small",
+                }
+            ]
+        }
+    )
+
     uscc: Uscc
     name: Name
     region_code: RegionRef
@@ -171,6 +190,24 @@ SignedMoney = Annotated[
 class FiguresIn(BaseModel):
     """One year's figures; absent or null fields become unknown. The same rules as the import: the
     tech and R&D staff are at most the employees, a part at most its whole (e.g. domestic R&D ≤ R&D)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "employees": 120,
+                    "tech_staff": 25,
+                    "rd_staff": 18,
+                    "sales_revenue": 48000000,
+                    "operating_revenue": 48500000,
+                    "rd_expense": 2600000,
+                    "high_tech_revenue": 31000000,
+                    "profit": 3200000,
+                    "tax_paid": 1500000,
+                }
+            ]
+        }
+    )
 
     employees: Count = None  # 职工总数
     tech_staff: Count = None  # 科技人员数

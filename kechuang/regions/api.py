@@ -20,7 +20,9 @@ class RegionOut(BaseModel):
     parent_code: str | None
 
 
-@router.get("/regions", response_model=list[RegionOut])
+@router.get(
+    "/regions", summary="The city's regions (districts, parks, towns)", response_model=list[RegionOut]
+)
 def list_regions(ctx: Ctx = Depends(api_ctx)) -> list[RegionOut]:
     """The city's regions (reference data, visible to every logged-in user)."""
     return [RegionOut.model_validate(r) for r in all_regions(ctx.session)]
