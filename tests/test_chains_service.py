@@ -289,6 +289,8 @@ def test_pages_api_and_scope(factory, made, client) -> None:  # type: ignore[no-
     assert (
         api["items"][0]["coverage"] == pytest.approx(0.5) and api["items"][0]["cluster"]["name"] == "新能源"
     )
+    analysis = client.get("/api/v1/chains/pv/analysis").json()
+    assert api["items"][0]["strength_components"] == analysis["strength"]["components"]  # the comparison
     detail = client.get("/api/v1/chains/pv").json()
     assert {n["stage"] for n in detail["nodes"]} == {"upstream", "midstream", "downstream"}
     assert {"from": "pv.cell", "to": "pv.module", "weight": 0.6} in detail["edges"]

@@ -31,6 +31,7 @@ REGION = Query(
     max_length=12,
     description="a region code: only links in that region and below (default: all the caller may see)",
 )
+STRENGTH_PARTS = ("s_coverage", "s_scale", "s_innovation", "s_leadership")
 CHAIN = Path(min_length=1, max_length=64, description="a chain's id (code), e.g. integrated_circuits")
 
 
@@ -49,7 +50,7 @@ def _records(frame: pl.DataFrame, drop: tuple[str, ...] = ()) -> list[dict[str, 
 
 @router.get(
     "/chains",
-    summary="Every chain with its cluster, node count per stage and coverage",
+    summary="Every chain with its cluster, node count per stage, coverage and strength (the comparison)",
     response_model=ChainList,
 )
 def list_chains(region: str = REGION, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
@@ -70,6 +71,7 @@ def list_chains(region: str = REGION, ctx: Ctx = Depends(api_ctx)) -> dict[str, 
                 "light": r.get("light", "red"),
                 "enterprises": int(r.get("enterprises") or 0),
                 "strength": _num(r.get("strength") or 0.0),
+                "strength_components": {k[2:]: _num(r.get(k) or 0.0) for k in STRENGTH_PARTS},
             }
         )
     return {"items": items, "total": len(items), "region": region or None}
@@ -121,10 +123,7 @@ def analysis_body(result: Analysis, codes: dict[int, str]) -> dict[str, Any]:
         "light": chain.get("light", "red"),
         "strength": {
             "score": _num(chain.get("strength", 0.0)),
-            "components": {
-                k[2:]: _num(chain.get(k, 0.0))
-                for k in ("s_coverage", "s_scale", "s_innovation", "s_leadership")
-            },
+            "components": {k[2:]: _num(chain.get(k, 0.0)) for k in STRENGTH_PARTS},
         },
         "concentration": {"hhi": _num(chain.get("hhi")), "cr3": _num(chain.get("cr3"))},
         "enterprises": int(chain.get("enterprises", 0)),

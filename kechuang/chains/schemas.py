@@ -27,6 +27,9 @@ class ChainSummary(BaseModel):
     light: Light
     enterprises: int
     strength: float = Field(description="0–100")
+    strength_components: dict[str, float] = Field(
+        description="the strength's parts (coverage, scale, innovation, leadership), as /atlas/compare shows"
+    )
 
 
 class ChainList(BaseModel):
