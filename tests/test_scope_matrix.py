@@ -44,6 +44,8 @@ RESOURCES = [
     Resource("/api/v1/projects/{id}", Project),
     Resource("/documents/{id}", Document),
     Resource("/targets/region/{id}", Enterprise, roles=frozenset({"admin", "viewer", "district"})),
+    Resource("/api/v1/targets/regions/{id}", Enterprise, roles=frozenset({"admin", "viewer", "district"})),
+    Resource("/api/v1/enterprises/{id}/assessment", Enterprise),
 ]
 # GET routes with a path parameter that are not a region- or enterprise-scoped object, and why
 UNSCOPED = {
@@ -96,7 +98,7 @@ def city(factory, made):  # type: ignore[no-untyped-def]
 
 
 def _target(resource: Resource, city, where: str) -> str:  # type: ignore[no-untyped-def]
-    if resource.path.startswith("/targets/region/"):
+    if resource.path.startswith(("/targets/region/", "/api/v1/targets/regions/")):
         return resource.path.format(id=HANJIANG if where == "in" else GUANGLING)
     ident = city[(resource.model, where)]
     if ident is None:

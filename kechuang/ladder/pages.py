@@ -14,6 +14,7 @@ from kechuang.auth.policy import Permission, allowed, require, visible_region
 from kechuang.ladder import service, store
 from kechuang.ladder.jobs import YEARS_KEPT
 from kechuang.ladder.transitions import summary, transitions
+from kechuang.ladder.what_if import WHAT_IF_FIELDS, consistency
 from kechuang.ladder.xlsx import next_rung_xlsx, transitions_xlsx
 from kechuang.regions.service import all_regions
 from kechuang.web.context import Ctx, page_ctx
@@ -21,7 +22,7 @@ from kechuang.web.downloads import attachment
 from kechuang.web.render import render
 
 router = APIRouter(include_in_schema=False)
-RUNGS = ("tech_sme", "innovative_sme", "hnte", "specialized_sme", "little_giant", "gazelle")
+RUNGS = service.RUNGS
 SHOWN_MOVES = 200
 
 
@@ -132,40 +133,6 @@ def transitions_export(region: str = "", year: str = "", ctx: Ctx = Depends(page
 
 
 # -- the enterprise's own self-check ("what if"): edited figures, evaluated, never saved -------------
-
-WHAT_IF_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("employees", "职工总数", "人"),
-    ("tech_staff", "科技人员数", "人"),
-    ("y0.operating_revenue", "上年营业收入", "元"),
-    ("y0.sales_revenue", "上年销售收入", "元"),
-    ("y0.rd_expense", "上年研发费用", "元"),
-    ("y0.rd_expense_domestic", "上年境内研发费用", "元"),
-    ("y0.high_tech_revenue", "上年高新技术产品（服务）收入", "元"),
-    ("y1.rd_expense", "前年研发费用", "元"),
-    ("y2.rd_expense", "大前年研发费用", "元"),
-    ("ip.class_i", "Ⅰ类知识产权（件）", "件"),
-    ("ip.class_ii", "Ⅱ类知识产权（件）", "件"),
-)
-
-
-CONSISTENT = (
-    ("tech_staff", "employees"),
-    ("y0.rd_expense_domestic", "y0.rd_expense"),
-    ("y0.high_tech_revenue", "y0.sales_revenue"),
-)
-LABELS = {key: label for key, label, _ in WHAT_IF_FIELDS}
-
-
-def consistency(values: dict[str, int], current: dict[str, Any]) -> list[str]:
-    """Edited figures must stay coherent with each other (or with the registered ones)."""
-    problems = []
-    for part, whole in CONSISTENT:
-        if part not in values and whole not in values:
-            continue
-        a, b = values.get(part, current.get(part)), values.get(whole, current.get(whole))
-        if a is not None and b is not None and a > b:
-            problems.append(f"“{LABELS[part]}”{a} 不能大于“{LABELS[whole]}”{b}")
-    return problems
 
 
 def _what_if_values(form: Any) -> tuple[dict[str, int], list[str]]:

@@ -35,6 +35,8 @@ TITLE_FLAGS = {
     "direct.ministerial_rd_institution": (TitleType.provincial_rd_institution,),
     "direct.honour_valid": (TitleType.tech_innovation_demo, TitleType.ip_advantage),
 }
+# the ladder's rungs, lowest first (the pages, the API and the exports show them in this order)
+RUNGS = ("tech_sme", "innovative_sme", "hnte", "specialized_sme", "little_giant", "gazelle")
 HELD = "held."  # prefix of columns saying the enterprise holds a programme's title today
 
 

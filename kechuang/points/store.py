@@ -240,6 +240,7 @@ def ranking(
     stage: str = "",
     region: str = "",
     limit: int | None = None,
+    offset: int = 0,
     today: date | None = None,
 ) -> Ranking:
     """The stored ranking of ``year`` the actor may see (by stage rank when a stage is given), best first."""
@@ -275,7 +276,7 @@ def ranking(
         .order_by(*order)
     )
     if limit is not None:
-        stmt = stmt.limit(limit)
+        stmt = stmt.limit(limit).offset(offset)
     rows = pl.DataFrame([tuple(r) for r in session.execute(stmt)], schema=SCHEMA, orient="row")
     total = session.scalar(select(func.count()).select_from(s).where(*where)) or 0
     return Ranking(held, _decoded(rows, held.methodology), int(total), regions)
