@@ -30,9 +30,7 @@ import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not an installed copy
 
-from kechuang.auth.scope import SYSTEM
-from kechuang.bootstrap import prepare_database
-from kechuang.db import make_engine, make_session_factory, transaction
+from kechuang.db import make_engine, make_session_factory
 from kechuang.settings import Settings
 
 PASSWORD = "fuzz-password-9"
@@ -41,26 +39,22 @@ ROLES = ("admin", "hanjiang")  # the city's administrator and the 邗江区 dist
 
 
 def load_demo(settings: Settings, enterprises: int) -> None:
-    """Regions, a small demo city, the atlas with links, projects, and the demo users (one password)."""
-    from kechuang.chains.demo import demo_links
-    from kechuang.chains.service import load_file
-    from kechuang.demo.city import load_city
-    from kechuang.demo.loader import DEMO_USERS, load_demo_users
-    from kechuang.projects.demo import demo_projects
+    """The demo city (every part of it) with the demo users sharing one password."""
+    from kechuang.demo.loader import DEMO_USERS
+    from kechuang.demo.service import load_demo as load
 
     engine = make_engine(settings.effective_database_url)
     factory = make_session_factory(engine)
-    today = date.today()
-    with transaction(factory) as s:
-        prepare_database(engine, s, settings)
-    with transaction(factory) as s:
-        load_city(s, n=enterprises, seed=5, last_year=today.year - 1)
-        s.info["actor"] = SYSTEM
-        load_file(s, actor=SYSTEM)
-        demo_links(s, start_year=today.year - 3)
-        demo_projects(s, today=today)
-    with transaction(factory) as s:
-        load_demo_users(s, settings, passwords={u.username: PASSWORD for u in DEMO_USERS})
+    load(
+        engine,
+        factory,
+        settings,
+        enterprises=enterprises,
+        seed=5,
+        last_year=date.today().year - 1,
+        say=lambda _: None,
+        passwords={u.username: PASSWORD for u in DEMO_USERS},
+    )
     engine.dispose()
 
 

@@ -25,14 +25,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from kechuang import migrate
-from kechuang.auth.scope import SYSTEM
-from kechuang.bootstrap import ensure_regions
-from kechuang.chains.demo import demo_links
-from kechuang.chains.service import load_file
-from kechuang.db import make_engine, make_session_factory, transaction
-from kechuang.demo.city import load_city
-from kechuang.demo.loader import DEMO_USERS, load_demo_users
-from kechuang.projects.demo import demo_projects
+from kechuang.db import make_engine, make_session_factory
+from kechuang.demo.loader import DEMO_USERS
+from kechuang.demo.service import load_demo
 from kechuang.settings import Settings
 from tests import api_fuzz_formats
 from tests.conftest import PASSWORD, SECRET
@@ -58,7 +53,8 @@ FUZZ = settings(
 
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """A small demo city (enterprises, atlas with links, projects, demo users) on its own SQLite file."""
+    """A small demo city (the demo's every part: registry, atlas and links, targets, documents, projects,
+    ladder years, demo users) on its own SQLite file."""
     from kechuang.web.app import create_app
 
     path: Path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
@@ -66,16 +62,16 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     migrate.upgrade(engine)
     settings_ = Settings(database_url=f"sqlite:///{path}", secret_key=SECRET, in_process_worker=False)
     factory = make_session_factory(engine)
-    today = date.today()
-    with transaction(factory) as s:
-        ensure_regions(s, settings_)
-        load_city(s, n=120, seed=5, last_year=today.year - 1)
-        s.info["actor"] = SYSTEM
-        load_file(s, actor=SYSTEM)
-        demo_links(s, start_year=today.year - 3)
-        demo_projects(s, today=today)
-    with transaction(factory) as s:
-        load_demo_users(s, settings_, passwords={u.username: PASSWORD for u in DEMO_USERS})
+    load_demo(
+        engine,
+        factory,
+        settings_,
+        enterprises=120,
+        seed=5,
+        last_year=date.today().year - 1,
+        say=lambda _: None,
+        passwords={u.username: PASSWORD for u in DEMO_USERS},
+    )
     yield create_app(settings_, engine)
     engine.dispose()
 

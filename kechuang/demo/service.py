@@ -47,9 +47,10 @@ def load_demo(
     seed: int,
     last_year: int,
     say: Callable[[str], None] = print,
+    passwords: dict[str, str] | None = None,
 ) -> list[Credential]:
     """Load the demo city (each part in its own transaction) and return the demo accounts with fresh
-    passwords."""
+    passwords (or ``passwords``: username → password, for tests and the fuzzer)."""
     from kechuang.bootstrap import prepare_database
     from kechuang.demo.city import load_city
     from kechuang.demo.loader import load_demo_users
@@ -78,4 +79,4 @@ def load_demo(
         say(f"已生成演示重点项目 demo key projects: {projects}")
     refresh_years(factory, [today.year - 1, today.year], force=False)
     with transaction(factory) as session:
-        return load_demo_users(session, settings)
+        return load_demo_users(session, settings, passwords)
