@@ -157,3 +157,15 @@ def test_enterprise_assessment_and_what_if(heads, client, factory) -> None:  # t
     )
     assert unknown.status_code == 422 and unknown.json()["problems"][0]["field"] == "values.y0.magic"
     assert client.get(f"/api/v1/enterprises/{other}/assessment", headers=heads["hj"]).status_code == 404
+
+
+def test_overview_is_the_home_pages_figures_in_scope(heads, client, factory) -> None:  # type: ignore[no-untyped-def]
+    whole = client.get("/api/v1/overview", headers=heads["boss"]).json()
+    mine = client.get("/api/v1/overview", headers=heads["hj"]).json()
+    with factory() as s:
+        own = s.scalar(
+            select(func.count()).select_from(Enterprise).where(Enterprise.region_code.startswith(HANJIANG))
+        )
+    assert whole["enterprises"] == 250 and mine["enterprises"] == own < 250
+    assert mine["regions"] and all(r["region_code"].startswith(HANJIANG) for r in mine["regions"])
+    assert len(whole["regions"]) > len(mine["regions"])

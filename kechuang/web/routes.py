@@ -45,4 +45,5 @@ ROUTERS = [
     documents_api.router,
     workbooks_api.router,
     jobs_api.router,
+    home.api,
 ]
