@@ -53,3 +53,21 @@ def test_every_json_body_has_an_example() -> None:
             if not (schema.get("examples") or body.get("example") or body.get("examples")):
                 missing.append(f"{method.upper()} {path}")
     assert missing == []
+
+
+def test_every_bound_is_json_schema() -> None:
+    """Bounds under a validator can leak as pydantic's own ``ge``/``le`` keys, which no client reads."""
+    leaked = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            if {"ge", "le", "gt", "lt"} & set(node) and "type" in node:
+                leaked.append(where)
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+
+    walk(_openapi(), "")
+    assert leaked == []

@@ -169,3 +169,11 @@ def test_overview_is_the_home_pages_figures_in_scope(heads, client, factory) -> 
     assert whole["enterprises"] == 250 and mine["enterprises"] == own < 250
     assert mine["regions"] and all(r["region_code"].startswith(HANJIANG) for r in mine["regions"])
     assert len(whole["regions"]) > len(mine["regions"])
+
+
+def test_the_what_if_schema_offers_exactly_the_self_check_fields() -> None:
+    from kechuang.ladder.schemas import WhatIfValues
+    from kechuang.ladder.what_if import WHAT_IF_FIELDS
+
+    aliases = [f.alias or name for name, f in WhatIfValues.model_fields.items()]
+    assert aliases == [key for key, _, _ in WHAT_IF_FIELDS]

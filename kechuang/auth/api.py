@@ -84,7 +84,7 @@ def create_user(body: UserCreate, ctx: Ctx = Depends(api_ctx)) -> UserOut:
     "/users/{username}",
     summary="Reset a password or (de)activate an account",
     response_model=UserOut,
-    responses={**COMMON, **NOT_FOUND},
+    responses={**COMMON, **NOT_FOUND, **CONFLICT},
 )
 def update_user(
     body: UserUpdate,

@@ -211,7 +211,7 @@ def set_active(session: Session, *, actor: Actor, username: str, active: bool) -
         raise Forbidden("只有管理员可以停用或启用用户")
     user = get_user_by_name(session, actor=actor, username=username)
     if user.id == actor.user_id and not active:
-        raise InvalidInput([Problem("is_active", "不能停用自己的账号")])
+        raise Conflict([Problem("is_active", "不能停用自己的账号")])
     user.is_active = active
     user.session_version += 1
     session.flush()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kechuang.choices import Light
-from kechuang.web.api_common import THIS_YEAR, StrictInt, UtcDateTime
+from kechuang.web.api_common import THIS_YEAR, Integral, StrictInt, UtcDateTime
 
 
 class ClusterRef(BaseModel):
@@ -168,7 +168,9 @@ class SnapshotOut(BaseModel):
 class SnapshotIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"year": 2026}]})
 
-    year: StrictInt = Field(ge=2000, le=THIS_YEAR + 1, description="the year the snapshot stands for")
+    year: Annotated[Annotated[StrictInt, Field(ge=2000, le=THIS_YEAR + 1)], Integral] = Field(
+        description="the year the snapshot stands for"
+    )
 
 
 class SnapshotDetail(SnapshotOut):

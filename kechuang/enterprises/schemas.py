@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kechuang.choices import SizeClass, TitleLevel
 from kechuang.enterprises.columns import INDUSTRY_SECTIONS, MAX_COUNT, MAX_MONEY
-from kechuang.web.api_common import IsoDate, PastDate, StrictBool, StrictInt
+from kechuang.web.api_common import Integral, IsoDate, PastDate, StrictBool, StrictInt
 
 
 class EnterpriseOut(BaseModel):
@@ -180,10 +180,14 @@ class FiguresOut(BaseModel):
     field_sources: dict[str, str] | None
 
 
-Count = Annotated[StrictInt | None, Field(ge=0, le=MAX_COUNT, description="persons")]
-Money = Annotated[StrictInt | None, Field(ge=0, le=MAX_MONEY, description="yuan")]
+Count = Annotated[
+    Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)] | None, Integral, Field(description="persons")
+]
+Money = Annotated[Annotated[StrictInt, Field(ge=0, le=MAX_MONEY)] | None, Integral, Field(description="yuan")]
 SignedMoney = Annotated[
-    StrictInt | None, Field(ge=-MAX_MONEY, le=MAX_MONEY, description="yuan, may be negative")
+    Annotated[StrictInt, Field(ge=-MAX_MONEY, le=MAX_MONEY)] | None,
+    Integral,
+    Field(description="yuan, may be negative"),
 ]
 
 

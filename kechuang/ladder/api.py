@@ -21,7 +21,7 @@ from kechuang.ladder.schemas import (
     WhatIfIn,
 )
 from kechuang.ladder.transitions import summary, transitions
-from kechuang.ladder.what_if import WHAT_IF_FIELDS, consistency
+from kechuang.ladder.what_if import consistency
 from kechuang.rules.assess import (
     COUNTS,
     DIRECT,
@@ -239,22 +239,15 @@ def enterprise_assessment(enterprise_id: EnterpriseId, ctx: Ctx = Depends(api_ct
 def self_check(enterprise_id: EnterpriseId, body: WhatIfIn, ctx: Ctx = Depends(api_ctx)) -> AssessmentOut:
     """Keys as on the self-check page; edited figures must stay coherent (e.g. tech staff ≤ employees)."""
     today = date.today()
-    allowed = {key for key, _, _ in WHAT_IF_FIELDS}
-    unknown = [
-        Problem(f"values.{k}", "不是可调整的数据项：" + "、".join(sorted(allowed)), k)
-        for k in body.values
-        if k not in allowed
-    ]
-    if unknown:
-        raise InvalidInput(unknown)
+    edited = body.values.edited()
     ent = service.get_enterprise(ctx.session, actor=ctx.actor, enterprise_id=enterprise_id)
     current = service.input_frame(ctx.session, actor=ctx.actor, as_of=today, enterprise_ids=[ent.id])
-    incoherent = consistency(body.values, current.row(0, named=True))
+    incoherent = consistency(edited, current.row(0, named=True))
     if incoherent:
         raise InvalidInput([Problem("values", text) for text in incoherent])
     base = service.profile_cards(ctx.session, actor=ctx.actor, enterprise_id=ent.id, as_of=today)
     after = service.profile_cards(
-        ctx.session, actor=ctx.actor, enterprise_id=ent.id, as_of=today, overrides=body.values
+        ctx.session, actor=ctx.actor, enterprise_id=ent.id, as_of=today, overrides=edited
     )
     return AssessmentOut(
         enterprise_id=ent.id, as_of=today, cards=[_card(c) for c in base], what_if=[_card(c) for c in after]

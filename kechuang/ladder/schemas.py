@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from kechuang.units import MAX_FIGURE
-from kechuang.web.api_common import StrictInt, UtcDateTime
+from kechuang.web.api_common import Integral, StrictInt, UtcDateTime
 
 
 class RungOut(BaseModel):
@@ -98,19 +98,41 @@ class AssessmentOut(BaseModel):
     )
 
 
-WhatIfKey = Annotated[
-    str, StringConstraints(pattern=r"^(employees|tech_staff|y[012]\.[a-z_]+|ip\.class_ii?)$")
-]
+Figure = Annotated[Annotated[StrictInt, Field(ge=0, le=MAX_FIGURE)] | None, Integral]
+
+
+class WhatIfValues(BaseModel):
+    """The figures a self-check may change (the keys of ``ladder.what_if.WHAT_IF_FIELDS``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    employees: Figure = Field(None, description="职工总数（人）")
+    tech_staff: Figure = Field(None, description="科技人员数（人）")
+    y0_operating_revenue: Figure = Field(None, alias="y0.operating_revenue", description="上年营业收入（元）")
+    y0_sales_revenue: Figure = Field(None, alias="y0.sales_revenue", description="上年销售收入（元）")
+    y0_rd_expense: Figure = Field(None, alias="y0.rd_expense", description="上年研发费用（元）")
+    y0_rd_expense_domestic: Figure = Field(
+        None, alias="y0.rd_expense_domestic", description="上年境内研发费用（元）"
+    )
+    y0_high_tech_revenue: Figure = Field(
+        None, alias="y0.high_tech_revenue", description="上年高新技术产品（服务）收入（元）"
+    )
+    y1_rd_expense: Figure = Field(None, alias="y1.rd_expense", description="前年研发费用（元）")
+    y2_rd_expense: Figure = Field(None, alias="y2.rd_expense", description="大前年研发费用（元）")
+    ip_class_i: Figure = Field(None, alias="ip.class_i", description="Ⅰ类知识产权（件）")
+    ip_class_ii: Figure = Field(None, alias="ip.class_ii", description="Ⅱ类知识产权（件）")
+
+    def edited(self) -> dict[str, int]:
+        """The figures given, keyed as the self-check page keys them (``y0.rd_expense`` …)."""
+        return {k: v for k, v in self.model_dump(by_alias=True).items() if v is not None}
 
 
 class WhatIfIn(BaseModel):
-    """Figures to try instead of the registered ones (keys as on the self-check page)."""
+    """Figures to try instead of the registered ones."""
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"values": {"y0.rd_expense": 3200000, "ip.class_i": 2}}]},
     )
 
-    values: dict[WhatIfKey, Annotated[StrictInt, Field(ge=0, le=MAX_FIGURE)]] = Field(
-        max_length=20, description="employees, tech_staff, y0.operating_revenue, y0.rd_expense, ip.class_i …"
-    )
+    values: WhatIfValues

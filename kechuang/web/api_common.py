@@ -104,7 +104,17 @@ def _until_this_year() -> str:
 PastDate = Annotated[
     IsoDate, Field(json_schema_extra={"pattern": _until_this_year()}, description="not later than this year")
 ]
+
+
+def _integral(value: Any) -> Any:
+    """JSON Schema's integer includes 12.0: take it as 12 (other floats stay floats and are refused)."""
+    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 2**63 else value
+
+
 StrictInt = Annotated[int, Strict()]  # a JSON number, never "12" or true
+# Put outside the bounds (``Annotated[Annotated[StrictInt, Field(ge=…, le=…)] | None, Integral]``) so that
+# the bounds stay ``minimum``/``maximum`` in the JSON Schema: a JSON integer, 12 or 12.0, never "12" or true.
+Integral = BeforeValidator(_integral)
 StrictBool = Annotated[bool, Strict()]  # true or false, never "yes" or 1
 
 

@@ -23,7 +23,6 @@ from kechuang.auth.policy import Permission, require
 from kechuang.auth.scope import Actor
 from kechuang.chains import document, links
 from kechuang.chains import service as chains_service
-from kechuang.errors import InvalidInput, Problem
 from kechuang.indicators import pages as indicators_pages
 from kechuang.points import service as points_service
 from kechuang.projects import pages as projects_pages
@@ -179,26 +178,23 @@ def _importer(wb: Workbook) -> Callable[..., Any]:
 
 
 def _downloader(wb: Workbook) -> Callable[..., Any]:
-    def download(
+    def data(ctx: Ctx = Depends(api_ctx)) -> Response:
+        require(ctx.actor, wb.reader or wb.permission, wb.refused)
+        return attachment(wb.data(ctx.session, ctx.actor), wb.data_name)
+
+    def data_or_template(
         template: bool = Query(False, description="the empty template instead of the caller's data"),
         ctx: Ctx = Depends(api_ctx),
     ) -> Response:
+        if not template or wb.template is None:
+            return data(ctx)
         require(ctx.actor, wb.reader or wb.permission, wb.refused)
-        if not template:
-            return attachment(wb.data(ctx.session, ctx.actor), wb.data_name)
-        if wb.template is None:
-            raise InvalidInput(
-                [
-                    Problem(
-                        "template", "该工作簿没有空白模板：请下载当前数据（template=false），修改后上传", True
-                    )
-                ]
-            )
         return attachment(wb.template(ctx.session, ctx.actor), wb.template_name)
 
+    download = data_or_template if wb.template else data
     download.__doc__ = (
         f"Download {wb.name} as .xlsx: the data the caller may see, in the layout that imports back"
-        + (", or the empty template." if wb.template else ".")
+        + (", or (`template=true`) the empty template." if wb.template else ".")
     )
     return download
 
