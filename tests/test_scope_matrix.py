@@ -43,6 +43,7 @@ RESOURCES = [
     Resource("/projects/{id}", Project),
     Resource("/api/v1/projects/{id}", Project),
     Resource("/documents/{id}", Document),
+    Resource("/api/v1/documents/{id}", Document),
     Resource("/targets/region/{id}", Enterprise, roles=frozenset({"admin", "viewer", "district"})),
     Resource("/api/v1/targets/regions/{id}", Enterprise, roles=frozenset({"admin", "viewer", "district"})),
     Resource("/api/v1/enterprises/{id}/assessment", Enterprise),

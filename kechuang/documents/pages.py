@@ -28,7 +28,6 @@ KIND_LABELS = {
     "target": "目标",
     "other": "其他",
 }
-SUGGESTED_KINDS = ("level", "count", "share")  # kinds whose value can be an indicator's figure
 ORG_TYPES = {
     "enterprise": "企业",
     "university": "高校",
@@ -132,29 +131,19 @@ def _segments(doc: Document, facts: list[ExtractedFact]) -> list[dict[str, Any]]
 
 
 def _review_rows(ctx: Ctx, doc: Document, facts: list[ExtractedFact]) -> list[dict[str, Any]]:
-    units = {i.code: i.unit for i in catalogue(ctx.session)}
-    rows = []
-    for f in facts:
-        indicator = service.suggest_indicator(f) if f.kind in SUGGESTED_KINDS else None
-        year, month = service.suggest_period(f, doc)
-        value = (
-            service.to_indicator_value(f.value, f.unit, units.get(indicator or "", "")) if indicator else None
-        )
-        if value is None:  # a growth rate, a rank or another unit is not a figure of that indicator
-            indicator = None
-        rows.append(
-            {
-                "fact": f,
-                "indicator": indicator,
-                "region": service.suggest_region(ctx.session, f, doc),
-                "year": year,
-                "month": month,
-                "value": value,
-                "sentence": doc.text[f.sentence_start : f.start],
-                "after": doc.text[f.end : f.sentence_end],
-            }
-        )
-    return rows
+    return [
+        {
+            "fact": f,
+            "indicator": s.indicator,
+            "region": s.region_code,
+            "year": s.year,
+            "month": s.month,
+            "value": s.value,
+            "sentence": doc.text[f.sentence_start : f.start],
+            "after": doc.text[f.end : f.sentence_end],
+        }
+        for f, s in zip(facts, service.suggestions(ctx.session, doc, facts), strict=True)
+    ]
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from kechuang.auth.policy import Permission, allowed, require, writable_region
 from kechuang.auth.scope import Actor, can_see, scope_clause
@@ -21,6 +21,7 @@ from kechuang.enterprises import revision
 from kechuang.enterprises.models import Enterprise
 from kechuang.errors import InvalidInput, NotFound, Problem
 from kechuang.indicators.models import Figure, IndicatorDef
+from kechuang.paging import DEFAULT_PAGE_SIZE, Page, bounded
 from kechuang.regions.models import Region
 
 PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})\.\.(\d{4})-(\d{2}))?$")
@@ -48,6 +49,10 @@ UNIT_FACTORS = {
     ("人", "人"): 1,
     ("名", "人"): 1,
 }
+
+
+FACT_STATUSES = ("pending", "accepted", "rejected")
+SUGGESTED_KINDS = ("level", "count", "share")  # kinds whose value can be an indicator's figure
 
 
 def check_reader(actor: Actor) -> None:
@@ -238,6 +243,47 @@ def documents(session: Session, *, actor: Actor) -> list[tuple[Document, int, in
     return list(rows)
 
 
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document of the list (its text not loaded) with its facts counted by review status."""
+
+    document: Document
+    pending: int
+    accepted: int
+    rejected: int
+
+
+def document_list(
+    session: Session, *, actor: Actor, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+) -> Page[DocumentRow]:
+    """One page of the visible documents, newest first, each with its facts counted by status."""
+    check_reader(actor)
+    page, page_size = bounded(page, page_size)
+    scope = scope_clause(actor, Document)
+    total = int(session.scalar(select(func.count()).select_from(Document).where(scope)) or 0)
+    counts = [func.count(ExtractedFact.id).filter(ExtractedFact.status == s) for s in FACT_STATUSES]
+    rows = session.execute(
+        select(Document, *counts)
+        .options(defer(Document.text))
+        .outerjoin(ExtractedFact, ExtractedFact.document_id == Document.id)
+        .where(scope)
+        .group_by(Document.id)
+        .order_by(Document.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    items = [DocumentRow(row[0], int(row[1]), int(row[2]), int(row[3])) for row in rows]
+    return Page(items=items, total=total, page=page, page_size=page_size)
+
+
+def default_region(session: Session, actor: Actor) -> str:
+    """Where an upload goes when no region is given: the actor's own region, else the city (the root)."""
+    if actor.region_code:
+        return actor.region_code
+    root = select(Region.code).where(Region.parent_code.is_(None)).order_by(Region.code).limit(1)
+    return session.scalar(root) or ""
+
+
 def get_document(session: Session, *, actor: Actor, document_id: int) -> Document:
     check_reader(actor)
     doc = session.get(Document, document_id)
@@ -271,9 +317,16 @@ def suggest_indicator(fact: ExtractedFact) -> str | None:
     return None
 
 
-def suggest_region(session: Session, fact: ExtractedFact, doc: Document) -> str:
+def suggest_region(
+    session: Session, fact: ExtractedFact, doc: Document, names: dict[str, str] | None = None
+) -> str:
+    """The region the fact's subject names, else the document's; ``names`` (region name → code)
+    saves a query per fact."""
     if fact.subject:
-        code = session.scalar(select(Region.code).where(Region.name == fact.subject))
+        if names is not None:
+            code = names.get(fact.subject)
+        else:
+            code = session.scalar(select(Region.code).where(Region.name == fact.subject))
         if code:
             return code
     return doc.region_code
@@ -292,6 +345,38 @@ def to_indicator_value(fact_value: float, fact_unit: str, indicator_unit: str) -
     if factor is None and fact_unit == indicator_unit:
         factor = 1
     return None if factor is None else fact_value * factor
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What the review form proposes for a fact: the indicator (only when the value converts to its
+    unit), the region, the period and the value in the indicator's unit."""
+
+    indicator: str | None
+    region_code: str
+    year: int | None
+    month: int | None
+    value: float | None
+
+
+def suggestions(session: Session, doc: Document, facts: list[ExtractedFact]) -> list[Suggestion]:
+    """The review form's proposal for each fact, in the order given."""
+    if not facts:
+        return []
+    units = {code: unit for code, unit in session.execute(select(IndicatorDef.code, IndicatorDef.unit))}
+    names = {name: code for code, name in session.execute(select(Region.code, Region.name))}
+    return [_suggestion(session, doc, f, units, names) for f in facts]
+
+
+def _suggestion(
+    session: Session, doc: Document, f: ExtractedFact, units: dict[str, str], names: dict[str, str]
+) -> Suggestion:
+    indicator = suggest_indicator(f) if f.kind in SUGGESTED_KINDS else None
+    year, month = suggest_period(f, doc)
+    value = to_indicator_value(f.value, f.unit, units.get(indicator or "", "")) if indicator else None
+    if value is None:  # a growth rate, a rank or another unit is not a figure of that indicator
+        indicator = None
+    return Suggestion(indicator, suggest_region(session, f, doc, names), year, month, value)
 
 
 @dataclass(frozen=True)
@@ -375,6 +460,14 @@ def accept(session: Session, *, actor: Actor, fact_id: int, form: dict[str, str]
     return figure
 
 
+def visible_figures(session: Session, *, actor: Actor, figure_ids: list[int]) -> dict[int, Figure]:
+    """The figures accepted facts wrote, by id: only those the actor may see."""
+    if not figure_ids:
+        return {}
+    stmt = select(Figure).where(Figure.id.in_(sorted(set(figure_ids))), scope_clause(actor, Figure))
+    return {f.id: f for f in session.scalars(stmt)}
+
+
 def reject(session: Session, *, actor: Actor, fact_id: int) -> None:
     check_editor(actor)
     fact = get_fact(session, actor=actor, fact_id=fact_id)
@@ -382,17 +475,16 @@ def reject(session: Session, *, actor: Actor, fact_id: int) -> None:
     session.flush()
 
 
-def candidates(session: Session, name: str, limit: int = 8) -> list[Enterprise]:
-    """Registry enterprises whose name or alias contains the organisation's name (or the reverse)."""
+def candidates(
+    session: Session, name: str, limit: int = 8, *, actor: Actor | None = None
+) -> list[Enterprise]:
+    """Registry enterprises whose name or alias contains the organisation's name (or the reverse);
+    with ``actor``, only those the actor may see (the only ones it may link)."""
     core = re.sub(r"(股份)?有限(责任)?公司$|集团$", "", name) or name
-    return list(
-        session.scalars(
-            select(Enterprise)
-            .where(or_(Enterprise.name.contains(core), Enterprise.aliases.contains(core)))
-            .order_by(Enterprise.name)
-            .limit(limit)
-        )
-    )
+    stmt = select(Enterprise).where(or_(Enterprise.name.contains(core), Enterprise.aliases.contains(core)))
+    if actor is not None:
+        stmt = stmt.where(scope_clause(actor, Enterprise))
+    return list(session.scalars(stmt.order_by(Enterprise.name).limit(limit)))
 
 
 def link_org(session: Session, *, actor: Actor, org_id: int, enterprise_id: int | None) -> DocumentOrg:
