@@ -167,7 +167,7 @@ def _document(ctx: Ctx, document_id: int, status: str, problems: dict[int, list[
         orgs=[
             (
                 o,
-                service.candidates(ctx.session, o.name)
+                service.candidates(ctx.session, o.name, actor=ctx.actor)
                 if o.type == "enterprise" and o.status == "pending"
                 else [],
             )
