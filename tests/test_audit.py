@@ -37,6 +37,7 @@ def test_every_write_is_audited_with_before_and_after(factory, made) -> None:  #
     assert created.action == "create" and created.actor_username == "boss"
     assert created.after["username"] == "dora" and created.after["password_hash"] == "***"
     assert created.region_code == "321012"
+    assert created.entity_id == str(created.after["id"]) == changed.entity_id  # a new row names its key
     assert changed.action == "update"
     assert changed.before == {"password_hash": "***", "session_version": 1}
     assert changed.after == {"password_hash": "***", "session_version": 2}

@@ -64,8 +64,11 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _identity(obj: Any) -> str:
-    ident = inspect(obj).identity
-    return "/".join(str(v) for v in ident) if ident else ""
+    """The row's primary key; a new row's key is known once inserted (after_flush), before the
+    session records it as the object's identity."""
+    state = inspect(obj)
+    ident = state.identity or state.mapper.primary_key_from_instance(obj)
+    return "/".join(str(v) for v in ident) if ident and None not in ident else ""
 
 
 def _region(obj: Any) -> str | None:
