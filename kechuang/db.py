@@ -214,3 +214,9 @@ def bulk_update(session: Session, table: Table, frame: pl.DataFrame, key: str = 
     rows = frame.rename({key: "_key"}).to_dicts()
     for start in range(0, len(rows), 5000):
         session.execute(stmt, rows[start : start + 5000])
+
+
+# One PostgreSQL advisory lock serialises every stored recomputation (ladder, points): with one lock
+# each, a transaction refreshing both could deadlock with another taking them in the other order
+# (advisory locks are database-wide, across schemas and processes). It is re-entrant in a transaction.
+RECOMPUTE_LOCK = 4_052_017

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kechuang.auth import audit
 from kechuang.auth.scope import SYSTEM, Actor, scope_clause
-from kechuang.db import analyze, bulk_insert, table_of, utcnow
+from kechuang.db import RECOMPUTE_LOCK, analyze, bulk_insert, table_of, utcnow
 from kechuang.enterprises import revision
 from kechuang.ladder.models import AssessmentResult, AssessmentRun
 from kechuang.ladder.service import HELD, input_frame, programmes_on
@@ -28,7 +28,7 @@ from kechuang.rules.frame import assess_frame, gap_column
 from kechuang.rules.programmes import PROGRAMMES, Programme
 
 NOT_MET, UNKNOWN = "not_met", "unknown"
-LOCK_ID = 4_052_017  # PostgreSQL advisory lock serialising recomputations
+LOCK_ID = RECOMPUTE_LOCK  # the one advisory lock of stored recomputations (kechuang.db)
 
 
 def as_of_for(year: int, today: date | None = None) -> date:

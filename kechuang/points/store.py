@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from kechuang.auth import audit
 from kechuang.auth.policy import Permission, require, scope_clause
 from kechuang.auth.scope import SYSTEM, Actor
-from kechuang.db import analyze, bulk_insert, table_of, utcnow
+from kechuang.db import RECOMPUTE_LOCK, analyze, bulk_insert, table_of, utcnow
 from kechuang.enterprises import revision
 from kechuang.enterprises.models import Enterprise
 from kechuang.points import DEFAULT, Methodology, PointsResult, compute_points
@@ -32,7 +32,7 @@ from kechuang.points.service import current_methodology, input_frame
 from kechuang.points.sheet import methodology_from_xlsx
 
 RUNS, SPREAD = 200, 0.2  # weight perturbations behind the rank intervals, and their size (±20%)
-LOCK_ID = 4_052_018  # PostgreSQL advisory lock serialising recomputations
+LOCK_ID = RECOMPUTE_LOCK  # the one advisory lock of stored recomputations (kechuang.db)
 
 
 def as_of_for(year: int, today: date | None = None) -> date:
