@@ -22,7 +22,7 @@ from kechuang.chains.schemas import (
     SnapshotOut,
 )
 from kechuang.errors import NotFound
-from kechuang.web.api_common import COMMON, GUARDS, MAX_ID, NOT_FOUND, THIS_YEAR, PageNo, PageSize
+from kechuang.web.api_common import COMMON, GUARDS, MAX_ID, NOT_FOUND, THIS_YEAR, PageNo, PageSize, api_number
 from kechuang.web.context import Ctx, api_ctx
 
 router = APIRouter(prefix="/api/v1", tags=["atlas"], responses=COMMON, dependencies=GUARDS)
@@ -40,12 +40,8 @@ def _region(ctx: Ctx, region: str) -> str | None:
     return region or None
 
 
-def _num(value: Any) -> Any:
-    return round(value, 6) if isinstance(value, float) else value
-
-
 def _records(frame: pl.DataFrame, drop: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    return [{k: _num(v) for k, v in r.items() if k not in drop} for r in frame.iter_rows(named=True)]
+    return [{k: api_number(v) for k, v in r.items() if k not in drop} for r in frame.iter_rows(named=True)]
 
 
 @router.get(
@@ -67,11 +63,11 @@ def list_chains(region: str = REGION, ctx: Ctx = Depends(api_ctx)) -> dict[str, 
                 "aliases": service.split_codes(chain.aliases),
                 "cluster": {"id": cluster.code, "name": cluster.name},
                 "nodes": {s: int(r.get(f"nodes_{s}") or 0) for s in STAGES},
-                "coverage": _num(r.get("coverage") or 0.0),
+                "coverage": api_number(r.get("coverage") or 0.0),
                 "light": r.get("light", "red"),
                 "enterprises": int(r.get("enterprises") or 0),
-                "strength": _num(r.get("strength") or 0.0),
-                "strength_components": {k[2:]: _num(r.get(k) or 0.0) for k in STRENGTH_PARTS},
+                "strength": api_number(r.get("strength") or 0.0),
+                "strength_components": {k[2:]: api_number(r.get(k) or 0.0) for k in STRENGTH_PARTS},
             }
         )
     return {"items": items, "total": len(items), "region": region or None}
@@ -119,18 +115,18 @@ def analysis_body(result: Analysis, codes: dict[int, str]) -> dict[str, Any]:
     node_code = pl.col("node_id").replace_strict(codes, default=None, return_dtype=pl.String).alias("node")
     metrics = result.metrics.with_columns(node_code)
     return {
-        "coverage": _num(chain.get("coverage", 0.0)),
+        "coverage": api_number(chain.get("coverage", 0.0)),
         "light": chain.get("light", "red"),
         "strength": {
-            "score": _num(chain.get("strength", 0.0)),
-            "components": {k[2:]: _num(chain.get(k, 0.0)) for k in STRENGTH_PARTS},
+            "score": api_number(chain.get("strength", 0.0)),
+            "components": {k[2:]: api_number(chain.get(k, 0.0)) for k in STRENGTH_PARTS},
         },
-        "concentration": {"hhi": _num(chain.get("hhi")), "cr3": _num(chain.get("cr3"))},
+        "concentration": {"hhi": api_number(chain.get("hhi")), "cr3": api_number(chain.get("cr3"))},
         "enterprises": int(chain.get("enterprises", 0)),
         "hnte": int(chain.get("hnte", 0)),
         "leaders": int(chain.get("leaders", 0)),
-        "revenue": _num(chain.get("revenue", 0.0)),
-        "rd_intensity": _num(chain.get("rd_intensity", 0.0)),
+        "revenue": api_number(chain.get("revenue", 0.0)),
+        "rd_intensity": api_number(chain.get("rd_intensity", 0.0)),
         "nodes": _records(metrics.drop("parent_id", "chain_id"), ("node_id",)),
         "gaps": _records(
             result.fill.with_columns(node_code).select(

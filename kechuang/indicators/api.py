@@ -4,7 +4,6 @@ pages. Targets and monthly figures are written by the targets workbook (``/api/v
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import polars as pl
@@ -20,7 +19,7 @@ from kechuang.indicators.schemas import (
     SeriesOut,
     TargetBoard,
 )
-from kechuang.web.api_common import COMMON, GUARDS, MIN_YEAR, NOT_FOUND, THIS_YEAR
+from kechuang.web.api_common import COMMON, GUARDS, MIN_YEAR, NOT_FOUND, THIS_YEAR, api_number
 from kechuang.web.context import Ctx, api_ctx
 
 router = APIRouter(prefix="/api/v1", tags=["targets"], responses=COMMON, dependencies=GUARDS)
@@ -28,14 +27,8 @@ YEAR = Query(None, ge=MIN_YEAR, le=THIS_YEAR + 1, description="default: the late
 MONTH = Query(None, ge=1, le=12, description="default: the latest month with figures (12 for past years)")
 
 
-def _num(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, 6) if math.isfinite(value) else None
-    return value
-
-
 def _rows(frame: pl.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{k: _num(r[k]) for k in columns} for r in frame.select(columns).iter_rows(named=True)]
+    return [{k: api_number(r[k]) for k in columns} for r in frame.select(columns).iter_rows(named=True)]
 
 
 CELL = tuple(CellOut.model_fields)
@@ -86,23 +79,23 @@ def district_targets(
     )
     series = None
     if v.series is not None and v.chosen is not None:
-        lists = {k: [_num(x) for x in v.series[k]] for k in ("now", "before", "schedule")}
+        lists = {k: [api_number(x) for x in v.series[k]] for k in ("now", "before", "schedule")}
         series = SeriesOut(
-            indicator=v.chosen.code, months=v.series["months"], target=_num(v.series["target"]), **lists
+            indicator=v.chosen.code, months=v.series["months"], target=api_number(v.series["target"]), **lists
         )
     return DistrictTargets(
         region_code=region_code,
         region_name=v.names.get(region_code, region_code),
         year=y,
         month=m,
-        cells=[CellOut(**{k: _num(r[k]) for k in CELL}) for r in v.rows],
+        cells=[CellOut(**{k: api_number(r[k]) for k in CELL}) for r in v.rows],
         series=series,
         figures=[
             FigureOut(
                 id=f.id,
                 year=f.year,
                 month=f.month,
-                value=_num(f.value),
+                value=api_number(f.value),
                 source=f.source,
                 document=v.sources.get(f.id),
             )

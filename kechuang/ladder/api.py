@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Any
 
@@ -41,6 +40,7 @@ from kechuang.web.api_common import (
     NOT_FOUND,
     THIS_YEAR,
     EnterpriseId,
+    api_number,
     iso_date_or_none,
 )
 from kechuang.web.context import Ctx, api_ctx
@@ -194,7 +194,7 @@ def ladder(
             )
             for r in counts.iter_rows(named=True)
         ],
-        nearest_hnte=[NearestOut(**{**n, "gap": _finite(n["gap"])}) for n in nearest],
+        nearest_hnte=[NearestOut(**{**n, "gap": api_number(n["gap"])}) for n in nearest],
         nearest_total=pool.height,
         moves=[
             MoveOut(
@@ -210,10 +210,6 @@ def ladder(
         moves_total=moved.height,
         move_summary=summary(moved).to_dicts(),
     )
-
-
-def _finite(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
 
 
 @router.get(

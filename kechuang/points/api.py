@@ -4,9 +4,7 @@ as a workbook (``/api/v1/workbooks/methodology``)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict
-from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
@@ -15,16 +13,10 @@ from kechuang.points import service, store
 from kechuang.points.catalogue import GROUPS
 from kechuang.points.core import norm
 from kechuang.points.schemas import MethodologyOut, PointsIndicatorOut, RankedOut, RankingPage, VersionOut
-from kechuang.web.api_common import COMMON, GUARDS, MIN_YEAR, THIS_YEAR, PageNo, PageSize
+from kechuang.web.api_common import COMMON, GUARDS, MIN_YEAR, THIS_YEAR, PageNo, PageSize, api_number
 from kechuang.web.context import Ctx, api_ctx
 
 router = APIRouter(prefix="/api/v1", tags=["points"], responses=COMMON, dependencies=GUARDS)
-
-
-def _num(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, 6) if math.isfinite(value) else None
-    return value
 
 
 @router.get("/points/ranking", response_model=RankingPage, summary="The innovation points ranking, one page")
@@ -50,8 +42,8 @@ def points_ranking(
     items = [
         RankedOut(
             **{k: r[k] for k in RankedOut.model_fields if k in r and k not in ("groups", "scores")},
-            groups={g: _num(r[g]) for g in GROUPS},
-            scores={i.id: _num(r[norm(i)]) for i in m.indicators},
+            groups={g: api_number(r[g]) for g in GROUPS},
+            scores={i.id: api_number(r[norm(i)]) for i in m.indicators},
         )
         for r in board.rows.iter_rows(named=True)
     ]

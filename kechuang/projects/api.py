@@ -11,16 +11,13 @@ from kechuang.choices import Light
 from kechuang.projects import service
 from kechuang.projects.models import PROJECT_TYPES
 from kechuang.projects.schemas import OverrideIn, ProjectDetail, ProjectPage, ProjectType
-from kechuang.web.api_common import COMMON, GUARDS, NOT_FOUND, PageNo, PageSize, ProjectId
+from kechuang.web.api_common import COMMON, GUARDS, NOT_FOUND, PageNo, PageSize, ProjectId, api_number
 from kechuang.web.context import Ctx, api_ctx
 
 router = APIRouter(prefix="/api/v1", tags=["projects"], responses=COMMON, dependencies=GUARDS)
 
 
 def _item(r: dict[str, Any]) -> dict[str, Any]:
-    def num(v: Any) -> Any:
-        return round(v, 6) if isinstance(v, float) else v
-
     return {
         "id": r["project_id"],
         "code": r["code"],
@@ -42,7 +39,7 @@ def _item(r: dict[str, Any]) -> dict[str, Any]:
             "computed_light": r["computed_light"],
         },
         "measures": {
-            k: num(r[k])
+            k: api_number(r[k])
             for k in (
                 "schedule_index",
                 "spend_index",

@@ -7,6 +7,7 @@ Every error the API answers is ``{"detail": "…", "problems": [{"field", "messa
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -116,6 +117,14 @@ StrictInt = Annotated[int, Strict()]  # a JSON number, never "12" or true
 # the bounds stay ``minimum``/``maximum`` in the JSON Schema: a JSON integer, 12 or 12.0, never "12" or true.
 Integral = BeforeValidator(_integral)
 StrictBool = Annotated[bool, Strict()]  # true or false, never "yes" or 1
+
+
+def api_number(value: Any) -> Any:
+    """A computed figure as the API answers it: floats rounded to 6 places, NaN and ±inf as null (JSON
+    has neither); anything else as it is."""
+    if isinstance(value, float):
+        return round(value, 6) if math.isfinite(value) else None
+    return value
 
 
 def _utc(value: Any) -> Any:
