@@ -24,6 +24,7 @@ FEATURE_COMMANDS = (
     "kechuang.ladder.commands",
     "kechuang.rules.commands",
     "kechuang.extraction.commands",
+    "kechuang.matching.commands",
 )
 
 

@@ -77,6 +77,13 @@ SETTINGS: tuple[Setting, ...] = (
         "50",
         "Largest request body (an uploaded workbook or document), in MB; larger ones are refused with 413.",
     ),
+    Setting(
+        "KECHUANG_MATCH_MODEL",
+        "",
+        "Folder of an optional local sentence-embedding model for demand–capability matching (`model.onnx` "
+        "and `tokenizer.json`; needs `pip install kechuang[model]`). Empty: matching uses words, character "
+        "pairs and the atlas only (see docs/matching.md).",
+    ),
 )
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -112,6 +119,7 @@ class Settings:
     in_process_worker: bool = DEFAULTS["KECHUANG_IN_PROCESS_WORKER"] == "true"
     jobs_poll_seconds: int = int(DEFAULTS["KECHUANG_JOBS_POLL_SECONDS"])
     max_upload_mb: int = int(DEFAULTS["KECHUANG_MAX_UPLOAD_MB"])
+    match_model: str = ""
 
     @property
     def effective_database_url(self) -> str:
@@ -195,6 +203,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         in_process_worker=_bool(env, "KECHUANG_IN_PROCESS_WORKER", defaults["KECHUANG_IN_PROCESS_WORKER"]),
         jobs_poll_seconds=_int(env, "KECHUANG_JOBS_POLL_SECONDS", defaults["KECHUANG_JOBS_POLL_SECONDS"]),
         max_upload_mb=_int(env, "KECHUANG_MAX_UPLOAD_MB", defaults["KECHUANG_MAX_UPLOAD_MB"]),
+        match_model=env.get("KECHUANG_MATCH_MODEL", "").strip(),
     )
 
 

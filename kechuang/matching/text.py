@@ -1,0 +1,91 @@
+"""Chinese text to matching terms. Pure.
+
+``Analyzer.terms`` segments with rjieba (its dictionary extended with the lexicon's words, so
+质子交换膜 or 真空自耗电弧熔炼 stay whole), in search mode (a long word also yields the shorter
+dictionary words inside it), drops function words, punctuation and bare numbers, maps every word to
+its canonical form (PEM → 质子交换膜), and adds the lexicon terms contained in a longer word
+(质子交换膜燃料电池 → 燃料电池). ``bigrams`` gives the character pairs of each Chinese run, for what
+segmentation misses.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import rjieba
+
+from kechuang.matching.lexicon import Lexicon, normal
+
+WORD_FREQ = 200_000  # above jieba's ordinary words, so a lexicon term wins its segmentation
+CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK_RUNS = re.compile(r"[\u4e00-\u9fff]{2,}")
+LATIN = re.compile(r"^[a-z][a-z0-9+.\-]*$|^[0-9]+[a-z][a-z0-9+.\-]*$")
+
+# Words every demand and profile writes: they would match everything and explain nothing.
+STOPWORDS = frozenset(
+    """的 了 和 与 及 或 等 在 是 为 对 从 向 将 把 被 由 于 以 而 且 并 也 都 就 又 还 再 很 更 最 其 此 该 这 那
+    之 所 有 无 不 没 没有 能 能够 可 可以 可能 会 要 需 需要 希望 想 想要 想找 寻求 寻找 找 请 帮 帮忙 一起 一直
+    我们 我司 本 公司 企业 单位 团队 课题组 厂 我厂 工厂 我们厂 目前 现在 现有 已经 已 正在 通过 进行 开展
+    实现 提供 具有 具备 拥有 包括 主要 相关 方面 问题 情况 方式 方法 技术 研究 研发 开发 应用 合作 服务 项目
+    工作 能力 水平 领域 方向 产品 系统 要求 需求 解决 提升 提高 降低 改善 优化 达到 满足 以上 以下 左右 约
+    左右 万元 元 年 月 日 个 台 套 项 家 名 人 次 件 种 类 多 少 大 小 高 低 新 好 一 二 三 几 每 各 某 其他
+    其中 同时 以及 并且 如果 但是 但 因为 所以 因此 由于 然而 比如 例如 如 像 一些 一种 这个 那个 这些 那些
+    进一步 之后 之前 以来 期间 方面的 用于 用来 采用 利用 使用 基于 针对 围绕 面向 作为 成为 形成 获得 取得
+    承担 完成 参与 负责 主持 发表 授权 申请 拥有 累计 近年来 多年 长期 具体 整体 全面 重点 关键 核心 主要是""".split()
+)
+
+
+def is_kept(word: str) -> bool:
+    """A segmented word worth matching: Chinese (not a function word) or a Latin term with a letter."""
+    if word in STOPWORDS or not word.strip():
+        return False
+    if CJK.search(word):
+        return True
+    return bool(LATIN.match(word)) and len(word) >= 2
+
+
+class Analyzer:
+    """Segments texts into canonical terms with one rjieba instance holding the lexicon's words."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._jieba = rjieba.Jieba()
+        for word in lexicon.words:
+            self._jieba.add_word(word, WORD_FREQ, None)
+        self._known = frozenset(lexicon.words)
+        self._expand = lru_cache(maxsize=200_000)(self._inner_terms)
+
+    def _inner_terms(self, word: str) -> tuple[str, ...]:
+        """Lexicon terms inside a longer word (2 characters up to one shorter than the word)."""
+        n = len(word)
+        if n < 4:
+            return ()
+        found = {
+            word[i : i + k]
+            for k in range(2, n)
+            for i in range(n - k + 1)
+            if word[i : i + k] in self._known and CJK.search(word[i : i + k])
+        }
+        return tuple(sorted(found))
+
+    def surface(self, text: str) -> list[tuple[str, str]]:
+        """Each kept word of the text with its canonical term: ``[(word as written, term), ...]``."""
+        out = []
+        lex = self.lexicon
+        for word in self._jieba.cut_for_search(normal(text), True):
+            if not is_kept(word):
+                continue
+            out.append((word, lex.term(word)))
+            for inner in self._expand(word):
+                out.append((inner, lex.term(inner)))
+        return out
+
+    def terms(self, text: str) -> list[str]:
+        """The canonical terms of a text, in order, repeated as often as they occur."""
+        return [term for _, term in self.surface(text)]
+
+
+def bigrams(text: str) -> list[str]:
+    """The overlapping character pairs of each run of Chinese characters."""
+    return [run[i : i + 2] for run in CJK_RUNS.findall(normal(text)) for i in range(len(run) - 1)]
