@@ -45,20 +45,16 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     from kechuang.matching.records import read_capabilities, read_demands
 
     problems = []
-    demands = capabilities = []
-    for reader, path, name in (
-        (read_demands, args.demands, "d"),
-        (read_capabilities, args.capabilities, "c"),
-    ):
-        try:
-            records = reader(_read(path), path)
-        except InvalidInput as exc:
-            problems += exc.problems
-            continue
-        if name == "d":
-            demands = records
-        else:
-            capabilities = records
+    demands: list[Demand] = []
+    capabilities: list[Capability] = []
+    try:
+        demands = read_demands(_read(args.demands), args.demands)
+    except InvalidInput as exc:
+        problems += exc.problems
+    try:
+        capabilities = read_capabilities(_read(args.capabilities), args.capabilities)
+    except InvalidInput as exc:
+        problems += exc.problems
     if problems:
         raise InvalidInput(problems)
     encoder = load_encoder(args.model if args.model is not None else settings.match_model)
