@@ -214,3 +214,28 @@ class SupplyKind(LabelledEnum):
     local = "local", "本地", "Local"
     domestic = "domestic", "国内", "Domestic"
     imported = "imported", "进口", "Imported"
+
+
+class DemandStatus(LabelledEnum):
+    """A technology demand's state, from collection to its outcome."""
+
+    collected = "collected", "征集", "Collected"
+    accepted = "accepted", "已受理", "Accepted"
+    matched = "matched", "已对接", "Matched"
+    signed = "signed", "已签约", "Signed"
+    solved = "solved", "已解决", "Solved"
+    unsolved = "unsolved", "未解决", "Unsolved"
+    withdrawn = "withdrawn", "撤回", "Withdrawn"
+
+
+class Confidentiality(LabelledEnum):
+    public = "public", "公开", "Public"
+    bureau = "bureau", "仅科技局可见", "Bureau only"
+
+
+class CapabilityKind(LabelledEnum):
+    expert = "expert", "专家", "Expert"
+    team = "team", "科研团队", "Research team"
+    university = "university", "高校", "University"
+    institute = "institute", "科研院所", "Institute"
+    enterprise = "enterprise", "企业", "Enterprise"

@@ -16,11 +16,18 @@ from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, 
 from kechuang.indicators.models import Figure, IndicatorDef, Target
 from kechuang.jobs.models import JobRun, JobState
 from kechuang.ladder.models import AssessmentResult, AssessmentRun
+from kechuang.matching.models import Capability, Demand, DemandEvent, DemandMatch, Message, Recommendation
 from kechuang.points.models import PointsMethodology, PointsRun, PointsScore
 from kechuang.projects.models import Fund, Kpi, Milestone, Override, Project, Report, StatusChange
 from kechuang.regions.models import Region
 
 __all__ = [
+    "Capability",
+    "Demand",
+    "DemandEvent",
+    "DemandMatch",
+    "Message",
+    "Recommendation",
     "Document",
     "DocumentOrg",
     "ExtractedFact",

@@ -72,6 +72,12 @@ class Permission(LabelledEnum):
     manage_users = "manage_users", "管理用户", "Manage users"
     see_audit = "see_audit", "查看审计日志", "See the audit log"
     run_jobs = "run_jobs", "运行后台任务", "Run background jobs"
+    see_demands = "see_demands", "查看技术需求", "See technology demands"
+    post_demand = "post_demand", "发布技术需求", "Post a technology demand"
+    handle_demands = "handle_demands", "受理与对接技术需求", "Accept and match technology demands"
+    see_capabilities = "see_capabilities", "查看能力档案", "See capability profiles"
+    edit_capability = "edit_capability", "维护能力档案", "Edit a capability profile"
+    import_capabilities = "import_capabilities", "导入导出能力档案", "Import and export capability profiles"
 
 
 _ALL = frozenset(Role)
@@ -106,6 +112,12 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.see_audit: _BUREAU,
     Permission.see_all_imports: _BUREAU,
     Permission.run_jobs: _BUREAU,
+    Permission.see_demands: _ALL,
+    Permission.post_demand: _WRITERS,
+    Permission.handle_demands: _OPERATORS,
+    Permission.see_capabilities: _ALL,
+    Permission.edit_capability: _ALL - {Role.viewer},
+    Permission.import_capabilities: _BUREAU,
 }
 
 

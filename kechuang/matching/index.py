@@ -6,8 +6,9 @@ For a query q with term weights w_t and a document d:
     idf_t      = ln(1 + (N − df_t + 0.5) / (df_t + 0.5))
 
 and its share of the most the query could score, ``bm25 / Σ_t w_t · idf_t · (k1 + 1)``, lies in
-[0, 1]: the matcher adds these shares. Terms found in more than ``max_df`` of the documents are
-dropped (they match everything and cost the most).
+[0, 1]: the matcher adds these shares. Terms found in more than ``max_df`` of the documents (and in
+more than ``MIN_DF`` documents, so that a small collection keeps its words) are dropped: they match
+everything and cost the most.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+
+
+MIN_DF = 10
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ class Bm25:
         n = max(counts.shape[0], 1)
         df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
         idf = np.log1p((n - df + 0.5) / (df + 0.5))
-        idf[df > max_df * n] = 0.0
+        idf[df > max(max_df * n, MIN_DF)] = 0.0
         self.idf = idf.astype(np.float32)
         length = np.asarray(counts.sum(axis=1)).ravel()
         norm = k1 * (1 - b + b * length / max(float(length.mean()) if length.size else 1.0, 1e-9))

@@ -25,7 +25,7 @@ from typing import Protocol
 import numpy as np
 import scipy.sparse as sp
 
-from kechuang.matching.index import Bm25
+from kechuang.matching.index import MIN_DF, Bm25
 from kechuang.matching.lexicon import Lexicon, normal
 from kechuang.matching.text import CJK_RUNS, Analyzer, bigrams
 
@@ -127,7 +127,7 @@ class Matcher:
             else None
         )
         df = np.bincount(self.words.weights.indices, minlength=len(self.words.vocab.terms))
-        limit = opts.concept_max_df * len(self.docs)
+        limit = max(opts.concept_max_df * len(self.docs), MIN_DF)
         self._common = frozenset(t for t, n in zip(self.words.vocab.terms, df, strict=True) if n > limit)
         self._concept_ids: dict[str, int] = {c: i for i, c in enumerate(lexicon.concepts)}
         self._concept_names = list(self._concept_ids)
@@ -151,24 +151,15 @@ class Matcher:
 
     def _concepts(self, seen: _Analysed) -> list[dict[str, float]]:
         """Each text's atlas concepts: the chains, nodes and items its specific terms name."""
+        if not self.options.atlas:
+            return [{} for _ in seen.words]
         lex = self.lexicon
         out = []
         for words, chain in zip(seen.words, seen.chains, strict=True):
-            concepts: dict[str, float] = {}
-            if self.options.atlas:
-                evidence: dict[str, float] = {}
-                for term in words:
-                    if term in self._common:
-                        continue
-                    for c in lex.term_concepts.get(term, ()):
-                        evidence[c] = evidence.get(c, 0.0) + (1.0 if len(term) >= 3 else 0.5)
-                for c, e in evidence.items():
-                    if e >= 1.0:
-                        for a in lex.ancestors(c):
-                            concepts[a] = concepts.get(a, 0.0) + e
-                named = lex.chain_concept(chain)
-                if named:
-                    concepts[named] = concepts.get(named, 0.0) + 3
+            concepts = concept_weights(lex, words, self._common)
+            named = lex.chain_concept(chain)
+            if named:
+                concepts[named] = concepts.get(named, 0.0) + 3
             out.append(concepts)
         return out
 
@@ -355,6 +346,52 @@ class Matcher:
                 target = max((x for x in deepest if c in anc[x]), key=lambda x: weight[x])
                 out[target] += weight[c]
         return [Reason("atlas", lex.concepts[c].label, w) for c, w in out.items()]
+
+
+def concept_weights(
+    lex: Lexicon, words: Counter[str], common: frozenset[str] = frozenset()
+) -> dict[str, float]:
+    """The atlas concepts a text names, with their evidence: each specific term naming a concept adds 1
+    (½ for a two-character term); a concept needs evidence ≥ 1, and passes it to its node and chain."""
+    evidence: dict[str, float] = {}
+    for term in words:
+        if term in common:
+            continue
+        for c in lex.term_concepts.get(term, ()):
+            evidence[c] = evidence.get(c, 0.0) + (1.0 if len(term) >= 3 else 0.5)
+    concepts: dict[str, float] = {}
+    for c, e in evidence.items():
+        if e >= 1.0:
+            for a in lex.ancestors(c):
+                concepts[a] = concepts.get(a, 0.0) + e
+    return concepts
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    chain: str
+    label: str
+    weight: float
+
+
+def suggest_nodes(
+    analyzer: Analyzer, text: str, *, chain: str | None = None, top: int = 3
+) -> list[Suggestion]:
+    """The atlas nodes a text is most about (for a demand's 所属节点, editable), best first."""
+    lex = analyzer.lexicon
+    weights = concept_weights(lex, Counter(analyzer.terms(text)))
+    nodes = []
+    for cid, w in weights.items():
+        concept = lex.concepts[cid]
+        if concept.level != "node" or concept.parent is None:
+            continue
+        chain_code = concept.parent.removeprefix("chain:")
+        if chain and chain != chain_code:
+            continue
+        nodes.append(Suggestion(cid.removeprefix("node:"), chain_code, concept.label, w))
+    nodes.sort(key=lambda s: (-s.weight, s.code))
+    return nodes[:top]
 
 
 def _full(d: Doc) -> str:

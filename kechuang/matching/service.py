@@ -1,0 +1,611 @@
+"""Technology demands and capability profiles: post, list, move through the lifecycle, match, recommend.
+
+Every write validates everything first and then writes in the caller's transaction (audited). A demand
+belongs to one registry enterprise and is scoped by its district; a public demand is also visible to
+every signed-in role (the 需求大厅), a bureau-only one to the bureau, its district and the enterprise.
+Capability profiles are a directory every role reads; who may change one: the bureau, the district
+for profiles in its area, an enterprise for its own, an expert for the profile linked to the account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from kechuang.auth.models import User
+from kechuang.auth.policy import Permission, require, writable_region
+from kechuang.auth.scope import Actor, can_see, scope_clause
+from kechuang.chains.models import Chain, ChainNode
+from kechuang.choices import CapabilityKind, Confidentiality, DemandStatus, Role
+from kechuang.db import utcnow
+from kechuang.enterprises.models import Enterprise
+from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
+from kechuang.matching import lifecycle, matching
+from kechuang.matching.models import Capability, Demand, DemandEvent, DemandMatch, Message, Recommendation
+from kechuang.paging import DEFAULT_PAGE_SIZE, Page, bounded
+
+MAX_TEXT = 5000
+
+
+# -- visibility -------------------------------------------------------------------------------------
+
+
+def demand_clause(actor: Actor) -> ColumnElement[bool]:
+    """The demands ``actor`` may see: its scope, and every public demand."""
+    return or_(scope_clause(actor, Demand), Demand.confidentiality == Confidentiality.public.value)
+
+
+def get_demand(session: Session, *, actor: Actor, demand_id: int) -> Demand:
+    require(actor, Permission.see_demands)
+    demand = session.get(Demand, demand_id)
+    if demand is None or not (demand.confidentiality == Confidentiality.public or can_see(actor, demand)):
+        raise NotFound(f"技术需求 {demand_id} 不存在或无权查看")
+    return demand
+
+
+def may_handle(actor: Actor, demand: Demand) -> bool:
+    """The bureau and the demand's district accept and match it."""
+    return writable_region(actor, demand.region_code)
+
+
+def may_edit(actor: Actor, demand: Demand) -> bool:
+    """The bureau, the demand's district and its enterprise change its text."""
+    return may_handle(actor, demand) or (
+        actor.role is Role.enterprise and actor.enterprise_id == demand.enterprise_id
+    )
+
+
+# -- demands ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemandValues:
+    """A demand as posted (a form, the API or a workbook row), before it is checked."""
+
+    enterprise_id: int | None
+    title: str
+    description: str
+    indicators: Sequence[Mapping[str, Any]] = ()
+    budget_min: int | None = None
+    budget_max: int | None = None
+    deadline: date | None = None
+    chain_code: str | None = None
+    node_code: str | None = None
+    item_name: str | None = None
+    confidentiality: str = Confidentiality.public.value
+
+
+def _text_problems(v: DemandValues) -> list[Problem]:
+    problems = []
+    if not v.title.strip():
+        problems.append(Problem("title", "需求名称不能为空", v.title))
+    elif len(v.title) > 200:
+        problems.append(Problem("title", "需求名称不超过 200 字", len(v.title)))
+    if len(v.description.strip()) < 10:
+        problems.append(
+            Problem("description", "请用至少 10 个字描述需求（背景、要解决的问题、技术指标）", v.description)
+        )
+    elif len(v.description) > MAX_TEXT:
+        problems.append(Problem("description", f"需求描述不超过 {MAX_TEXT} 字", len(v.description)))
+    if v.confidentiality not in Confidentiality.values():
+        problems.append(
+            Problem("confidentiality", "应为 public（公开）或 bureau（仅科技局可见）", v.confidentiality)
+        )
+    return problems
+
+
+def _money_problems(v: DemandValues, today: date) -> list[Problem]:
+    problems = []
+    for key in ("budget_min", "budget_max"):
+        value = getattr(v, key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            problems.append(Problem(key, "预算应为不小于 0 的整数金额（单位：元）", value))
+    if (
+        isinstance(v.budget_min, int)
+        and isinstance(v.budget_max, int)
+        and v.budget_min >= 0
+        and v.budget_max >= 0
+        and v.budget_min > v.budget_max
+    ):
+        problems.append(Problem("budget_max", f"预算上限应不小于下限 {v.budget_min} 元", v.budget_max))
+    if v.deadline is not None and v.deadline < today:
+        problems.append(
+            Problem("deadline", f"截止日期应不早于今天（{today.isoformat()}）", v.deadline.isoformat())
+        )
+    return problems
+
+
+def _indicator_problems(v: DemandValues) -> list[Problem]:
+    problems = []
+    for i, ind in enumerate(v.indicators, start=1):
+        name, value = str(ind.get("name", "")).strip(), ind.get("value")
+        if not name:
+            problems.append(Problem(f"indicators[{i}].name", "技术指标须有名称（如 导热系数）", name))
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            problems.append(Problem(f"indicators[{i}].value", "技术指标的目标值应为数字", value))
+    return problems
+
+
+def _atlas_problems(session: Session, v: DemandValues) -> list[Problem]:
+    problems = []
+    if v.chain_code and session.scalar(select(Chain.id).where(Chain.code == v.chain_code)) is None:
+        problems.append(Problem("chain_code", "图谱中没有这条产业链", v.chain_code))
+    if v.node_code:
+        node = session.execute(
+            select(ChainNode.code, Chain.code)
+            .join(Chain, Chain.id == ChainNode.chain_id)
+            .where(ChainNode.code == v.node_code)
+        ).first()
+        if node is None:
+            problems.append(Problem("node_code", "图谱中没有这个节点", v.node_code))
+        elif v.chain_code and node[1] != v.chain_code:
+            problems.append(Problem("node_code", f"节点不属于产业链 {v.chain_code}", v.node_code))
+    return problems
+
+
+def _enterprise(
+    session: Session, actor: Actor, enterprise_id: int | None
+) -> tuple[Enterprise | None, list[Problem]]:
+    if actor.role is Role.enterprise:
+        if enterprise_id not in (None, actor.enterprise_id):
+            return None, [Problem("enterprise_id", "企业用户只能为本企业发布需求", enterprise_id)]
+        enterprise_id = actor.enterprise_id
+    if enterprise_id is None:
+        return None, [Problem("enterprise_id", "请选择提出需求的企业（企业库中的企业）", None)]
+    ent = session.get(Enterprise, enterprise_id)
+    if ent is None:
+        return None, [Problem("enterprise_id", "企业库中没有这家企业", enterprise_id)]
+    if actor.role is not Role.enterprise and not writable_region(actor, ent.region_code):
+        return None, [Problem("enterprise_id", "只能为本辖区的企业发布需求", ent.name)]
+    return ent, []
+
+
+def check_demand(
+    session: Session, *, actor: Actor, values: DemandValues, today: date
+) -> tuple[Enterprise, list[Problem]]:
+    """Every problem with a demand at once (nothing is written)."""
+    ent, problems = _enterprise(session, actor, values.enterprise_id)
+    problems += _text_problems(values) + _money_problems(values, today) + _indicator_problems(values)
+    problems += _atlas_problems(session, values)
+    if problems or ent is None:
+        raise InvalidInput(problems)
+    return ent, problems
+
+
+def _fill_atlas(session: Session, values: DemandValues) -> dict[str, Any]:
+    """The demand's chain and node: as given, else the atlas's best suggestion from its text."""
+    chain, node = values.chain_code, values.node_code
+    if not node:
+        suggested = matching.suggest_nodes(session, f"{values.title}\n{values.description}", chain=chain)
+        if suggested:
+            node = suggested[0].code
+            chain = chain or suggested[0].chain
+    return {"chain_code": chain or None, "node_code": node or None}
+
+
+def post_demand(
+    session: Session, *, actor: Actor, values: DemandValues, today: date, source: str = "", match: bool = True
+) -> Demand:
+    """A new demand (征集), its first history step, and its matches."""
+    require(actor, Permission.post_demand)
+    ent, _ = check_demand(session, actor=actor, values=values, today=today)
+    demand = Demand(
+        enterprise_id=ent.id,
+        region_code=ent.region_code,
+        title=values.title.strip(),
+        description=values.description.strip(),
+        indicators=[dict(i) for i in values.indicators],
+        budget_min=values.budget_min,
+        budget_max=values.budget_max,
+        deadline=values.deadline,
+        item_name=values.item_name or None,
+        confidentiality=values.confidentiality,
+        status=DemandStatus.collected.value,
+        posted_by=actor.username,
+        source=source or f"用户 {actor.username}",
+        **_fill_atlas(session, values),
+    )
+    session.add(demand)
+    session.flush()
+    _event(session, demand, DemandStatus.collected, actor, note="发布需求")
+    if match:
+        matching.store_matches(session, [demand])
+    return demand
+
+
+def update_demand(
+    session: Session, *, actor: Actor, demand_id: int, values: DemandValues, today: date
+) -> Demand:
+    demand = get_demand(session, actor=actor, demand_id=demand_id)
+    if not may_edit(actor, demand):
+        raise Forbidden("只有科技局、需求所在辖区和提出需求的企业可以修改需求")
+    values = DemandValues(**{**values.__dict__, "enterprise_id": demand.enterprise_id})
+    check_demand(session, actor=actor, values=values, today=today)
+    for key in (
+        "title",
+        "description",
+        "budget_min",
+        "budget_max",
+        "deadline",
+        "item_name",
+        "confidentiality",
+    ):
+        setattr(demand, key, getattr(values, key))
+    demand.indicators = [dict(i) for i in values.indicators]
+    demand.chain_code, demand.node_code = values.chain_code or None, values.node_code or None
+    session.flush()
+    matching.store_matches(session, [demand])
+    return demand
+
+
+def _event(
+    session: Session,
+    demand: Demand,
+    status: DemandStatus,
+    actor: Actor,
+    *,
+    note: str = "",
+    capability_id: int | None = None,
+) -> None:
+    session.add(
+        DemandEvent(
+            demand_id=demand.id,
+            region_code=demand.region_code,
+            enterprise_id=demand.enterprise_id,
+            status=status.value,
+            note=note,
+            capability_id=capability_id,
+            at=utcnow(),
+            by=actor.username,
+        )
+    )
+
+
+def move_demand(
+    session: Session,
+    *,
+    actor: Actor,
+    demand_id: int,
+    status: str,
+    note: str = "",
+    capability_id: int | None = None,
+    contract_amount: int | None = None,
+) -> Demand:
+    """Move a demand to its next status (see ``lifecycle``), recording the step."""
+    demand = get_demand(session, actor=actor, demand_id=demand_id)
+    if not may_edit(actor, demand):
+        raise Forbidden("只有科技局、需求所在辖区和提出需求的企业可以变更需求状态")
+    if status not in DemandStatus.values():
+        raise InvalidInput([Problem("status", "、".join(DemandStatus.values()) + " 之一", status)])
+    target = DemandStatus(status)
+    partner = session.get(Capability, capability_id) if capability_id else None
+    problems = []
+    if capability_id and partner is None:
+        problems.append(Problem("capability_id", "没有这个能力档案", capability_id))
+    if contract_amount is not None and (not isinstance(contract_amount, int) or contract_amount < 0):
+        problems.append(Problem("contract_amount", "合同金额应为不小于 0 的整数（元）", contract_amount))
+    why = lifecycle.refusal(
+        DemandStatus(demand.status), target, actor.role, note=note, partner=partner is not None
+    )
+    if why:
+        problems.append(Problem("status", why, target.zh))
+    if problems:
+        raise InvalidInput(problems)
+    demand.status, demand.status_note = target.value, note.strip()
+    if partner is not None:
+        demand.partner_id = partner.id
+    if target is DemandStatus.signed and contract_amount is not None:
+        demand.contract_amount = contract_amount
+    _event(session, demand, target, actor, note=note.strip(), capability_id=partner.id if partner else None)
+    session.flush()
+    return demand
+
+
+def history(session: Session, *, actor: Actor, demand_id: int) -> list[DemandEvent]:
+    get_demand(session, actor=actor, demand_id=demand_id)
+    return list(
+        session.scalars(
+            select(DemandEvent)
+            .where(DemandEvent.demand_id == demand_id)
+            .order_by(DemandEvent.at, DemandEvent.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DemandFilter:
+    chain_code: str | None = None
+    region_code: str | None = None
+    status: str | None = None
+    budget_at_least: int | None = None
+    q: str | None = None
+
+
+def _filtered(stmt: Any, f: DemandFilter) -> Any:
+    if f.chain_code:
+        stmt = stmt.where(Demand.chain_code == f.chain_code)
+    if f.region_code:
+        stmt = stmt.where(Demand.region_code.like(f"{f.region_code}%"))
+    if f.status:
+        stmt = stmt.where(Demand.status == f.status)
+    if f.budget_at_least is not None:
+        stmt = stmt.where(func.coalesce(Demand.budget_max, Demand.budget_min, 0) >= f.budget_at_least)
+    if f.q:
+        like = f"%{f.q.strip()}%"
+        stmt = stmt.where(or_(Demand.title.like(like), Demand.description.like(like)))
+    return stmt
+
+
+def demand_list(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: DemandFilter | None = None,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> Page[tuple[Demand, str]]:
+    """The demands ``actor`` sees, newest first, with their enterprise's name."""
+    require(actor, Permission.see_demands)
+    page, page_size = bounded(page, page_size)
+    f = filters or DemandFilter()
+    base = _filtered(select(Demand.id).where(demand_clause(actor)), f)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = session.execute(
+        _filtered(select(Demand, Enterprise.name).join(Enterprise, Enterprise.id == Demand.enterprise_id), f)
+        .where(demand_clause(actor))
+        .order_by(Demand.posted_at.desc(), Demand.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return Page(items=[(d, name) for d, name in rows], total=total, page=page, page_size=page_size)
+
+
+# -- capabilities -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CapabilityValues:
+    name: str
+    kind: str
+    description: str
+    organisation: str = ""
+    directions: str = ""
+    results: Sequence[str] = ()
+    equipment: str = ""
+    people: str = ""
+    contact: str = ""
+    keywords: Sequence[str] = ()
+    node_codes: Sequence[str] = ()
+    region_code: str | None = None
+    enterprise_id: int | None = None
+    user_id: int | None = None
+
+
+def capability_problems(
+    session: Session, v: CapabilityValues, nodes: set[str] | None = None
+) -> list[Problem]:
+    """Every problem with a profile (``nodes``: the atlas's node codes, looked up when not given)."""
+    problems = []
+    if not v.name.strip() or len(v.name) > 200:
+        problems.append(Problem("name", "名称不能为空、不超过 200 字", v.name))
+    if v.kind not in CapabilityKind.values():
+        problems.append(Problem("kind", "、".join(CapabilityKind.labels().values()) + " 之一", v.kind))
+    if len(v.description.strip()) < 10:
+        problems.append(
+            Problem("description", "请用至少 10 个字介绍能力（研究方向、成果、设备）", v.description)
+        )
+    known = nodes if nodes is not None else set(session.scalars(select(ChainNode.code)))
+    unknown = [c for c in v.node_codes if c not in known]
+    if unknown:
+        problems.append(Problem("node_codes", "图谱中没有这些节点", "、".join(unknown)))
+    if v.enterprise_id is not None and session.get(Enterprise, v.enterprise_id) is None:
+        problems.append(Problem("enterprise_id", "企业库中没有这家企业", v.enterprise_id))
+    return problems
+
+
+def may_edit_capability(actor: Actor, cap: Capability) -> bool:
+    if actor.is_admin:
+        return True
+    if actor.role is Role.district:
+        return cap.region_code in actor.region_codes
+    if actor.role is Role.enterprise:
+        return cap.enterprise_id is not None and cap.enterprise_id == actor.enterprise_id
+    return actor.role is Role.expert and cap.user_id is not None and cap.user_id == actor.user_id
+
+
+def _owned(actor: Actor, v: CapabilityValues) -> CapabilityValues:
+    """What an operator, an enterprise or an expert may not choose: its own area, enterprise, account."""
+    if actor.role is Role.enterprise:
+        return CapabilityValues(**{**v.__dict__, "enterprise_id": actor.enterprise_id, "user_id": None})
+    if actor.role is Role.expert:
+        return CapabilityValues(**{**v.__dict__, "user_id": actor.user_id, "enterprise_id": None})
+    return v
+
+
+def save_capability(
+    session: Session,
+    *,
+    actor: Actor,
+    values: CapabilityValues,
+    capability_id: int | None = None,
+    source: str = "",
+) -> Capability:
+    """Create or change a profile; its atlas nodes become 人才/载体 links where it is local."""
+    require(actor, Permission.edit_capability)
+    values = _owned(actor, values)
+    if actor.role is Role.enterprise and values.region_code is None:
+        ent = session.get(Enterprise, actor.enterprise_id)
+        values = CapabilityValues(**{**values.__dict__, "region_code": ent.region_code if ent else None})
+    if actor.role is Role.district and values.region_code not in actor.region_codes:
+        raise Forbidden("区县操作员只能维护本辖区的能力档案")
+    cap = session.get(Capability, capability_id) if capability_id else None
+    if capability_id and cap is None:
+        raise NotFound(f"能力档案 {capability_id} 不存在")
+    if cap is not None and not may_edit_capability(actor, cap):
+        raise Forbidden("只能修改本人、本企业或本辖区的能力档案")
+    problems = capability_problems(session, values)
+    if problems:
+        raise InvalidInput(problems)
+    cap = cap or Capability(source=source or f"用户 {actor.username}")
+    _assign(cap, values)
+    if cap.id is None:
+        session.add(cap)
+    session.flush()
+    matching.forget_index()
+    return cap
+
+
+def _assign(cap: Capability, v: CapabilityValues) -> None:
+    cap.name, cap.kind, cap.description = v.name.strip(), v.kind, v.description.strip()
+    cap.organisation, cap.directions, cap.equipment = v.organisation, v.directions, v.equipment
+    cap.people, cap.contact, cap.region_code = v.people, v.contact, v.region_code or None
+    cap.results = [r for r in v.results if r.strip()]
+    cap.keywords = "|".join(k.strip() for k in v.keywords if k.strip())
+    cap.node_codes = "|".join(v.node_codes)
+    cap.enterprise_id, cap.user_id = v.enterprise_id, v.user_id
+
+
+def get_capability(session: Session, *, actor: Actor, capability_id: int) -> Capability:
+    require(actor, Permission.see_capabilities)
+    cap = session.get(Capability, capability_id)
+    if cap is None:
+        raise NotFound(f"能力档案 {capability_id} 不存在")
+    return cap
+
+
+def capability_list(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str | None = None,
+    node_code: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> Page[Capability]:
+    require(actor, Permission.see_capabilities)
+    page, page_size = bounded(page, page_size)
+    stmt = select(Capability)
+    if kind:
+        stmt = stmt.where(Capability.kind == kind)
+    if node_code:
+        stmt = stmt.where(("|" + Capability.node_codes + "|").like(f"%|{node_code}|%"))
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(
+            or_(
+                Capability.name.like(like),
+                Capability.description.like(like),
+                Capability.organisation.like(like),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    items = list(
+        session.scalars(
+            stmt.order_by(Capability.name, Capability.id).offset((page - 1) * page_size).limit(page_size)
+        )
+    )
+    return Page(items=items, total=total, page=page, page_size=page_size)
+
+
+# -- matches, recommendations, inbox ----------------------------------------------------------------
+
+
+def matches_for(session: Session, *, actor: Actor, demand_id: int) -> list[tuple[DemandMatch, Capability]]:
+    """A demand's stored matches, best first (the matching job and every save keep them current)."""
+    get_demand(session, actor=actor, demand_id=demand_id)
+    rows = session.execute(
+        select(DemandMatch, Capability)
+        .join(Capability, Capability.id == DemandMatch.capability_id)
+        .where(DemandMatch.demand_id == demand_id)
+        .order_by(DemandMatch.rank)
+    ).all()
+    return [(m, c) for m, c in rows]
+
+
+def demands_for(
+    session: Session, *, actor: Actor, capability_id: int, limit: int = 20
+) -> list[tuple[DemandMatch, Demand]]:
+    """The visible demands a capability matches, best score first."""
+    get_capability(session, actor=actor, capability_id=capability_id)
+    rows = session.execute(
+        select(DemandMatch, Demand)
+        .join(Demand, Demand.id == DemandMatch.demand_id)
+        .where(DemandMatch.capability_id == capability_id, demand_clause(actor))
+        .where(Demand.status.in_([s.value for s in lifecycle.OPEN]))
+        .order_by(DemandMatch.score.desc())
+        .limit(limit)
+    ).all()
+    return [(m, d) for m, d in rows]
+
+
+def owners(session: Session, cap: Capability) -> list[User]:
+    """The accounts that speak for a profile: its expert, or the users of its enterprise."""
+    stmt = select(User).where(User.is_active.is_(True))
+    if cap.user_id is not None:
+        return list(session.scalars(stmt.where(User.id == cap.user_id)))
+    if cap.enterprise_id is not None:
+        return list(session.scalars(stmt.where(User.enterprise_id == cap.enterprise_id)))
+    return []
+
+
+def recommend(session: Session, *, actor: Actor, demand_id: int, capability_id: int) -> int:
+    """推荐给: tell a capability's owners about a demand in their inbox; returns how many were told."""
+    demand = get_demand(session, actor=actor, demand_id=demand_id)
+    if not may_handle(actor, demand):
+        raise Forbidden("只有科技局和需求所在辖区可以推荐需求")
+    cap = get_capability(session, actor=actor, capability_id=capability_id)
+    people = owners(session, cap)
+    session.add(Recommendation(demand_id=demand.id, capability_id=cap.id, by=actor.username, at=utcnow()))
+    for user in people:
+        session.add(
+            Message(
+                user_id=user.id,
+                title=f"为您推荐技术需求：{demand.title}",
+                body=f"{actor.username} 认为“{cap.name}”可以解决这项需求，请查看并联系需求方。",
+                link=f"/demands/{demand.id}",
+                created_at=utcnow(),
+            )
+        )
+    session.flush()
+    return len(people)
+
+
+def inbox(session: Session, *, actor: Actor, limit: int = 100) -> list[Message]:
+    return list(
+        session.scalars(
+            select(Message)
+            .where(Message.user_id == actor.user_id)
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def unread(session: Session, *, actor: Actor) -> int:
+    if actor.user_id is None:
+        return 0
+    return (
+        session.scalar(
+            select(func.count()).where(Message.user_id == actor.user_id, Message.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def mark_read(session: Session, *, actor: Actor, message_id: int) -> Message:
+    msg = session.get(Message, message_id)
+    if msg is None or msg.user_id != actor.user_id:
+        raise NotFound(f"消息 {message_id} 不存在")
+    msg.read_at = msg.read_at or datetime.now()
+    session.flush()
+    return msg
+
+
+def delete_matches(session: Session, demand_ids: Sequence[int]) -> None:
+    session.execute(delete(DemandMatch).where(DemandMatch.demand_id.in_(list(demand_ids))))
