@@ -63,7 +63,9 @@ class Lexicon:
     @property
     def words(self) -> list[str]:
         """Every multi-character term, for the segmenter's dictionary."""
-        terms = set(self.canonical) | set(self.canonical.values()) | set(self.term_concepts)
+        terms = (
+            set(self.canonical) | set(self.canonical.values()) | set(self.term_concepts) | set(self.related)
+        )
         return sorted(t for t in terms if len(t) > 1)
 
     def term(self, word: str) -> str:

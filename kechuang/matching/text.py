@@ -57,15 +57,16 @@ class Analyzer:
         self._expand = lru_cache(maxsize=200_000)(self._inner_terms)
 
     def _inner_terms(self, word: str) -> tuple[str, ...]:
-        """Lexicon terms inside a longer word (2 characters up to one shorter than the word)."""
+        """Lexicon terms (and dictionary words of four characters or more) inside a longer word."""
         n = len(word)
         if n < 4:
             return ()
         found = {
-            word[i : i + k]
+            sub
             for k in range(2, n)
             for i in range(n - k + 1)
-            if word[i : i + k] in self._known and CJK.search(word[i : i + k])
+            if CJK.search(sub := word[i : i + k])
+            and (sub in self._known or (k >= 4 and self._jieba.has_word(sub)))
         }
         return tuple(sorted(found))
 
