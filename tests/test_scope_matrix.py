@@ -20,6 +20,8 @@ from kechuang.demo.city import load_city
 from kechuang.documents.demo import demo_documents
 from kechuang.documents.models import Document
 from kechuang.enterprises.models import Enterprise
+from kechuang.matching.models import Demand
+from kechuang.matching.service import DemandValues, post_demand
 from kechuang.projects.demo import demo_projects
 from kechuang.projects.models import Project
 from tests.conftest import login
@@ -47,9 +49,16 @@ RESOURCES = [
     Resource("/targets/region/{id}", Enterprise, roles=frozenset({"admin", "viewer", "district"})),
     Resource("/api/v1/targets/regions/{id}", Enterprise, roles=frozenset({"admin", "viewer", "district"})),
     Resource("/api/v1/enterprises/{id}/assessment", Enterprise),
+    # bureau-only demands (a public one is open to every role by design)
+    Resource("/demands/{id}", Demand),
+    Resource("/api/v1/demands/{id}", Demand),
+    Resource("/api/v1/demands/{id}/matches", Demand),
 ]
 # GET routes with a path parameter that are not a region- or enterprise-scoped object, and why
 UNSCOPED = {
+    "/capabilities/{capability_id}": "capability profiles are a directory every role reads",
+    "/api/v1/capabilities/{capability_id}": "capability profiles are a directory every role reads",
+    "/capabilities/{capability_id}/edit": "the directory's form; it refuses who may not change the profile",
     "/api/v1/chains/{chain_id}": "the atlas is the city's, the same for every role",
     "/api/v1/chains/{chain_id}/analysis": "city-wide atlas analysis",
     "/atlas/atlas.{fmt}": "the atlas file",
@@ -83,13 +92,22 @@ def city(factory, made):  # type: ignore[no-untyped-def]
         demo_links(s, start_year=TODAY.year - 3)
         demo_projects(s, today=TODAY)
         demo_documents(s)
+        for region in (HANJIANG, GUANGLING):
+            ent = s.scalar(select(Enterprise.id).where(Enterprise.region_code == region).limit(1))
+            values = DemandValues(
+                ent,
+                "保密需求：电池热扩散",
+                "储能舱电芯热失控后蔓延太快，需隔热阻燃方案。",
+                confidentiality="bureau",
+            )
+            post_demand(s, actor=SYSTEM, values=values, today=TODAY)
     made.user("boss", "admin")
     made.user("view", "viewer")
     made.user("hj", "district", region_code=HANJIANG)
     made.user("exp", "expert")
     with factory() as s:
         picks = {}
-        for model in (Enterprise, Project, Document):
+        for model in (Enterprise, Project, Document, Demand):
             outside = "321000" if model is Document else GUANGLING  # the demo's other document is the city's
             for label, region in (("in", HANJIANG), ("out", outside)):
                 picks[(model, label)] = s.scalar(

@@ -9,7 +9,12 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-FEATURE_MODULES: tuple[str, ...] = ("kechuang.projects.jobs", "kechuang.ladder.jobs", "kechuang.points.jobs")
+FEATURE_MODULES: tuple[str, ...] = (
+    "kechuang.projects.jobs",
+    "kechuang.ladder.jobs",
+    "kechuang.points.jobs",
+    "kechuang.matching.jobs",
+)
 
 
 @dataclass(frozen=True)

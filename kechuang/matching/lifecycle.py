@@ -13,7 +13,6 @@ the enterprise withdraws its own demand and reports it signed or solved.
 from __future__ import annotations
 
 from kechuang.choices import DemandStatus as S
-from kechuang.choices import Role
 
 NEXT: dict[S, tuple[S, ...]] = {
     S.collected: (S.accepted, S.withdrawn),
@@ -29,15 +28,19 @@ NEEDS_REASON = frozenset({S.unsolved, S.withdrawn})
 OPEN = frozenset({S.collected, S.accepted, S.matched, S.signed})
 
 
-def refusal(current: S, target: S, role: Role, *, note: str, partner: bool) -> str | None:
-    """Why the step from ``current`` to ``target`` is refused, or None when it may be taken."""
+def steps(current: S, *, handler: bool) -> list[S]:
+    """The statuses that may follow ``current`` for a handler (the bureau, a district) or the enterprise."""
+    return [s for s in NEXT[current] if handler or s in ENTERPRISE_MAY]
+
+
+def refusal(current: S, target: S, *, handler: bool, note: str, partner: bool) -> str | None:
+    """Why the step from ``current`` to ``target`` is refused, or None when it may be taken (``handler``:
+    the bureau or the demand's district; otherwise the demand's enterprise)."""
     if target not in NEXT[current]:
         allowed = "、".join(s.zh for s in NEXT[current]) or "（无：已结束）"
         return f"需求当前为“{current.zh}”，不能改为“{target.zh}”；可改为：{allowed}"
-    if role is Role.enterprise and target not in ENTERPRISE_MAY:
+    if not handler and target not in ENTERPRISE_MAY:
         return f"企业用户只能将需求改为：{'、'.join(s.zh for s in S if s in ENTERPRISE_MAY)}"
-    if role not in (Role.admin, Role.district, Role.enterprise):
-        return "没有修改需求状态的权限"
     if target in NEEDS_REASON and not note.strip():
         return f"改为“{target.zh}”须填写原因"
     if target is S.matched and not partner:

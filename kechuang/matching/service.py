@@ -18,10 +18,10 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from kechuang.auth.models import User
-from kechuang.auth.policy import Permission, require, writable_region
+from kechuang.auth.policy import Permission, allowed, require, writable_region
 from kechuang.auth.scope import Actor, can_see, scope_clause
 from kechuang.chains.models import Chain, ChainNode
-from kechuang.choices import CapabilityKind, Confidentiality, DemandStatus, Role
+from kechuang.choices import CapabilityKind, Confidentiality, DemandStatus
 from kechuang.db import utcnow
 from kechuang.enterprises.models import Enterprise
 from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
@@ -56,8 +56,15 @@ def may_handle(actor: Actor, demand: Demand) -> bool:
 def may_edit(actor: Actor, demand: Demand) -> bool:
     """The bureau, the demand's district and its enterprise change its text."""
     return may_handle(actor, demand) or (
-        actor.role is Role.enterprise and actor.enterprise_id == demand.enterprise_id
+        actor.enterprise_id is not None and actor.enterprise_id == demand.enterprise_id
     )
+
+
+def next_steps(actor: Actor, demand: Demand) -> list[DemandStatus]:
+    """The statuses ``actor`` may move the demand to."""
+    if not may_edit(actor, demand):
+        return []
+    return lifecycle.steps(DemandStatus(demand.status), handler=may_handle(actor, demand))
 
 
 # -- demands ----------------------------------------------------------------------------------------
@@ -151,7 +158,8 @@ def _atlas_problems(session: Session, v: DemandValues) -> list[Problem]:
 def _enterprise(
     session: Session, actor: Actor, enterprise_id: int | None
 ) -> tuple[Enterprise | None, list[Problem]]:
-    if actor.role is Role.enterprise:
+    handler = allowed(actor, Permission.handle_demands)
+    if not handler:
         if enterprise_id not in (None, actor.enterprise_id):
             return None, [Problem("enterprise_id", "企业用户只能为本企业发布需求", enterprise_id)]
         enterprise_id = actor.enterprise_id
@@ -160,7 +168,7 @@ def _enterprise(
     ent = session.get(Enterprise, enterprise_id)
     if ent is None:
         return None, [Problem("enterprise_id", "企业库中没有这家企业", enterprise_id)]
-    if actor.role is not Role.enterprise and not writable_region(actor, ent.region_code):
+    if handler and not writable_region(actor, ent.region_code):
         return None, [Problem("enterprise_id", "只能为本辖区的企业发布需求", ent.name)]
     return ent, []
 
@@ -290,7 +298,7 @@ def move_demand(
     if contract_amount is not None and (not isinstance(contract_amount, int) or contract_amount < 0):
         problems.append(Problem("contract_amount", "合同金额应为不小于 0 的整数（元）", contract_amount))
     why = lifecycle.refusal(
-        DemandStatus(demand.status), target, actor.role, note=note, partner=partner is not None
+        DemandStatus(demand.status), target, handler=may_handle(actor, demand), note=note, partner=partner is not None
     )
     if why:
         problems.append(Problem("status", why, target.zh))
@@ -409,22 +417,29 @@ def capability_problems(
 
 
 def may_edit_capability(actor: Actor, cap: Capability) -> bool:
-    if actor.is_admin:
+    """The bureau; a district for profiles in its area; an enterprise its own; an expert the profile linked
+    to the account."""
+    if allowed(actor, Permission.handle_demands) and writable_region(actor, cap.region_code):
         return True
-    if actor.role is Role.district:
-        return cap.region_code in actor.region_codes
-    if actor.role is Role.enterprise:
-        return cap.enterprise_id is not None and cap.enterprise_id == actor.enterprise_id
-    return actor.role is Role.expert and cap.user_id is not None and cap.user_id == actor.user_id
+    if actor.enterprise_id is not None and cap.enterprise_id == actor.enterprise_id:
+        return True
+    return actor.user_id is not None and cap.user_id == actor.user_id
 
 
-def _owned(actor: Actor, v: CapabilityValues) -> CapabilityValues:
-    """What an operator, an enterprise or an expert may not choose: its own area, enterprise, account."""
-    if actor.role is Role.enterprise:
-        return CapabilityValues(**{**v.__dict__, "enterprise_id": actor.enterprise_id, "user_id": None})
-    if actor.role is Role.expert:
-        return CapabilityValues(**{**v.__dict__, "user_id": actor.user_id, "enterprise_id": None})
-    return v
+def _owned(session: Session, actor: Actor, v: CapabilityValues) -> CapabilityValues:
+    """What only the bureau and the districts choose (where, which enterprise, which account): anybody
+    else's profile is its enterprise's (in the enterprise's district) or its own account's."""
+    if allowed(actor, Permission.handle_demands):
+        if not writable_region(actor, v.region_code):
+            raise Forbidden("区县操作员只能维护本辖区的能力档案")
+        return v
+    if actor.enterprise_id is not None:
+        ent = session.get(Enterprise, actor.enterprise_id)
+        region = v.region_code or (ent.region_code if ent else None)
+        return CapabilityValues(
+            **{**v.__dict__, "enterprise_id": actor.enterprise_id, "user_id": None, "region_code": region}
+        )
+    return CapabilityValues(**{**v.__dict__, "user_id": actor.user_id, "enterprise_id": None})
 
 
 def save_capability(
@@ -437,12 +452,7 @@ def save_capability(
 ) -> Capability:
     """Create or change a profile; its atlas nodes become 人才/载体 links where it is local."""
     require(actor, Permission.edit_capability)
-    values = _owned(actor, values)
-    if actor.role is Role.enterprise and values.region_code is None:
-        ent = session.get(Enterprise, actor.enterprise_id)
-        values = CapabilityValues(**{**values.__dict__, "region_code": ent.region_code if ent else None})
-    if actor.role is Role.district and values.region_code not in actor.region_codes:
-        raise Forbidden("区县操作员只能维护本辖区的能力档案")
+    values = _owned(session, actor, values)
     cap = session.get(Capability, capability_id) if capability_id else None
     if capability_id and cap is None:
         raise NotFound(f"能力档案 {capability_id} 不存在")
@@ -609,3 +619,31 @@ def mark_read(session: Session, *, actor: Actor, message_id: int) -> Message:
 
 def delete_matches(session: Session, demand_ids: Sequence[int]) -> None:
     session.execute(delete(DemandMatch).where(DemandMatch.demand_id.in_(list(demand_ids))))
+
+
+def enterprise_name(session: Session, enterprise_id: int) -> str:
+    return session.scalar(select(Enterprise.name).where(Enterprise.id == enterprise_id)) or ""
+
+
+def postable_enterprises(session: Session, *, actor: Actor, limit: int = 500) -> list[Enterprise]:
+    """The enterprises ``actor`` may post a demand for: an enterprise user its own; a district its area's."""
+    stmt = select(Enterprise).order_by(Enterprise.name).limit(limit)
+    if not allowed(actor, Permission.handle_demands):
+        return list(session.scalars(stmt.where(Enterprise.id == actor.enterprise_id)))
+    return list(session.scalars(stmt.where(scope_clause(actor, Enterprise))))
+
+
+def top_matches(
+    session: Session, demand_ids: Sequence[int], per: int = 3
+) -> dict[int, list[tuple[DemandMatch, str]]]:
+    """The best ``per`` stored matches of each demand (the hall's column), with the capability's name."""
+    rows = session.execute(
+        select(DemandMatch, Capability.name)
+        .join(Capability, Capability.id == DemandMatch.capability_id)
+        .where(DemandMatch.demand_id.in_(list(demand_ids)), DemandMatch.rank <= per)
+        .order_by(DemandMatch.demand_id, DemandMatch.rank)
+    ).all()
+    out: dict[int, list[tuple[DemandMatch, str]]] = {}
+    for m, name in rows:
+        out.setdefault(m.demand_id, []).append((m, name))
+    return out

@@ -55,6 +55,7 @@ NAV: list[NavItem] = [
     NavItem("/atlas", "产业图谱", P.see_atlas),
     NavItem("/projects", "项目监测", P.see_projects),
     NavItem("/targets", "目标考核", P.see_targets),
+    NavItem("/demands", "需求对接", P.see_demands),
     NavItem("/documents", "资讯抽取", P.see_documents),
     NavItem("/ladder", "梯度培育", P.see_ladder),
     NavItem("/points", "创新积分", P.see_points),
@@ -63,6 +64,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/users", "用户管理", P.manage_users),
     NavItem("/admin/audit", "审计日志", P.see_audit),
     NavItem("/admin/jobs", "后台任务", P.run_jobs),
+    NavItem("/inbox", "消息"),
     NavItem("/api/docs", "API 文档"),
 ]
 

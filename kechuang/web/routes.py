@@ -14,6 +14,8 @@ from kechuang.jobs import api as jobs_api
 from kechuang.jobs import pages as jobs_pages
 from kechuang.ladder import api as ladder_api
 from kechuang.ladder import pages as ladder_pages
+from kechuang.matching import api as matching_api
+from kechuang.matching import pages as matching_pages
 from kechuang.points import api as points_api
 from kechuang.points import pages as points_pages
 from kechuang.projects import api as projects_api
@@ -33,6 +35,7 @@ ROUTERS = [
     projects_pages.router,
     indicators_pages.router,
     documents_pages.router,
+    matching_pages.router,
     jobs_pages.router,
     auth_api.router,
     regions_api.router,
@@ -43,6 +46,7 @@ ROUTERS = [
     indicators_api.router,
     points_api.router,
     documents_api.router,
+    matching_api.router,
     workbooks_api.router,
     jobs_api.router,
     home.api,
