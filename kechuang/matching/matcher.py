@@ -40,11 +40,11 @@ OTHERS = "其他"  # the reason that sums the evidence too small to list one by 
 class Options:
     """The matcher's knobs; ``atlas=False`` drops the atlas's vocabulary and concepts."""
 
-    w_term: float = 0.70
+    w_term: float = 0.75
     w_ngram: float = 0.15
-    w_atlas: float = 0.15
+    w_atlas: float = 0.10
     w_model: float = 0.30
-    related: float = 0.4
+    related: float = 0.7
     k1: float = 1.2
     b: float = 0.75
     ngram_max_df: float = 0.08
