@@ -162,9 +162,12 @@ def test_labelled_sets_are_well_formed(folder: str) -> None:
         assert set(qrels[d.id]) <= ids
 
 
-def test_full_matcher_is_at_least_as_good_as_plain_bm25_on_the_tuning_sets() -> None:
+def test_full_matcher_beats_plain_bm25_on_the_tuning_sets() -> None:
+    """A floor, not the report (docs/matching.md has the figures, held-out sets included)."""
+    gain = 0.0
     for folder in sorted(DATA.glob("tune*")):
         bm25 = evaluate.evaluate(folder, "bm25")
         full = evaluate.evaluate(folder, "full")
-        assert full.recall10 >= bm25.recall10 - 0.02, folder.name
-        assert full.ndcg10 >= 0.85, folder.name
+        assert full.ndcg10 >= bm25.ndcg10 - 0.01 and full.recall10 >= bm25.recall10, folder.name
+        gain += full.ndcg10 - bm25.ndcg10
+    assert gain >= 0.05
