@@ -142,12 +142,17 @@ def add_atlas(lex: Lexicon, atlas: dict[str, Any]) -> None:
         _concept(lex, cid, ch["name"], "chain", None)
         for key in (ch["code"], ch["name"], *ch.get("aliases", [])):
             lex.chains[normal(key)] = cid
+        for key in (ch["name"], *ch.get("aliases", [])):
+            if len(key) >= 2:
+                named[normal(key)].add(cid)
         for n in ch.get("nodes", []):
             _add_node(lex, ch, n, named)
     spread: dict[str, set[str]] = defaultdict(set)
     for term, ids in named.items():
         for c in ids:
-            spread[term].add(c.split("#")[0].removeprefix("item:").removeprefix("node:"))
+            spread[term].add(
+                c.split("#")[0].removeprefix("item:").removeprefix("node:").removeprefix("chain:")
+            )
     for term, ids in named.items():
         if len(spread[term]) <= GENERIC_SPREAD:
             lex.term_concepts[lex.term(term)] = tuple(sorted(ids))

@@ -352,13 +352,14 @@ def concept_weights(
     lex: Lexicon, words: Counter[str], common: frozenset[str] = frozenset()
 ) -> dict[str, float]:
     """The atlas concepts a text names, with their evidence: each specific term naming a concept adds 1
-    (½ for a two-character term); a concept needs evidence ≥ 1, and passes it to its node and chain."""
+    (½ for a two-character term) per occurrence, counting two at most; a concept needs evidence ≥ 1, and
+    passes it to its node and chain."""
     evidence: dict[str, float] = {}
-    for term in words:
+    for term, n in words.items():
         if term in common:
             continue
         for c in lex.term_concepts.get(term, ()):
-            evidence[c] = evidence.get(c, 0.0) + (1.0 if len(term) >= 3 else 0.5)
+            evidence[c] = evidence.get(c, 0.0) + (1.0 if len(term) >= 3 else 0.5) * min(n, 2)
     concepts: dict[str, float] = {}
     for c, e in evidence.items():
         if e >= 1.0:

@@ -298,7 +298,11 @@ def move_demand(
     if contract_amount is not None and (not isinstance(contract_amount, int) or contract_amount < 0):
         problems.append(Problem("contract_amount", "合同金额应为不小于 0 的整数（元）", contract_amount))
     why = lifecycle.refusal(
-        DemandStatus(demand.status), target, handler=may_handle(actor, demand), note=note, partner=partner is not None
+        DemandStatus(demand.status),
+        target,
+        handler=may_handle(actor, demand),
+        note=note,
+        partner=partner is not None,
     )
     if why:
         problems.append(Problem("status", why, target.zh))
