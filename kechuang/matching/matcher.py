@@ -205,26 +205,24 @@ class Matcher:
         own = self.words.queries([{t: w for t, w in q.items() if t not in o} for q, o in expanded])
         parts: dict[str, tuple[sp.csr_matrix, np.ndarray]] = {}
         opts = self.options
-        total = _scaled(self.words.scores(q_words), self.words.ceiling(own), opts.w_term)
+        dense = _scaled(self.words.scores(q_words), self.words.ceiling(own), opts.w_term).toarray()
         parts["term"] = (q_words, self.words.ceiling(own))
-        q_grams = None
         if self.grams is not None:
             q_grams = self.grams.queries([dict(Counter(bigrams(_full(q)))) for q in queries])
             g_ceiling = self.grams.ceiling(q_grams)
-            total = total + _scaled(self.grams.scores(q_grams), g_ceiling, opts.w_ngram)
+            dense += _scaled(self.grams.scores(q_grams), g_ceiling, opts.w_ngram).toarray()
             parts["ngram"] = (q_grams, g_ceiling)
         q_concepts = self._concept_matrix(self._concepts(seen)) if opts.atlas else None
         if q_concepts is not None:
-            total = total + opts.w_atlas * (q_concepts @ self.concepts.T)
-        dense = np.asarray(sp.csr_matrix(total).todense())
+            dense += opts.w_atlas * (q_concepts @ self.concepts.T).toarray()
+        shortlists = _tops(dense, SHORTLIST if self.encoder else top)
         rankings = []
         for row, query in enumerate(queries):
-            shortlist = _top(dense[row], SHORTLIST if self.encoder else top)
+            shortlist = shortlists[row]
             model = self._model_scores(query, shortlist) if self.encoder is not None else None
+            runs = CJK_RUNS.findall(normal(_full(query)))
             matches = [
-                self._match(
-                    query, row, int(d), float(dense[row, d]), seen, expanded[row][1], parts, q_concepts, model
-                )
+                self._match(runs, row, int(d), float(dense[row, d]), seen, expanded[row][1], parts, q_concepts, model)
                 for d in shortlist
             ]
             matches.sort(key=lambda m: (-m.score, m.id))
@@ -240,7 +238,7 @@ class Matcher:
     # -- reasons ----------------------------------------------------------------------------------
     def _match(
         self,
-        query: Doc,
+        runs: list[str],
         row: int,
         doc: int,
         lexical: float,
@@ -262,7 +260,7 @@ class Matcher:
             if g_ceiling[row] > 0 and self.grams is not None:
                 share = opts.w_ngram / float(g_ceiling[row])
                 contrib = {g: v * share for g, v in self.grams.contributions(q_grams, row, doc).items()}
-                reasons += _ngram_reasons(contrib, _full(query))
+                reasons += _ngram_reasons(contrib, runs)
         if q_concepts is not None:
             reasons += self._atlas_reasons(q_concepts, row, doc)
         score = sum(r.weight for r in reasons) if reasons else lexical
@@ -404,13 +402,17 @@ def _scaled(scores: sp.csr_matrix, ceiling: np.ndarray, weight: float) -> sp.csr
     return sp.csr_matrix(sp.diags(inv.astype(np.float32)) @ scores)
 
 
-def _top(row: np.ndarray, k: int) -> np.ndarray:
-    k = min(k, row.size)
+def _tops(scores: np.ndarray, k: int) -> list[np.ndarray]:
+    """Each row's best ``k`` columns with a score above 0, best first (ties by column)."""
+    k = min(k, scores.shape[1])
     if k == 0:
-        return np.zeros(0, dtype=np.int64)
-    idx = np.argpartition(-row, k - 1)[:k]
-    idx = idx[row[idx] > 0]
-    return idx[np.argsort(-row[idx], kind="stable")]
+        return [np.zeros(0, dtype=np.int64) for _ in range(scores.shape[0])]
+    best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    out = []
+    for row, idx in enumerate(best):
+        idx = idx[scores[row, idx] > 0]
+        out.append(idx[np.lexsort((idx, -scores[row, idx]))])
+    return out
 
 
 def _concept_idf(counts: Sequence[dict[str, float]], ids: dict[str, int]) -> np.ndarray:
@@ -422,10 +424,11 @@ def _concept_idf(counts: Sequence[dict[str, float]], ids: dict[str, int]) -> np.
     return np.log1p((n - df + 0.5) / (df + 0.5))
 
 
-def _ngram_reasons(contrib: dict[str, float], query: str) -> list[Reason]:
-    """Shared character pairs joined into the runs they form in the query (涡轮 + 轮盘 → 涡轮盘)."""
+def _ngram_reasons(contrib: dict[str, float], runs: list[str]) -> list[Reason]:
+    """Shared character pairs joined into the runs they form in the query's Chinese ``runs`` (涡轮 + 轮盘 →
+    涡轮盘)."""
     spans: dict[str, float] = {}
-    for run in CJK_RUNS.findall(normal(query)):
+    for run in runs:
         i = 0
         while i < len(run) - 1:
             j = i
