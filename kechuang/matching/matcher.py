@@ -99,6 +99,17 @@ class _Analysed:
     chains: list[str | None] = field(default_factory=list)
 
 
+@dataclass
+class _Block:
+    """A block of queries as scored: their analysis, related words' origins, the BM25 query matrices
+    with their ceilings and weights, and their atlas concepts."""
+
+    seen: _Analysed
+    origins: list[dict[str, str]]
+    parts: dict[str, tuple[sp.csr_matrix, np.ndarray, float]]
+    concepts: sp.csr_matrix | None = None
+
+
 class Matcher:
     """Indexes documents once; ``search`` ranks them for any number of queries."""
 
@@ -198,33 +209,36 @@ class Matcher:
             out.extend(self._search_block(list(queries[start : start + BLOCK]), top))
         return out
 
-    def _search_block(self, queries: list[Doc], top: int) -> list[Ranking]:
+    def _score_block(self, queries: list[Doc]) -> tuple[np.ndarray, _Block]:
+        """Queries × documents scores (dense), and what the reasons need."""
         seen = self._analyse(queries)
         expanded = [self._query_words(w) for w in seen.words]
         q_words = self.words.queries([w for w, _ in expanded])
         own = self.words.queries([{t: w for t, w in q.items() if t not in o} for q, o in expanded])
-        parts: dict[str, tuple[sp.csr_matrix, np.ndarray]] = {}
         opts = self.options
+        block = _Block(
+            seen, [o for _, o in expanded], {"term": (q_words, self.words.ceiling(own), opts.w_term)}
+        )
         dense = _scaled(self.words.scores(q_words), self.words.ceiling(own), opts.w_term).toarray()
-        parts["term"] = (q_words, self.words.ceiling(own))
         if self.grams is not None:
             q_grams = self.grams.queries([dict(Counter(bigrams(_full(q)))) for q in queries])
             g_ceiling = self.grams.ceiling(q_grams)
             dense += _scaled(self.grams.scores(q_grams), g_ceiling, opts.w_ngram).toarray()
-            parts["ngram"] = (q_grams, g_ceiling)
-        q_concepts = self._concept_matrix(self._concepts(seen)) if opts.atlas else None
-        if q_concepts is not None:
-            dense += opts.w_atlas * (q_concepts @ self.concepts.T).toarray()
+            block.parts["ngram"] = (q_grams, g_ceiling, opts.w_ngram)
+        if opts.atlas:
+            block.concepts = self._concept_matrix(self._concepts(seen))
+            dense += opts.w_atlas * (block.concepts @ self.concepts.T).toarray()
+        return dense, block
+
+    def _search_block(self, queries: list[Doc], top: int) -> list[Ranking]:
+        dense, block = self._score_block(queries)
         shortlists = _tops(dense, SHORTLIST if self.encoder else top)
         rankings = []
         for row, query in enumerate(queries):
             shortlist = shortlists[row]
             model = self._model_scores(query, shortlist) if self.encoder is not None else None
             runs = CJK_RUNS.findall(normal(_full(query)))
-            matches = [
-                self._match(runs, row, int(d), float(dense[row, d]), seen, expanded[row][1], parts, q_concepts, model)
-                for d in shortlist
-            ]
+            matches = [self._match(block, row, int(d), runs, model) for d in shortlist]
             matches.sort(key=lambda m: (-m.score, m.id))
             rankings.append(Ranking(query.id, tuple(matches[:top])))
         return rankings
@@ -236,45 +250,39 @@ class Matcher:
         return {int(d): max(0.0, float(s)) for d, s in zip(shortlist, sims, strict=True)}
 
     # -- reasons ----------------------------------------------------------------------------------
+    def _shares(self, block: _Block, key: str, index: Bm25 | None, row: int, doc: int) -> dict[str, float]:
+        """Each shared term's (or character pair's) part of the score."""
+        if key not in block.parts or index is None:
+            return {}
+        q, ceiling, weight = block.parts[key]
+        if ceiling[row] <= 0:
+            return {}
+        share = weight / float(ceiling[row])
+        return {t: v * share for t, v in index.contributions(q, row, doc).items()}
+
     def _match(
-        self,
-        runs: list[str],
-        row: int,
-        doc: int,
-        lexical: float,
-        seen: _Analysed,
-        origin: dict[str, str],
-        parts: dict[str, tuple[sp.csr_matrix, np.ndarray]],
-        q_concepts: sp.csr_matrix | None,
-        model: dict[int, float] | None,
+        self, block: _Block, row: int, doc: int, runs: list[str], model: dict[int, float] | None
     ) -> Match:
-        opts = self.options
-        reasons: list[Reason] = []
-        q_words, ceiling = parts["term"]
-        if ceiling[row] > 0:
-            share = opts.w_term / float(ceiling[row])
-            contrib = {t: v * share for t, v in self.words.contributions(q_words, row, doc).items()}
-            reasons += self._term_reasons(contrib, seen.surfaces[row], origin, doc)
-        if "ngram" in parts:
-            q_grams, g_ceiling = parts["ngram"]
-            if g_ceiling[row] > 0 and self.grams is not None:
-                share = opts.w_ngram / float(g_ceiling[row])
-                contrib = {g: v * share for g, v in self.grams.contributions(q_grams, row, doc).items()}
-                reasons += _ngram_reasons(contrib, runs)
-        if q_concepts is not None:
-            reasons += self._atlas_reasons(q_concepts, row, doc)
-        score = sum(r.weight for r in reasons) if reasons else lexical
+        words = self._shares(block, "term", self.words, row, doc)
+        reasons = (
+            self._term_reasons(words, block.seen.surfaces[row], block.origins[row], doc) if words else []
+        )
+        grams = self._shares(block, "ngram", self.grams, row, doc)
+        reasons += _ngram_reasons(grams, runs) if grams else []
+        if block.concepts is not None:
+            reasons += self._atlas_reasons(block.concepts, row, doc)
         if model is not None:
-            sim = model[doc]
-            reasons = [replace(r, weight=r.weight * (1 - opts.w_model)) for r in reasons]
-            assert self.encoder is not None
-            reasons.append(
-                Reason("model", f"文本模型（{self.encoder.name}）相似度 {sim:.2f}", opts.w_model * sim)
-            )
-            score = sum(r.weight for r in reasons)
+            reasons = self._with_model(reasons, model[doc])
+        score = sum(r.weight for r in reasons)
         ordered = sorted(reasons, key=lambda r: (OTHERS in r.text, -r.weight))
         kept = tuple(Reason(r.kind, r.text, round(r.weight, 4)) for r in ordered if r.weight > 0)
         return Match(self.docs[doc].id, round(min(score, 1.0), 4), kept)
+
+    def _with_model(self, reasons: list[Reason], sim: float) -> list[Reason]:
+        assert self.encoder is not None
+        w = self.options.w_model
+        scaled = [replace(r, weight=r.weight * (1 - w)) for r in reasons]
+        return [*scaled, Reason("model", f"文本模型（{self.encoder.name}）相似度 {sim:.2f}", w * sim)]
 
     def _term_reasons(
         self, contrib: dict[str, float], q_surface: dict[str, str], origin: dict[str, str], doc: int
@@ -335,14 +343,7 @@ class Matcher:
         weight: dict[str, float] = {}
         for c, a, b in zip(common, qi, di, strict=True):
             weight[names[c]] = self.options.w_atlas * float(q_val[a] * d_val[b])
-        # a chain's or a node's part goes to the most specific shared concept below it
-        anc = {c: lex.ancestors(c) for c in weight}
-        deepest = [c for c in weight if not any(x != c and c in anc[x] for x in weight)]
-        out = {c: weight[c] for c in deepest}
-        for c in weight:
-            if c not in out:
-                target = max((x for x in deepest if c in anc[x]), key=lambda x: weight[x])
-                out[target] += weight[c]
+        out = _to_deepest(weight, lex)
         return [Reason("atlas", lex.concepts[c].label, w) for c, w in out.items()]
 
 
@@ -393,6 +394,18 @@ def suggest_nodes(
     return nodes[:top]
 
 
+def _to_deepest(weight: dict[str, float], lex: Lexicon) -> dict[str, float]:
+    """A chain's or a node's part given to the most specific shared concept below it."""
+    anc = {c: lex.ancestors(c) for c in weight}
+    deepest = [c for c in weight if not any(x != c and c in anc[x] for x in weight)]
+    out = {c: weight[c] for c in deepest}
+    for c in weight:
+        if c not in out:
+            target = max((x for x in deepest if c in anc[x]), key=lambda x: weight[x])
+            out[target] += weight[c]
+    return out
+
+
 def _full(d: Doc) -> str:
     return d.text + ("\n" + "\n".join(d.results) if d.results else "")
 
@@ -424,9 +437,9 @@ def _concept_idf(counts: Sequence[dict[str, float]], ids: dict[str, int]) -> np.
     return np.log1p((n - df + 0.5) / (df + 0.5))
 
 
-def _ngram_reasons(contrib: dict[str, float], runs: list[str]) -> list[Reason]:
-    """Shared character pairs joined into the runs they form in the query's Chinese ``runs`` (涡轮 + 轮盘 →
-    涡轮盘)."""
+def _spans(contrib: dict[str, float], runs: list[str]) -> dict[str, float]:
+    """The runs of the query's text covered by shared character pairs, each with their weight; the
+    pairs used are taken out of ``contrib``."""
     spans: dict[str, float] = {}
     for run in runs:
         i = 0
@@ -434,16 +447,25 @@ def _ngram_reasons(contrib: dict[str, float], runs: list[str]) -> list[Reason]:
             j = i
             while j < len(run) - 1 and run[j : j + 2] in contrib:
                 j += 1
-            if j > i:
-                grams = {run[k : k + 2] for k in range(i, j)}
-                text = run[i : j + 1]
-                spans[text] = spans.get(text, 0.0) + sum(contrib.pop(g) for g in grams if g in contrib)
-                i = j
-            else:
+            if j == i:
                 i += 1
+                continue
+            grams = {run[k : k + 2] for k in range(i, j)}
+            spans[run[i : j + 1]] = spans.get(run[i : j + 1], 0.0) + sum(
+                contrib.pop(g) for g in grams if g in contrib
+            )
+            i = j
+    return spans
+
+
+def _ngram_reasons(contrib: dict[str, float], runs: list[str]) -> list[Reason]:
+    """Shared character pairs joined into the runs they form in the query's Chinese ``runs`` (涡轮 + 轮盘 →
+    涡轮盘)."""
+    left = dict(contrib)
+    spans = _spans(left, runs)
     ordered = sorted(((t, w) for t, w in spans.items() if w > 0), key=lambda s: (-len(s[0]), -s[1]))
     reasons = [Reason("ngram", f"字面相近：{t}", w) for t, w in ordered[:3]]
-    rest = sum(w for _, w in ordered[3:]) + sum(contrib.values())
+    rest = sum(w for _, w in ordered[3:]) + sum(left.values())
     if rest > 0:
-        reasons.append(Reason("ngram", f"字面相近：其他 {len(ordered[3:]) or len(contrib)} 处", rest))
+        reasons.append(Reason("ngram", f"字面相近：其他 {len(ordered[3:]) or len(left)} 处", rest))
     return reasons

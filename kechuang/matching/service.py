@@ -106,19 +106,17 @@ def _text_problems(v: DemandValues) -> list[Problem]:
     return problems
 
 
+def _is_money(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _money_problems(v: DemandValues, today: date) -> list[Problem]:
-    problems = []
-    for key in ("budget_min", "budget_max"):
-        value = getattr(v, key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-            problems.append(Problem(key, "预算应为不小于 0 的整数金额（单位：元）", value))
-    if (
-        isinstance(v.budget_min, int)
-        and isinstance(v.budget_max, int)
-        and v.budget_min >= 0
-        and v.budget_max >= 0
-        and v.budget_min > v.budget_max
-    ):
+    problems = [
+        Problem(key, "预算应为不小于 0 的整数金额（单位：元）", getattr(v, key))
+        for key in ("budget_min", "budget_max")
+        if getattr(v, key) is not None and not _is_money(getattr(v, key))
+    ]
+    if _is_money(v.budget_min) and _is_money(v.budget_max) and v.budget_min > v.budget_max:  # type: ignore[operator]
         problems.append(Problem("budget_max", f"预算上限应不小于下限 {v.budget_min} 元", v.budget_max))
     if v.deadline is not None and v.deadline < today:
         problems.append(
@@ -274,6 +272,36 @@ def _event(
     )
 
 
+def _check_step(
+    session: Session,
+    actor: Actor,
+    demand: Demand,
+    target: DemandStatus,
+    note: str,
+    capability_id: int | None,
+    contract_amount: int | None,
+) -> Capability | None:
+    """The step's problems raised at once; the capability it names, if any."""
+    partner = session.get(Capability, capability_id) if capability_id else None
+    problems = []
+    if capability_id and partner is None:
+        problems.append(Problem("capability_id", "没有这个能力档案", capability_id))
+    if contract_amount is not None and not _is_money(contract_amount):
+        problems.append(Problem("contract_amount", "合同金额应为不小于 0 的整数（元）", contract_amount))
+    why = lifecycle.refusal(
+        DemandStatus(demand.status),
+        target,
+        handler=may_handle(actor, demand),
+        note=note,
+        partner=partner is not None,
+    )
+    if why:
+        problems.append(Problem("status", why, target.zh))
+    if problems:
+        raise InvalidInput(problems)
+    return partner
+
+
 def move_demand(
     session: Session,
     *,
@@ -291,23 +319,7 @@ def move_demand(
     if status not in DemandStatus.values():
         raise InvalidInput([Problem("status", "、".join(DemandStatus.values()) + " 之一", status)])
     target = DemandStatus(status)
-    partner = session.get(Capability, capability_id) if capability_id else None
-    problems = []
-    if capability_id and partner is None:
-        problems.append(Problem("capability_id", "没有这个能力档案", capability_id))
-    if contract_amount is not None and (not isinstance(contract_amount, int) or contract_amount < 0):
-        problems.append(Problem("contract_amount", "合同金额应为不小于 0 的整数（元）", contract_amount))
-    why = lifecycle.refusal(
-        DemandStatus(demand.status),
-        target,
-        handler=may_handle(actor, demand),
-        note=note,
-        partner=partner is not None,
-    )
-    if why:
-        problems.append(Problem("status", why, target.zh))
-    if problems:
-        raise InvalidInput(problems)
+    partner = _check_step(session, actor, demand, target, note, capability_id, contract_amount)
     demand.status, demand.status_note = target.value, note.strip()
     if partner is not None:
         demand.partner_id = partner.id
