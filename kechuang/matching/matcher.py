@@ -47,7 +47,7 @@ class Options:
     related: float = 0.7
     k1: float = 1.2
     b: float = 0.75
-    ngram_max_df: float = 0.08
+    ngram_max_df: float = 0.02
     concept_max_df: float = 0.05
     atlas: bool = True
     ngrams: bool = True
