@@ -72,6 +72,8 @@ UNSCOPED = {
     "/lang/{lang}": "language switch",
     "/projects-import/{kind}.xlsx": "an empty template",
     "/targets-import/{kind}.xlsx": "an empty template",
+    "/demands-import/{kind}.xlsx": "an empty template, or the demands the caller sees (the hall's scope)",
+    "/capabilities-import/{kind}.xlsx": "an empty template, or the directory (the bureau only)",
     "/templates/{dataset_name}.xlsx": "an empty template",
     "/targets/figures/{figure_id}": "redirects to the region page, which is in RESOURCES",
 }

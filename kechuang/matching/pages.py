@@ -15,11 +15,12 @@ from kechuang.auth.policy import Permission, require
 from kechuang.chains.service import chains as atlas_chains
 from kechuang.choices import CapabilityKind, Confidentiality, DemandStatus
 from kechuang.errors import Forbidden, InvalidInput, Problem
-from kechuang.matching import service
+from kechuang.matching import service, sheet
 from kechuang.matching.service import CapabilityValues, DemandFilter, DemandValues
 from kechuang.regions.service import all_regions, region_names
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.render import render
+from kechuang.web.uploads import WorkbookPages
 
 router = APIRouter(include_in_schema=False)
 WAN = 10_000
@@ -355,3 +356,29 @@ def inbox_page(ctx: Ctx = Depends(page_ctx)) -> Response:
 def inbox_read(message_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
     msg = service.mark_read(ctx.session, actor=ctx.actor, message_id=message_id)
     return RedirectResponse(msg.link or "/inbox", status_code=303)
+
+
+DEMANDS_WORKBOOK = WorkbookPages(
+    path="/demands-import",
+    permission=Permission.post_demand,
+    refused="技术需求由企业、区县和市科技局填报",
+    template="matching/demands_import.html",
+    workbook=sheet.demands_workbook,
+    import_workbook=sheet.import_demands,
+    template_name="技术需求征集模板.xlsx",
+    data_name="技术需求.xlsx",
+    missing="请选择要上传的技术需求文件（.xlsx）",
+)
+DEMANDS_WORKBOOK.register(router)
+CAPABILITIES_WORKBOOK = WorkbookPages(
+    path="/capabilities-import",
+    permission=Permission.import_capabilities,
+    refused="能力档案由市科技局统一导入导出",
+    template="matching/capabilities_import.html",
+    workbook=sheet.capabilities_workbook,
+    import_workbook=sheet.import_capabilities,
+    template_name="能力档案导入模板.xlsx",
+    data_name="能力档案.xlsx",
+    missing="请选择要上传的能力档案文件（.xlsx）",
+)
+CAPABILITIES_WORKBOOK.register(router)

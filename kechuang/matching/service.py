@@ -186,7 +186,7 @@ def check_demand(
 def _fill_atlas(session: Session, values: DemandValues) -> dict[str, Any]:
     """The demand's chain and node: as given, else the atlas's best suggestion from its text."""
     chain, node = values.chain_code, values.node_code
-    if not node:
+    if not node and session.scalar(select(ChainNode.id).limit(1)) is not None:
         suggested = matching.suggest_nodes(session, f"{values.title}\n{values.description}", chain=chain)
         if suggested:
             node = suggested[0].code
@@ -225,8 +225,9 @@ def post_demand(
 
 
 def update_demand(
-    session: Session, *, actor: Actor, demand_id: int, values: DemandValues, today: date
+    session: Session, *, actor: Actor, demand_id: int, values: DemandValues, today: date, match: bool = True
 ) -> Demand:
+    """Change a demand's text, budget, deadline, node or visibility (its enterprise stays)."""
     demand = get_demand(session, actor=actor, demand_id=demand_id)
     if not may_edit(actor, demand):
         raise Forbidden("只有科技局、需求所在辖区和提出需求的企业可以修改需求")
@@ -245,7 +246,8 @@ def update_demand(
     demand.indicators = [dict(i) for i in values.indicators]
     demand.chain_code, demand.node_code = values.chain_code or None, values.node_code or None
     session.flush()
-    matching.store_matches(session, [demand])
+    if match:
+        matching.store_matches(session, [demand])
     return demand
 
 
@@ -486,6 +488,29 @@ def save_capability(
     return cap
 
 
+def same_capability(cap: Capability, v: CapabilityValues) -> bool:
+    """Whether saving ``v`` would change nothing (an exported row imported back)."""
+    probe = Capability()
+    _assign(probe, v)
+    keys = (
+        "name",
+        "kind",
+        "description",
+        "organisation",
+        "directions",
+        "equipment",
+        "people",
+        "contact",
+        "region_code",
+        "keywords",
+        "node_codes",
+        "enterprise_id",
+    )
+    return all(getattr(probe, k) == getattr(cap, k) for k in keys) and list(probe.results) == list(
+        cap.results or []
+    )
+
+
 def _assign(cap: Capability, v: CapabilityValues) -> None:
     cap.name, cap.kind, cap.description = v.name.strip(), v.kind, v.description.strip()
     cap.organisation, cap.directions, cap.equipment = v.organisation, v.directions, v.equipment
@@ -493,7 +518,10 @@ def _assign(cap: Capability, v: CapabilityValues) -> None:
     cap.results = [r for r in v.results if r.strip()]
     cap.keywords = "|".join(k.strip() for k in v.keywords if k.strip())
     cap.node_codes = "|".join(v.node_codes)
-    cap.enterprise_id, cap.user_id = v.enterprise_id, v.user_id
+    cap.enterprise_id = v.enterprise_id
+    cap.user_id = (
+        v.user_id if v.user_id is not None else cap.user_id
+    )  # an expert's link survives the bureau's edits
 
 
 def get_capability(session: Session, *, actor: Actor, capability_id: int) -> Capability:

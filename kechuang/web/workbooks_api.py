@@ -24,6 +24,7 @@ from kechuang.auth.scope import Actor
 from kechuang.chains import document, links
 from kechuang.chains import service as chains_service
 from kechuang.indicators import pages as indicators_pages
+from kechuang.matching import pages as matching_pages
 from kechuang.points import service as points_service
 from kechuang.projects import pages as projects_pages
 from kechuang.web.api_common import COMMON, GUARDS, errors
@@ -77,6 +78,10 @@ def _load_atlas(s: Session, actor: Actor, content: bytes, filename: str) -> Any:
 WORKBOOKS = [
     _of_pages("projects", "重点项目（项目、里程碑、资金、绩效指标、报告）", projects_pages.WORKBOOK),
     _of_pages("targets", "年度目标与月度完成值", indicators_pages.WORKBOOK),
+    _of_pages("demands", "技术需求", matching_pages.DEMANDS_WORKBOOK),
+    _of_pages(
+        "capabilities", "能力档案（高校、院所、专家、团队、企业）", matching_pages.CAPABILITIES_WORKBOOK
+    ),
     Workbook(
         name="links",
         title="企业与产业链节点的关联",
