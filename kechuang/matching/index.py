@@ -13,7 +13,8 @@ everything and cost the most.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,41 +30,38 @@ class Vocabulary:
     ids: dict[str, int]
     terms: list[str]
 
-    @classmethod
-    def of(cls, docs: Sequence[Sequence[str]]) -> Vocabulary:
-        ids: dict[str, int] = {}
-        for doc in docs:
-            for t in doc:
-                if t not in ids:
-                    ids[t] = len(ids)
-        return cls(ids, list(ids))
 
-
-def count_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary) -> sp.csr_matrix:
-    """Documents × terms counts (terms unknown to the vocabulary are left out)."""
-    ids = vocab.ids
-    rows: list[int] = []
-    cols: list[int] = []
+def count_matrix(docs: Iterable[Iterable[str]]) -> tuple[sp.csr_matrix, Vocabulary]:
+    """Documents × terms counts and the vocabulary, from documents read once (a generator will do:
+    the term lists need not all be in memory)."""
+    ids: dict[str, int] = {}
+    rows, cols = array("i"), array("i")
+    n = 0
     for r, doc in enumerate(docs):
+        n = r + 1
         for t in doc:
             c = ids.get(t)
-            if c is not None:
-                rows.append(r)
-                cols.append(c)
+            if c is None:
+                c = ids[t] = len(ids)
+            rows.append(r)
+            cols.append(c)
     data = np.ones(len(rows), dtype=np.float32)
-    m = sp.csr_matrix((data, (rows, cols)), shape=(len(docs), len(vocab.terms)), dtype=np.float32)
+    m = sp.csr_matrix(
+        (data, (np.frombuffer(rows, dtype=np.int32), np.frombuffer(cols, dtype=np.int32))),
+        shape=(n, len(ids)),
+        dtype=np.float32,
+    )
     m.sum_duplicates()
-    return m
+    return m, Vocabulary(ids, list(ids))
 
 
 class Bm25:
-    """A BM25 index of documents given as term lists."""
+    """A BM25 index of documents given as term lists (read once)."""
 
     def __init__(
-        self, docs: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75, max_df: float = 1.0
+        self, docs: Iterable[Iterable[str]], *, k1: float = 1.2, b: float = 0.75, max_df: float = 1.0
     ):
-        self.vocab = Vocabulary.of(docs)
-        counts = count_matrix(docs, self.vocab)
+        counts, self.vocab = count_matrix(docs)
         n = max(counts.shape[0], 1)
         df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
         idf = np.log1p((n - df + 0.5) / (df + 0.5))

@@ -131,9 +131,9 @@ class Matcher:
         self._result_words = seen.result_words
         self._surfaces = seen.surfaces  # how a text wrote a term where it differs from the term
         opts = self.options
-        self.words = Bm25([list(c.elements()) for c in seen.words], k1=opts.k1, b=opts.b)
+        self.words = Bm25((c.elements() for c in seen.words), k1=opts.k1, b=opts.b)
         self.grams = (
-            Bm25([bigrams(_full(d)) for d in self.docs], k1=opts.k1, b=opts.b, max_df=opts.ngram_max_df)
+            Bm25((bigrams(_full(d)) for d in self.docs), k1=opts.k1, b=opts.b, max_df=opts.ngram_max_df)
             if opts.ngrams
             else None
         )
