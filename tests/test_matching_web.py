@@ -188,3 +188,16 @@ def test_api_post_list_matches_status(client, setup) -> None:  # type: ignore[no
     got = client.get(f"/api/v1/capabilities/{setup['cap']}", headers=admin).json()
     assert got["demands"][0]["demand_id"] == detail["id"]
     assert client.get("/api/v1/inbox", headers=admin).json() == []
+
+
+def test_funnel_page_counts_the_years_demands_in_scope(client, setup, factory) -> None:  # type: ignore[no-untyped-def]
+    login(client, "firm")
+    client.post("/demands", data={**DEMAND_FORM, "csrf_token": _csrf(client, "/demands/new")})
+    client.cookies.clear()
+    login(client, "boss")
+    page = client.get("/demands/funnel").text
+    assert re.search(r'data-status="collected"><div class="tile-label">征集</div><div class="tile-value">1<', page)
+    client.cookies.clear()
+    login(client, "rival")
+    page = client.get("/demands/funnel").text
+    assert re.search(r'data-status="collected"><div class="tile-label">征集</div><div class="tile-value">0<', page)

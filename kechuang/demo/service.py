@@ -33,13 +33,9 @@ def _monitoring(session: Session, today: date) -> int:
     from kechuang.indicators.demo import demo_indicators
     from kechuang.projects.demo import demo_projects
 
-    from kechuang.matching.demo import demo_matching
-
     demo_indicators(session, today=today)
     demo_documents(session)
-    made = demo_projects(session, today=today)
-    demo_matching(session, today=today)
-    return made
+    return demo_projects(session, today=today)
 
 
 def load_demo(

@@ -96,12 +96,16 @@ def _capabilities(session: Session, rng: random.Random) -> int:
 
 def _demands(session: Session, rng: random.Random, today: date) -> list[Demand]:
     by_chain = _enterprises_by_chain(session)
-    anyone = list(session.execute(select(Enterprise.id, Enterprise.region_code).order_by(Enterprise.id).limit(2000)))
+    anyone = list(
+        session.execute(select(Enterprise.id, Enterprise.region_code).order_by(Enterprise.id).limit(2000))
+    )
     made = []
     for rec in _lines("demo-demands.jsonl"):
         ent, region = rng.choice(by_chain.get(rec["chain"]) or anyone)
         budget = rec.get("budget_wan") or [None, None]
-        posted = datetime.combine(today - timedelta(days=rng.randint(20, 360)), datetime.min.time()) + timedelta(hours=9)
+        posted = datetime.combine(
+            today - timedelta(days=rng.randint(20, 360)), datetime.min.time()
+        ) + timedelta(hours=9)
         demand = Demand(
             enterprise_id=ent,
             region_code=region,
@@ -128,7 +132,10 @@ def _story(session: Session, demand: Demand, rng: random.Random, today: date) ->
     """The demand's history, from posting to where its story ends, with days between the steps."""
     end = rng.choices([e for e, _ in ENDS], weights=[w for _, w in ENDS])[0]
     partner = session.scalar(
-        select(DemandMatch.capability_id).where(DemandMatch.demand_id == demand.id).order_by(DemandMatch.rank).limit(1)
+        select(DemandMatch.capability_id)
+        .where(DemandMatch.demand_id == demand.id)
+        .order_by(DemandMatch.rank)
+        .limit(1)
     )
     if partner is None and end in (S.matched, S.signed, S.solved):
         end = S.accepted

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kechuang.auth.policy import Permission, require
+from kechuang.auth.policy import Permission, require, visible_region
 from kechuang.chains.service import chains as atlas_chains
 from kechuang.choices import CapabilityKind, Confidentiality, DemandStatus
 from kechuang.errors import Forbidden, InvalidInput, Problem
@@ -23,6 +23,7 @@ from kechuang.web.render import render
 from kechuang.web.uploads import WorkbookPages
 
 router = APIRouter(include_in_schema=False)
+DISTRICT_KINDS = ("district", "county", "county_city", "zone")
 WAN = 10_000
 INDICATOR_LINE = re.compile(
     r"^\s*(?P<name>[^0-9≥≤<>=＞＜]+?)\s*[≥≤<>=＞＜]*\s*(?P<value>-?\d+(?:\.\d+)?)\s*(?P<unit>.*)$"
@@ -158,6 +159,26 @@ def _form(ctx: Ctx, form: dict[str, str], problems: list[str], code: int) -> Res
         enterprises=service.postable_enterprises(ctx.session, actor=ctx.actor),
         chains=[c for c, _ in atlas_chains(ctx.session)],
         secrecy=Confidentiality,
+    )
+
+
+@router.get("/demands/funnel", response_class=HTMLResponse)
+def funnel_page(year: int = 0, ctx: Ctx = Depends(page_ctx)) -> Response:
+    year = year or date.today().year
+    regions = [
+        r for r in all_regions(ctx.session) if r.kind in DISTRICT_KINDS and visible_region(ctx.actor, r.code)
+    ]
+    figures = service.demand_funnel(
+        ctx.session, actor=ctx.actor, year=year, regions=[r.code for r in regions]
+    )
+    return render(
+        ctx.request,
+        "matching/funnel.html",
+        year=year,
+        years=list(range(date.today().year, date.today().year - 5, -1)),
+        figures=figures,
+        regions=regions,
+        labels={s.value: s for s in DemandStatus},
     )
 
 

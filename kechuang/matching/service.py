@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import polars as pl
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,7 @@ from kechuang.choices import CapabilityKind, Confidentiality, DemandStatus
 from kechuang.db import utcnow
 from kechuang.enterprises.models import Enterprise
 from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
-from kechuang.matching import lifecycle, matching
+from kechuang.matching import funnel, lifecycle, matching
 from kechuang.matching.models import Capability, Demand, DemandEvent, DemandMatch, Message, Recommendation
 from kechuang.paging import DEFAULT_PAGE_SIZE, Page, bounded
 
@@ -691,3 +692,20 @@ def top_matches(
     for m, name in rows:
         out.setdefault(m.demand_id, []).append((m, name))
     return out
+
+
+def funnel_events(session: Session, *, actor: Actor) -> pl.DataFrame:
+    """Every status step of the demands ``actor``'s scope holds, as the funnel reads them."""
+    require(actor, Permission.see_demands)
+    rows = session.execute(
+        select(DemandEvent.demand_id, DemandEvent.region_code, DemandEvent.status, DemandEvent.at).where(
+            scope_clause(actor, DemandEvent)
+        )
+    ).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=funnel.EVENTS_SCHEMA, orient="row")
+
+
+def demand_funnel(session: Session, *, actor: Actor, year: int, regions: Sequence[str]) -> dict[str, Any]:
+    """The year's funnel for the actor's whole scope and for each of ``regions``."""
+    events = funnel_events(session, actor=actor)
+    return {"all": funnel.funnel(events, year), "regions": funnel.by_region(events, year, list(regions))}
