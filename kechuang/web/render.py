@@ -64,7 +64,6 @@ NAV: list[NavItem] = [
     NavItem("/admin/users", "用户管理", P.manage_users),
     NavItem("/admin/audit", "审计日志", P.see_audit),
     NavItem("/admin/jobs", "后台任务", P.run_jobs),
-    NavItem("/inbox", "消息"),
     NavItem("/api/docs", "API 文档"),
 ]
 

@@ -88,7 +88,7 @@ def test_post_match_recommend_inbox(registry, live_server, page, factory) -> Non
     ]
     page.context.clear_cookies()
     live_server.login(page, "expert")
-    page.click("nav.mainnav a:text-is('消息')")
+    page.click("#inbox-link")
     assert "为您推荐技术需求：储能舱电芯热蔓延抑制" in page.inner_text("#inbox")
     page.click("#inbox button")
     page.wait_for_selector("#matches")
