@@ -35,7 +35,13 @@ EVENTS = _events(
 
 def test_cohort_counts_rates_and_median_days() -> None:
     stages = {s.status: s for s in funnel(EVENTS, 2026)}
-    assert [stages[k].demands for k in ("collected", "accepted", "matched", "signed", "solved")] == [3, 2, 1, 1, 1]
+    assert [stages[k].demands for k in ("collected", "accepted", "matched", "signed", "solved")] == [
+        3,
+        2,
+        1,
+        1,
+        1,
+    ]
     assert stages["accepted"].rate == round(2 / 3, 4) and stages["solved"].rate == round(1 / 3, 4)
     assert stages["accepted"].median_days == 15.0  # 10 and 20 days
     assert stages["matched"].median_days == 30.0 and stages["solved"].median_days == 90.0

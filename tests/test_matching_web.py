@@ -196,8 +196,12 @@ def test_funnel_page_counts_the_years_demands_in_scope(client, setup, factory) -
     client.cookies.clear()
     login(client, "boss")
     page = client.get("/demands/funnel").text
-    assert re.search(r'data-status="collected"><div class="tile-label">征集</div><div class="tile-value">1<', page)
+    assert re.search(
+        r'data-status="collected"><div class="tile-label">征集</div><div class="tile-value">1<', page
+    )
     client.cookies.clear()
     login(client, "rival")
     page = client.get("/demands/funnel").text
-    assert re.search(r'data-status="collected"><div class="tile-label">征集</div><div class="tile-value">0<', page)
+    assert re.search(
+        r'data-status="collected"><div class="tile-label">征集</div><div class="tile-value">0<', page
+    )

@@ -28,14 +28,18 @@ def _atlas(session: Session, *, start_year: int) -> str:
 
 
 def _monitoring(session: Session, today: date) -> int:
-    """Indicators with targets, the demo documents and the key projects; the number of projects made."""
+    """Indicators with targets, the demo documents, the key projects and the demands with their matches;
+    the number of projects made."""
     from kechuang.documents.demo import demo_documents
     from kechuang.indicators.demo import demo_indicators
+    from kechuang.matching.demo import demo_matching
     from kechuang.projects.demo import demo_projects
 
     demo_indicators(session, today=today)
     demo_documents(session)
-    return demo_projects(session, today=today)
+    made = demo_projects(session, today=today)
+    demo_matching(session, today=today)
+    return made
 
 
 def load_demo(

@@ -128,6 +128,18 @@ def _demands(session: Session, rng: random.Random, today: date) -> list[Demand]:
     return made
 
 
+def _steps(posted: datetime, end: S, rng: random.Random, today: date) -> list[tuple[S, datetime, str]]:
+    """The steps to ``end``, some days apart, none after today."""
+    at = posted
+    steps = [(S.collected, at, "发布需求")]
+    for status in PATHS[end]:
+        at = at + timedelta(days=rng.randint(4, 45), hours=rng.randint(0, 7))
+        if at.date() > today:
+            break
+        steps.append((status, at, NOTES[status]))
+    return steps
+
+
 def _story(session: Session, demand: Demand, rng: random.Random, today: date) -> None:
     """The demand's history, from posting to where its story ends, with days between the steps."""
     end = rng.choices([e for e, _ in ENDS], weights=[w for _, w in ENDS])[0]
@@ -139,13 +151,7 @@ def _story(session: Session, demand: Demand, rng: random.Random, today: date) ->
     )
     if partner is None and end in (S.matched, S.signed, S.solved):
         end = S.accepted
-    at = demand.posted_at
-    steps = [(S.collected, at, "发布需求")]
-    for status in PATHS[end]:
-        at = at + timedelta(days=rng.randint(4, 45), hours=rng.randint(0, 7))
-        if at.date() > today:
-            break
-        steps.append((status, at, NOTES[status]))
+    steps = _steps(demand.posted_at, end, rng, today)
     for status, when, note in steps:
         session.add(
             DemandEvent(

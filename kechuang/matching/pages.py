@@ -136,7 +136,8 @@ def demand_hall(
         result=result,
         matches=service.top_matches(ctx.session, [d.id for d, _ in result.items]),
         chains=[c for c, _ in atlas_chains(ctx.session)],
-        regions=[r for r in all_regions(ctx.session) if r.kind != "city"],
+        chain_names={c.code: c.name for c, _ in atlas_chains(ctx.session)},
+        regions=[r for r in all_regions(ctx.session) if r.kind in DISTRICT_KINDS],
         names=region_names(ctx.session),
         statuses=DemandStatus,
         filters={
@@ -211,6 +212,8 @@ def _demand(ctx: Ctx, demand_id: int, problems: list[str], code: int) -> Respons
         status_code=code,
         demand=demand,
         enterprise=service.enterprise_name(ctx.session, demand.enterprise_id),
+        chain_name=service.chain_name(ctx.session, demand.chain_code),
+        node_name=service.node_name(ctx.session, demand.node_code),
         history=service.history(ctx.session, actor=ctx.actor, demand_id=demand_id),
         matches=matches,
         partner=next((c for _, c in matches if c.id == demand.partner_id), None),

@@ -709,3 +709,11 @@ def demand_funnel(session: Session, *, actor: Actor, year: int, regions: Sequenc
     """The year's funnel for the actor's whole scope and for each of ``regions``."""
     events = funnel_events(session, actor=actor)
     return {"all": funnel.funnel(events, year), "regions": funnel.by_region(events, year, list(regions))}
+
+
+def chain_name(session: Session, code: str | None) -> str:
+    return (session.scalar(select(Chain.name).where(Chain.code == code)) or "") if code else ""
+
+
+def node_name(session: Session, code: str | None) -> str:
+    return (session.scalar(select(ChainNode.name).where(ChainNode.code == code)) or "") if code else ""

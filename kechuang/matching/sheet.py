@@ -211,35 +211,39 @@ def _existing(session: Session, model: Any, parsed: Parsed, row: Row, what: str)
     return found
 
 
+def _demand_values(parsed: Parsed, row: Row, ents: dict[str, int]) -> service.DemandValues:
+    v = {k: ("" if x is None else x) for k, x in row.values.items()}
+    ent = ents.get(str(v["uscc"]).upper())
+    if v["uscc"] and ent is None:
+        parsed.problem(row, "uscc", "企业库中企业的统一社会信用代码")
+    return service.DemandValues(
+        enterprise_id=ent,
+        title=v["title"],
+        description=v["description"],
+        indicators=_indicators(parsed, row),
+        budget_min=row.values["budget_min"],
+        budget_max=row.values["budget_max"],
+        deadline=row.values["deadline"],
+        chain_code=v["chain_code"] or None,
+        node_code=v["node_code"] or None,
+        confidentiality=v["confidentiality"] or "public",
+    )
+
+
 def import_demands(session: Session, *, actor: Actor, content: bytes, filename: str) -> ImportResult:
     """Add or change every demand of the workbook, or nothing: every problem is raised at once."""
     require(actor, Permission.post_demand)
     parsed = read_book(DEMANDS, content, filename, MatchingSheetError)
-    usccs = {r.values["uscc"].upper() for r in parsed.rows[DEMAND_SHEET.name] if r.values["uscc"]}
+    usccs = sorted({r.values["uscc"].upper() for r in parsed.rows[DEMAND_SHEET.name] if r.values["uscc"]})
     ents = dict(
-        session.execute(
-            select(Enterprise.uscc, Enterprise.id).where(Enterprise.uscc.in_(sorted(usccs)))
-        ).all()
+        session.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.uscc.in_(usccs))).all()
     )
     result, saved, today = ImportResult(), [], date.today()
     for row in parsed.rows[DEMAND_SHEET.name]:
-        v = row.values
-        ent = ents.get((v["uscc"] or "").upper())
-        if v["uscc"] and ent is None:
-            parsed.problem(row, "uscc", "企业库中企业的统一社会信用代码")
-        values = service.DemandValues(
-            enterprise_id=ent,
-            title=v["title"] or "",
-            description=v["description"] or "",
-            indicators=_indicators(parsed, row),
-            budget_min=v["budget_min"],
-            budget_max=v["budget_max"],
-            deadline=v["deadline"],
-            chain_code=v["chain_code"] or None,
-            node_code=v["node_code"] or None,
-            confidentiality=v["confidentiality"] or "public",
-        )
+        values = _demand_values(parsed, row, ents)
         existing = _existing(session, Demand, parsed, row, "需求")
+        if row.values["id"] is not None and existing is None:
+            continue
         try:
             if existing is not None:
                 saved.append(
@@ -248,14 +252,14 @@ def import_demands(session: Session, *, actor: Actor, content: bytes, filename: 
                     )
                 )
                 result.updated += 1
-            elif v["id"] is None:
-                source = f"{filename} 工作表“{DEMAND_SHEET.name}”第 {row.row} 行"
-                saved.append(
-                    service.post_demand(
-                        session, actor=actor, values=values, today=today, source=source, match=False
-                    )
+                continue
+            source = f"{filename} 工作表“{DEMAND_SHEET.name}”第 {row.row} 行"
+            saved.append(
+                service.post_demand(
+                    session, actor=actor, values=values, today=today, source=source, match=False
                 )
-                result.created += 1
+            )
+            result.created += 1
         except InvalidInput as exc:
             _service_problems(parsed, row, exc, DEMAND_SHEET)
     parsed.check(MatchingSheetError)
@@ -263,28 +267,41 @@ def import_demands(session: Session, *, actor: Actor, content: bytes, filename: 
     return result
 
 
+def _parts(pattern: re.Pattern[str], text: str) -> list[str]:
+    return [x.strip() for x in pattern.split(text) if x.strip()]
+
+
+def _lookup(parsed: Parsed, row: Row, key: str, known: dict[str, Any], expected: str) -> Any:
+    """The id a cell names (None when blank); an unknown one is a problem."""
+    text = str(row.values[key] or "").strip()
+    if not text:
+        return None
+    found = known.get(text.upper() if key == "uscc" else text)
+    if found is None:
+        parsed.problem(row, key, expected)
+    return found
+
+
 def _capability_values(
     parsed: Parsed, row: Row, regions: dict[str, str], ents: dict[str, int]
 ) -> service.CapabilityValues:
-    v = row.values
-    region = regions.get(v["region"] or "") if v["region"] else None
-    if v["region"] and region is None:
-        parsed.problem(row, "region", "本市的地区名称或代码，或留空")
-    ent = ents.get((v["uscc"] or "").upper()) if v["uscc"] else None
-    if v["uscc"] and ent is None:
-        parsed.problem(row, "uscc", "企业库中企业的统一社会信用代码，或留空")
+    v = {k: ("" if x is None else str(x)) for k, x in row.values.items()}
+    region = _lookup(parsed, row, "region", regions, "本市的地区名称或代码，或留空")
+    ent = _lookup(
+        parsed, row, "uscc", {k.upper(): i for k, i in ents.items()}, "企业库中企业的统一社会信用代码，或留空"
+    )
     return service.CapabilityValues(
-        name=v["name"] or "",
-        kind=v["kind"] or "",
-        description=v["description"] or "",
-        organisation=v["organisation"] or "",
-        directions=v["directions"] or "",
-        results=[x.strip() for x in LIST_SPLIT.split(v["results"] or "") if x.strip()],
-        equipment=v["equipment"] or "",
-        people=v["people"] or "",
-        contact=v["contact"] or "",
-        keywords=[x for x in WORD_SPLIT.split(v["keywords"] or "") if x],
-        node_codes=[x for x in WORD_SPLIT.split(v["node_codes"] or "") if x],
+        name=v["name"],
+        kind=v["kind"],
+        description=v["description"],
+        organisation=v["organisation"],
+        directions=v["directions"],
+        equipment=v["equipment"],
+        people=v["people"],
+        contact=v["contact"],
+        results=_parts(LIST_SPLIT, v["results"]),
+        keywords=_parts(WORD_SPLIT, v["keywords"]),
+        node_codes=_parts(WORD_SPLIT, v["node_codes"]),
         region_code=region,
         enterprise_id=ent,
     )
