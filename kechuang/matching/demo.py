@@ -20,6 +20,7 @@ from kechuang.choices import DemandStatus as S
 from kechuang.enterprises.models import Enterprise
 from kechuang.matching import matching
 from kechuang.matching.models import Capability, Demand, DemandEvent, DemandMatch
+from kechuang.matching.service import DISTRICT_KINDS
 from kechuang.regions.models import Region
 
 DATA = Path(__file__).with_name("data")
@@ -73,9 +74,10 @@ def _enterprises_by_chain(session: Session) -> dict[str, list[tuple[int, str]]]:
     return out
 
 
-def _capabilities(session: Session, rng: random.Random) -> int:
-    kinds = ("district", "county", "county_city")
-    districts = list(session.scalars(select(Region.code).where(Region.kind.in_(kinds)).order_by(Region.code)))
+def _capabilities(session: Session, rng: random.Random) -> None:
+    districts = list(
+        session.scalars(select(Region.code).where(Region.kind.in_(DISTRICT_KINDS)).order_by(Region.code))
+    )
     for rec in _lines("demo-capabilities.jsonl"):
         session.add(
             Capability(
@@ -91,7 +93,6 @@ def _capabilities(session: Session, rng: random.Random) -> int:
             )
         )
     session.flush()
-    return len(districts)
 
 
 def _demands(session: Session, rng: random.Random, today: date) -> list[Demand]:

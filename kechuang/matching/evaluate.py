@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kechuang.matching import lexicon as lexicons
@@ -86,7 +86,7 @@ def matcher_for(variant: str, docs: Sequence, options: Options | None = None) ->
         opts = Options(w_term=1.0, w_ngram=0.0, w_atlas=0.0, atlas=False, ngrams=False, related=0.0)
         return Matcher(docs, lexicon=lexicons.Lexicon(), options=opts)
     if variant == "no-atlas":
-        opts = Options(**{**base.__dict__, "atlas": False, "w_atlas": 0.0})
+        opts = replace(base, atlas=False, w_atlas=0.0)
         return Matcher(docs, lexicon=lexicons.builtin(with_atlas=False), options=opts)
     return Matcher(docs, lexicon=lexicons.builtin(), options=base)
 

@@ -287,7 +287,7 @@ class Matcher:
     def _term_reasons(
         self, contrib: dict[str, float], q_surface: dict[str, str], origin: dict[str, str], doc: int
     ) -> list[Reason]:
-        d_surface = self._doc_surface(doc)
+        d_surface = self._surfaces[doc]
         in_results = self._result_words[doc]
         reasons: list[Reason] = []
         result_terms: dict[str, float] = {}
@@ -320,9 +320,6 @@ class Matcher:
             return f"{shown(q_surface, origin[term])} ~ {shown(d_surface, term)}（相关词）"
         a, b = shown(q_surface, term), shown(d_surface, term)
         return a if a == b else f"{a} = {b}（同义）"
-
-    def _doc_surface(self, doc: int) -> dict[str, str]:
-        return self._surfaces[doc]
 
     def _result_reason(self, doc: int, terms: dict[str, float], d_surface: dict[str, str]) -> Reason:
         results = self.docs[doc].results

@@ -23,11 +23,7 @@ from kechuang.web.render import render
 from kechuang.web.uploads import WorkbookPages
 
 router = APIRouter(include_in_schema=False)
-DISTRICT_KINDS = ("district", "county", "county_city", "zone")
 WAN = 10_000
-INDICATOR_LINE = re.compile(
-    r"^\s*(?P<name>[^0-9≥≤<>=＞＜]+?)\s*[≥≤<>=＞＜]*\s*(?P<value>-?\d+(?:\.\d+)?)\s*(?P<unit>.*)$"
-)
 FORM_LABELS = {
     "title": "需求名称",
     "description": "需求描述",
@@ -73,13 +69,13 @@ def _wan(form: dict[str, str], key: str, problems: list[Problem]) -> int | None:
 def _indicators(text: str, problems: list[Problem]) -> list[dict[str, Any]]:
     out = []
     for n, line in enumerate((x for x in text.splitlines() if x.strip()), start=1):
-        m = INDICATOR_LINE.match(line)
-        if m is None:
+        indicator = service.parse_indicator(line)
+        if indicator is None:
             problems.append(
                 Problem("indicators", f"第 {n} 行应为“名称 目标值 单位”，如“导热系数 5 W/(m·K)”", line)
             )
             continue
-        out.append({"name": m["name"].strip(), "value": float(m["value"]), "unit": m["unit"].strip()})
+        out.append(indicator)
     return out
 
 
@@ -137,7 +133,7 @@ def demand_hall(
         matches=service.top_matches(ctx.session, [d.id for d, _ in result.items]),
         chains=[c for c, _ in atlas_chains(ctx.session)],
         chain_names={c.code: c.name for c, _ in atlas_chains(ctx.session)},
-        regions=[r for r in all_regions(ctx.session) if r.kind in DISTRICT_KINDS],
+        regions=[r for r in all_regions(ctx.session) if r.kind in service.DISTRICT_KINDS],
         names=region_names(ctx.session),
         statuses=DemandStatus,
         filters={
@@ -167,7 +163,9 @@ def _form(ctx: Ctx, form: dict[str, str], problems: list[str], code: int) -> Res
 def funnel_page(year: int = 0, ctx: Ctx = Depends(page_ctx)) -> Response:
     year = year or date.today().year
     regions = [
-        r for r in all_regions(ctx.session) if r.kind in DISTRICT_KINDS and visible_region(ctx.actor, r.code)
+        r
+        for r in all_regions(ctx.session)
+        if r.kind in service.DISTRICT_KINDS and visible_region(ctx.actor, r.code)
     ]
     figures = service.demand_funnel(
         ctx.session, actor=ctx.actor, year=year, regions=[r.code for r in regions]

@@ -9,13 +9,14 @@ for profiles in its area, an enterprise for its own, an expert for the profile l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from kechuang.auth.models import User
@@ -31,6 +32,21 @@ from kechuang.matching.models import Capability, Demand, DemandEvent, DemandMatc
 from kechuang.paging import DEFAULT_PAGE_SIZE, Page, bounded
 
 MAX_TEXT = 5000
+DISTRICT_KINDS = ("district", "county", "county_city", "zone")  # the regions a demand or profile sits in
+INDICATOR = re.compile(
+    r"^\s*(?P<name>[^0-9≥≤<>=＞＜]+?)\s*[≥≤<>=＞＜]*\s*(?P<value>-?\d+(?:\.\d+)?)\s*(?P<unit>.*)$"
+)
+
+
+def parse_indicator(text: str) -> dict[str, Any] | None:
+    """ "导热系数 ≥5 W/(m·K)" as {name, value, unit}; None when it has no name or no number."""
+    m = INDICATOR.match(text)
+    return {"name": m["name"].strip(), "value": float(m["value"]), "unit": m["unit"].strip()} if m else None
+
+
+def indicator_text(indicators: Sequence[Mapping[str, Any]]) -> str:
+    """Indicators written back as the forms and the workbook take them ("名称 目标值 单位；…")."""
+    return "；".join(f"{i['name']} {i['value']:g} {i.get('unit', '')}".strip() for i in indicators)
 
 
 # -- visibility -------------------------------------------------------------------------------------
@@ -232,7 +248,7 @@ def update_demand(
     demand = get_demand(session, actor=actor, demand_id=demand_id)
     if not may_edit(actor, demand):
         raise Forbidden("只有科技局、需求所在辖区和提出需求的企业可以修改需求")
-    values = DemandValues(**{**values.__dict__, "enterprise_id": demand.enterprise_id})
+    values = replace(values, enterprise_id=demand.enterprise_id)
     check_demand(session, actor=actor, values=values, today=today)
     for key in (
         "title",
@@ -455,10 +471,8 @@ def _owned(session: Session, actor: Actor, v: CapabilityValues) -> CapabilityVal
     if actor.enterprise_id is not None:
         ent = session.get(Enterprise, actor.enterprise_id)
         region = v.region_code or (ent.region_code if ent else None)
-        return CapabilityValues(
-            **{**v.__dict__, "enterprise_id": actor.enterprise_id, "user_id": None, "region_code": region}
-        )
-    return CapabilityValues(**{**v.__dict__, "user_id": actor.user_id, "enterprise_id": None})
+        return replace(v, enterprise_id=actor.enterprise_id, user_id=None, region_code=region)
+    return replace(v, user_id=actor.user_id, enterprise_id=None)
 
 
 def save_capability(
@@ -660,10 +674,6 @@ def mark_read(session: Session, *, actor: Actor, message_id: int) -> Message:
     msg.read_at = msg.read_at or datetime.now()
     session.flush()
     return msg
-
-
-def delete_matches(session: Session, demand_ids: Sequence[int]) -> None:
-    session.execute(delete(DemandMatch).where(DemandMatch.demand_id.in_(list(demand_ids))))
 
 
 def enterprise_name(session: Session, enterprise_id: int) -> str:

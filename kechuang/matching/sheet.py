@@ -91,9 +91,6 @@ CAPABILITY_SHEET = Sheet(
     help="一行一份档案；类型：" + "、".join(KINDS) + "；成果之间用；分隔，关键词和节点编号之间用、分隔",
 )
 CAPABILITIES = Book((CAPABILITY_SHEET,))
-INDICATOR = re.compile(
-    r"^\s*(?P<name>[^0-9≥≤<>=＞＜]+?)\s*[≥≤<>=＞＜]*\s*(?P<value>-?\d+(?:\.\d+)?)\s*(?P<unit>.*)$"
-)
 
 
 class MatchingSheetError(InvalidInput):
@@ -105,10 +102,6 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-
-
-def _indicator_text(indicators: list[dict[str, Any]]) -> str:
-    return "；".join(f"{i['name']} {i['value']:g} {i.get('unit', '')}".strip() for i in indicators)
 
 
 def demands_workbook(session: Session, *, actor: Actor, empty: bool = False) -> bytes:
@@ -130,7 +123,7 @@ def demands_workbook(session: Session, *, actor: Actor, empty: bool = False) -> 
                     **{f.key: getattr(d, f.key, None) for f in DEMAND_SHEET.fields},
                     "uscc": uscc,
                     "enterprise": name,
-                    "indicators": _indicator_text(d.indicators or []),
+                    "indicators": service.indicator_text(d.indicators or []),
                     "confidentiality": secrecy.get(d.confidentiality, d.confidentiality),
                 }
                 for d, uscc, name in rows
@@ -193,11 +186,11 @@ def _indicators(parsed: Parsed, row: Row) -> list[dict[str, Any]]:
     for part in LIST_SPLIT.split(row.values["indicators"] or ""):
         if not part.strip():
             continue
-        m = INDICATOR.match(part)
-        if m is None:
+        indicator = service.parse_indicator(part)
+        if indicator is None:
             parsed.problem(row, "indicators", "“名称 目标值 单位”，多项用；分隔，如“导热系数 5 W/(m·K)”")
             return []
-        out.append({"name": m["name"].strip(), "value": float(m["value"]), "unit": m["unit"].strip()})
+        out.append(indicator)
     return out
 
 
