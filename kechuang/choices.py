@@ -239,3 +239,26 @@ class CapabilityKind(LabelledEnum):
     university = "university", "高校", "University"
     institute = "institute", "科研院所", "Institute"
     enterprise = "enterprise", "企业", "Enterprise"
+
+
+class ChallengeStatus(LabelledEnum):
+    """A challenge list's (榜单) stage, from draft to the award."""
+
+    draft = "draft", "草稿", "Draft"
+    published = "published", "揭榜申报", "Open for bids"
+    screening = "screening", "形式审查", "Eligibility screening"
+    reviewing = "reviewing", "专家评审", "Expert review"
+    publicity = "publicity", "公示", "Public notice"
+    awarded = "awarded", "已立项", "Awarded"
+    cancelled = "cancelled", "撤榜", "Cancelled"
+
+
+class BidStatus(LabelledEnum):
+    """A bid's (揭榜申报) state."""
+
+    submitted = "submitted", "已申报", "Submitted"
+    eligible = "eligible", "形式审查通过", "Eligible"
+    ineligible = "ineligible", "形式审查未通过", "Ineligible"
+    awarded = "awarded", "揭榜成功", "Awarded"
+    not_awarded = "not_awarded", "未中榜", "Not awarded"
+    withdrawn = "withdrawn", "撤回", "Withdrawn"

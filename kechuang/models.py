@@ -10,6 +10,7 @@ from kechuang.chains.models import (
     NodeItem,
     NodeLink,
 )
+from kechuang.challenges.models import Bid, Challenge, ChallengeDemand, ChallengeEvent, ReviewAssignment
 from kechuang.db import Base
 from kechuang.documents.models import Document, DocumentOrg, ExtractedFact
 from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, ImportBatch, IPHolding, Title
@@ -22,6 +23,11 @@ from kechuang.projects.models import Fund, Kpi, Milestone, Override, Project, Re
 from kechuang.regions.models import Region
 
 __all__ = [
+    "Bid",
+    "Challenge",
+    "ChallengeDemand",
+    "ChallengeEvent",
+    "ReviewAssignment",
     "Capability",
     "Demand",
     "DemandEvent",

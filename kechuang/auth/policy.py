@@ -78,6 +78,10 @@ class Permission(LabelledEnum):
     see_capabilities = "see_capabilities", "查看能力档案", "See capability profiles"
     edit_capability = "edit_capability", "维护能力档案", "Edit a capability profile"
     import_capabilities = "import_capabilities", "导入导出能力档案", "Import and export capability profiles"
+    see_challenges = "see_challenges", "查看揭榜挂帅榜单", "See challenge lists"
+    manage_challenges = "manage_challenges", "发布与管理揭榜挂帅", "Publish and run challenge lists"
+    bid_challenge = "bid_challenge", "揭榜申报", "Bid for a challenge"
+    review_bids = "review_bids", "评审揭榜申报", "Review bids"
 
 
 _ALL = frozenset(Role)
@@ -118,6 +122,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.see_capabilities: _ALL,
     Permission.edit_capability: _ALL - {Role.viewer},
     Permission.import_capabilities: _BUREAU,
+    Permission.see_challenges: _ALL,
+    Permission.manage_challenges: _BUREAU,
+    Permission.bid_challenge: frozenset({Role.admin, Role.enterprise, Role.expert}),
+    Permission.review_bids: frozenset({Role.expert}),
 }
 
 

@@ -153,20 +153,21 @@ def _indicator_problems(v: DemandValues) -> list[Problem]:
     return problems
 
 
-def _atlas_problems(session: Session, v: DemandValues) -> list[Problem]:
+def atlas_problems(session: Session, chain_code: str | None, node_code: str | None) -> list[Problem]:
+    """A chain code and a node code that the atlas does not hold, or a node of another chain."""
     problems = []
-    if v.chain_code and session.scalar(select(Chain.id).where(Chain.code == v.chain_code)) is None:
-        problems.append(Problem("chain_code", "图谱中没有这条产业链", v.chain_code))
-    if v.node_code:
+    if chain_code and session.scalar(select(Chain.id).where(Chain.code == chain_code)) is None:
+        problems.append(Problem("chain_code", "图谱中没有这条产业链", chain_code))
+    if node_code:
         node = session.execute(
             select(ChainNode.code, Chain.code)
             .join(Chain, Chain.id == ChainNode.chain_id)
-            .where(ChainNode.code == v.node_code)
+            .where(ChainNode.code == node_code)
         ).first()
         if node is None:
-            problems.append(Problem("node_code", "图谱中没有这个节点", v.node_code))
-        elif v.chain_code and node[1] != v.chain_code:
-            problems.append(Problem("node_code", f"节点不属于产业链 {v.chain_code}", v.node_code))
+            problems.append(Problem("node_code", "图谱中没有这个节点", node_code))
+        elif chain_code and node[1] != chain_code:
+            problems.append(Problem("node_code", f"节点不属于产业链 {chain_code}", node_code))
     return problems
 
 
@@ -194,7 +195,7 @@ def check_demand(
     """Every problem with a demand at once (nothing is written)."""
     ent, problems = _enterprise(session, actor, values.enterprise_id)
     problems += _text_problems(values) + _money_problems(values, today) + _indicator_problems(values)
-    problems += _atlas_problems(session, values)
+    problems += atlas_problems(session, values.chain_code, values.node_code)
     if problems or ent is None:
         raise InvalidInput(problems)
     return ent, problems
@@ -347,6 +348,25 @@ def move_demand(
     _event(session, demand, target, actor, note=note.strip(), capability_id=partner.id if partner else None)
     session.flush()
     return demand
+
+
+def sign_by_award(
+    session: Session, *, actor: Actor, demand: Demand, capability_id: int | None, amount: int, note: str
+) -> None:
+    """An awarded challenge signs its demands: each open demand walks its lifecycle to 已签约 (已受理 →
+    已对接 → 已签约 as needed), every step recorded with ``note``, the winner as its partner."""
+    path = {
+        DemandStatus.collected: (DemandStatus.accepted, DemandStatus.matched, DemandStatus.signed),
+        DemandStatus.accepted: (DemandStatus.matched, DemandStatus.signed),
+        DemandStatus.matched: (DemandStatus.signed,),
+    }.get(DemandStatus(demand.status), ())
+    for step in path:
+        _event(session, demand, step, actor, note=note, capability_id=capability_id)
+    if path:
+        demand.status, demand.status_note = DemandStatus.signed.value, note
+        demand.partner_id = capability_id or demand.partner_id
+        demand.contract_amount = amount
+    session.flush()
 
 
 def history(session: Session, *, actor: Actor, demand_id: int) -> list[DemandEvent]:
