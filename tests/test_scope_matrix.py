@@ -76,6 +76,15 @@ UNSCOPED = {
     "/capabilities-import/{kind}.xlsx": "an empty template, or the directory (the bureau only)",
     "/templates/{dataset_name}.xlsx": "an empty template",
     "/targets/figures/{figure_id}": "redirects to the region page, which is in RESOURCES",
+    # challenges are the city's: drafts for the bureau, published ones for every role; a bid for the
+    # bureau, its bidder and its assigned reviewers (tests/test_challenges_web.py, by every role)
+    "/challenges/{challenge_id}": "a draft for the bureau, a published challenge for every role",
+    "/challenges/{challenge_id}/edit": "the bureau's form for a draft",
+    "/challenges/{challenge_id}/bid": "the bid form of a published challenge",
+    "/bids/{bid_id}": "the bureau, the bidder and the bid's assigned reviewers",
+    "/api/v1/challenges/{challenge_id}": "a draft for the bureau, a published challenge for every role",
+    "/api/v1/challenges/{challenge_id}/bids": "all for the bureau; own and assigned bids for others",
+    "/api/v1/challenges/{challenge_id}/reviews": "all for the bureau; a reviewer's own",
 }
 USERS = {
     "admin": ("boss", "admin"),

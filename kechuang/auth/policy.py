@@ -125,7 +125,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.see_challenges: _ALL,
     Permission.manage_challenges: _BUREAU,
     Permission.bid_challenge: frozenset({Role.admin, Role.enterprise, Role.expert}),
-    Permission.review_bids: frozenset({Role.expert}),
+    Permission.review_bids: frozenset({Role.admin, Role.expert}),  # scores only where assigned
 }
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kechuang.auth.scope import ScopeSpec
 from kechuang.db import Base, utcnow
 
 
@@ -94,6 +95,10 @@ class Bid(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     submitted_by: Mapped[str] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# the columns that scope a bid; who sees one is decided by ``service.get_bid`` (bureau, bidder, reviewer)
+Bid.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")
 
 
 class ReviewAssignment(Base):

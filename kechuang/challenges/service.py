@@ -144,6 +144,19 @@ def _demand_problems(session: Session, ids: Sequence[int]) -> list[Problem]:
     return problems
 
 
+def _terms_problems(v: ChallengeValues) -> list[Problem]:
+    """Money and duration."""
+    problems = [
+        Problem(key, "金额应为不小于 0 的整数（元）", getattr(v, key))
+        for key in ("fiscal_budget", "self_budget")
+        if not _is_money(getattr(v, key))
+    ]
+    months = v.duration_months
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
+        problems.append(Problem("duration_months", "实施周期应为 1 到 120 个月", months))
+    return problems
+
+
 def check_challenge(session: Session, values: ChallengeValues, now: datetime) -> None:
     """Every problem with a challenge at once (nothing is written)."""
     v = values
@@ -155,16 +168,7 @@ def check_challenge(session: Session, values: ChallengeValues, now: datetime) ->
             Problem("problem", f"请用 10 到 {MAX_TEXT} 个字写明需要攻克的问题", len(v.problem.strip()))
         )
     problems += _indicator_problems("targets", "技术指标", v.targets)
-    problems += eligibility.problems(v.conditions)
-    for key in ("fiscal_budget", "self_budget"):
-        if not _is_money(getattr(v, key)):
-            problems.append(Problem(key, "金额应为不小于 0 的整数（元）", getattr(v, key)))
-    if (
-        isinstance(v.duration_months, bool)
-        or not isinstance(v.duration_months, int)
-        or not 1 <= v.duration_months <= 120
-    ):
-        problems.append(Problem("duration_months", "实施周期应为 1 到 120 个月", v.duration_months))
+    problems += eligibility.problems(v.conditions) + _terms_problems(v)
     if v.deadline is None:
         problems.append(Problem("deadline", "请填写揭榜截止时间", None))
     elif v.deadline <= now:
@@ -253,6 +257,7 @@ def criteria_data(c: review.Criteria) -> dict[str, Any]:
         "version": c.version,
         "source": c.source,
         "trim_from": c.trim_from,
+        "publicity_days": c.publicity_days,
         "criteria": items,
     }
 
@@ -274,6 +279,10 @@ def linked_demands(session: Session, *, actor: Actor, challenge_id: int) -> list
     )
 
 
+def _budget(d: Demand) -> int:
+    return d.budget_max or d.budget_min or 0
+
+
 def draft_from_demands(session: Session, *, actor: Actor, demand_ids: Sequence[int]) -> dict[str, Any]:
     """A challenge form filled from demands: title, problem, targets, chain, node and budget."""
     found = [demands.get_demand(session, actor=actor, demand_id=i) for i in demand_ids]
@@ -281,12 +290,12 @@ def draft_from_demands(session: Session, *, actor: Actor, demand_ids: Sequence[i
         return {}
     first = found[0]
     return {
-        "title": first.title if len(found) == 1 else f"{first.title}等 {len(found)} 项需求联合攻关",
+        "title": f"{first.title}等 {len(found)} 项需求联合攻关" if found[1:] else first.title,
         "problem": "\n\n".join(d.description for d in found),
         "targets": [t for d in found for t in d.indicators],
         "chain_code": first.chain_code or "",
         "node_code": first.node_code or "",
-        "fiscal_budget": max((d.budget_max or d.budget_min or 0) for d in found),
+        "fiscal_budget": max(_budget(d) for d in found),
         "demand_ids": [d.id for d in found],
     }
 
@@ -378,11 +387,8 @@ def move_challenge(
     if why:
         problems.append(Problem("status", why, target.zh))
     days = ch.criteria.get("publicity_days", 5) if publicity_days is None else publicity_days
-    least = int(ch.criteria.get("publicity_days", 5))
-    if target is ChallengeStatus.publicity and (
-        isinstance(days, bool) or not isinstance(days, int) or not least <= days <= 60
-    ):
-        problems.append(Problem("publicity_days", f"公示期应为 {least} 到 60 天", days))
+    if target is ChallengeStatus.publicity:
+        problems += _days_problems(ch, days)
     if problems:
         raise InvalidInput(problems)
     STAGES[target](session, actor, ch, now, days, winner_bid_id)
@@ -390,6 +396,13 @@ def move_challenge(
     _event(session, ch, actor, "stage", status=target.value, note=note.strip() or target.zh)
     session.flush()
     return ch
+
+
+def _days_problems(ch: Challenge, days: Any) -> list[Problem]:
+    least = int(ch.criteria.get("publicity_days", 5))
+    if isinstance(days, bool) or not isinstance(days, int) or not least <= days <= 60:
+        return [Problem("publicity_days", f"公示期应为 {least} 到 60 天", days)]
+    return []
 
 
 def _publish(session: Session, actor: Actor, ch: Challenge, now: datetime, *_: Any) -> None:
@@ -583,28 +596,39 @@ class BidValues:
     declared: Sequence[int] = field(default_factory=tuple)
 
 
+def _profile(session: Session, actor: Actor, v: BidValues) -> tuple[Capability | None, list[Problem]]:
+    """The capability profile a bid names, if the bidder may speak for it."""
+    cap = session.get(Capability, v.capability_id) if v.capability_id else None
+    if v.capability_id and cap is None:
+        return None, [Problem("capability_id", "没有这个能力档案", v.capability_id)]
+    if cap is not None and not demands.may_edit_capability(actor, cap):
+        return None, [Problem("capability_id", "只能以本人、本企业的能力档案揭榜", cap.name)]
+    return cap, []
+
+
 def _bidder(
     session: Session, actor: Actor, v: BidValues
 ) -> tuple[str, Capability | None, Enterprise | None, list[Problem]]:
-    """The bidding organisation, its profile and its registry enterprise, from who is bidding."""
-    cap = session.get(Capability, v.capability_id) if v.capability_id else None
-    if v.capability_id and cap is None:
-        return "", None, None, [Problem("capability_id", "没有这个能力档案", v.capability_id)]
-    if cap is not None and not demands.may_edit_capability(actor, cap):
-        return "", None, None, [Problem("capability_id", "只能以本人、本企业的能力档案揭榜", cap.name)]
-    if actor.role is Role.enterprise:
+    """The bidding organisation, its profile and its registry enterprise, from who is bidding: an
+    enterprise user bids as its enterprise, an expert as the organisation of their profile, the bureau
+    (a paper bid) as the organisation it names."""
+    cap, problems = _profile(session, actor, v)
+    if problems:
+        return "", None, None, problems
+    if allowed(actor, Permission.see_own_enterprise):
         ent = session.get(Enterprise, actor.enterprise_id) if actor.enterprise_id else None
-        return (
-            (ent.name if ent else ""),
-            cap,
-            ent,
-            ([] if ent else [Problem("enterprise_id", "账号未关联企业", None)]),
-        )
-    ent = session.get(Enterprise, cap.enterprise_id) if cap is not None and cap.enterprise_id else None
-    name = v.bidder.strip() or (cap.organisation or cap.name if cap else "")
+        if ent is None:
+            return "", cap, None, [Problem("enterprise_id", "账号未关联企业", None)]
+        return ent.name, cap, ent, []
+    if cap is None:
+        ent, name = None, v.bidder.strip()
+    else:
+        ent = session.get(Enterprise, cap.enterprise_id) if cap.enterprise_id else None
+        name = v.bidder.strip() or cap.organisation or cap.name
     if not name:
-        why = "请选择揭榜所用的能力档案（所属单位）" if actor.role is Role.expert else "请填写揭榜单位"
-        return "", cap, ent, [Problem("capability_id" if actor.role is Role.expert else "bidder", why, None)]
+        paper = may_manage(actor)
+        why = "请填写揭榜单位" if paper else "请选择揭榜所用的能力档案（所属单位）"
+        return "", cap, ent, [Problem("bidder" if paper else "capability_id", why, None)]
     return name, cap, ent, []
 
 
@@ -703,14 +727,26 @@ def bidder_facts(session: Session, bid: Bid) -> eligibility.Bidder:
     )
 
 
-def submit_bid(session: Session, *, actor: Actor, challenge_id: int, values: BidValues, now: datetime) -> Bid:
-    """A bid (揭榜申报) on a published challenge before its deadline, checked for eligibility at once."""
+def bid_profiles(session: Session, *, actor: Actor) -> list[Capability]:
+    """The capability profiles ``actor`` may bid with: an expert's own, an enterprise's, any for the bureau."""
+    stmt = select(Capability).order_by(Capability.name)
+    if may_manage(actor):
+        return list(session.scalars(stmt.limit(1000)))
+    mine = Capability.user_id == actor.user_id
+    if actor.enterprise_id is not None:
+        mine = mine | (Capability.enterprise_id == actor.enterprise_id)
+    return list(session.scalars(stmt.where(mine)))
+
+
+def check_bid(
+    session: Session, *, actor: Actor, challenge_id: int, values: BidValues, now: datetime
+) -> tuple[Challenge, str, Capability | None, Enterprise | None]:
+    """Every problem with a bid at once (nothing is written); the challenge and who bids."""
     require(actor, Permission.bid_challenge, "揭榜申报由企业、专家团队提交（或由市科技局代录纸质申报）")
     ch = get_challenge(session, actor=actor, challenge_id=challenge_id)
     if ch.status != ChallengeStatus.published:
-        raise InvalidInput(
-            [Problem("status", f"榜单当前为“{ChallengeStatus(ch.status).zh}”，不接受揭榜申报", ch.status)]
-        )
+        why = f"榜单当前为“{ChallengeStatus(ch.status).zh}”，不接受揭榜申报"
+        raise InvalidInput([Problem("status", why, ch.status)])
     late = review.late(now, ch.deadline)
     if late:
         raise InvalidInput([Problem("submitted_at", late, f"{now:%Y-%m-%d %H:%M}")])
@@ -722,6 +758,12 @@ def submit_bid(session: Session, *, actor: Actor, challenge_id: int, values: Bid
         problems.append(Problem("bidder", "该单位已揭榜本榜单；如需修改请先撤回原申报", name))
     if problems:
         raise InvalidInput(problems)
+    return ch, name, cap, ent
+
+
+def submit_bid(session: Session, *, actor: Actor, challenge_id: int, values: BidValues, now: datetime) -> Bid:
+    """A bid (揭榜申报) on a published challenge before its deadline, checked for eligibility at once."""
+    ch, name, cap, ent = check_bid(session, actor=actor, challenge_id=challenge_id, values=values, now=now)
     region = ent.region_code if ent else (cap.region_code if cap else None)
     bid = Bid(
         challenge_id=ch.id,
@@ -753,12 +795,22 @@ def submit_bid(session: Session, *, actor: Actor, challenge_id: int, values: Bid
     return bid
 
 
+def may_withdraw(actor: Actor, bid: Bid, ch: Challenge, now: datetime) -> bool:
+    """The bidder may take a bid back while bids are open."""
+    return (
+        _own(actor, bid)
+        and bid.status == BidStatus.submitted
+        and ch.status == ChallengeStatus.published
+        and now <= ch.deadline
+    )
+
+
 def withdraw_bid(session: Session, *, actor: Actor, bid_id: int, now: datetime) -> Bid:
     """The bidder takes a bid back while bids are open."""
     bid = get_bid(session, actor=actor, bid_id=bid_id)
     ch = session.get(Challenge, bid.challenge_id)
     assert ch is not None
-    if not _own(actor, bid) or ch.status != ChallengeStatus.published or now > ch.deadline:
+    if not may_withdraw(actor, bid, ch, now):
         raise Forbidden("只有揭榜方可以在申报截止前撤回申报")
     bid.status = BidStatus.withdrawn.value
     session.flush()
@@ -770,7 +822,7 @@ def _own(actor: Actor, bid: Bid) -> bool:
         bid.user_id is not None
         and bid.user_id == actor.user_id
         or (
-            actor.role is Role.enterprise
+            allowed(actor, Permission.see_own_enterprise)
             and actor.enterprise_id is not None
             and actor.enterprise_id == bid.enterprise_id
         )
@@ -803,7 +855,7 @@ def bids_for(session: Session, *, actor: Actor, challenge_id: int) -> list[Bid]:
     stmt = select(Bid).where(Bid.challenge_id == challenge_id).order_by(Bid.rank.is_(None), Bid.rank, Bid.id)
     if not may_manage(actor):
         mine = Bid.user_id == actor.user_id
-        if actor.role is Role.enterprise and actor.enterprise_id is not None:
+        if allowed(actor, Permission.see_own_enterprise) and actor.enterprise_id is not None:
             mine = mine | (Bid.enterprise_id == actor.enterprise_id)
         assigned = Bid.id.in_(
             select(ReviewAssignment.bid_id).where(ReviewAssignment.reviewer_id == actor.user_id)
@@ -860,6 +912,28 @@ def reviewers(session: Session) -> list[tuple[User, str]]:
     return list(out.values())
 
 
+def _reviewer(session: Session, bid: Bid, reviewer_id: int) -> tuple[User | None, str, list[Problem]]:
+    """The expert, their organisation, and why they may not review the bid (unknown, no organisation to
+    check, a conflict of interest, already assigned)."""
+    user, org = {u.id: (u, org) for u, org in reviewers(session)}.get(reviewer_id, (None, ""))
+    if user is None:
+        return None, "", [Problem("reviewer_id", "应为在用的专家账号", reviewer_id)]
+    name = user.display_name or user.username
+    if not org.strip():
+        why = f"专家 {name} 的能力档案未填写所属单位，无法进行回避审查"
+        return user, org, [Problem("reviewer_id", why, user.username)]
+    clash = review.conflict(org, [bid.bidder, *bid.partners.split("|")])
+    if clash:
+        why = f"回避：专家 {name}（{org}）与揭榜单位“{clash}”属同一单位"
+        return user, org, [Problem("reviewer_id", why, user.username)]
+    assigned = select(ReviewAssignment.id).where(
+        ReviewAssignment.bid_id == bid.id, ReviewAssignment.reviewer_id == user.id
+    )
+    if session.scalar(assigned) is not None:
+        return user, org, [Problem("reviewer_id", "该专家已分配评审这份申报", user.username)]
+    return user, org, []
+
+
 def assign_reviewer(session: Session, *, actor: Actor, bid_id: int, reviewer_id: int) -> ReviewAssignment:
     """The bureau assigns an expert to a bid, refused where the expert belongs to a bidding organisation."""
     bid = get_bid(session, actor=actor, bid_id=bid_id)
@@ -869,34 +943,8 @@ def assign_reviewer(session: Session, *, actor: Actor, bid_id: int, reviewer_id:
         problems.append(Problem("status", "只能在专家评审阶段分配评审专家", ChallengeStatus(ch.status).zh))
     if bid.status != BidStatus.eligible:
         problems.append(Problem("bid_id", "只有通过形式审查的申报进入专家评审", BidStatus(bid.status).zh))
-    found = {u.id: (u, org) for u, org in reviewers(session)}
-    user, org = found.get(reviewer_id, (None, ""))
-    if user is None:
-        problems.append(Problem("reviewer_id", "应为在用的专家账号", reviewer_id))
-    elif not org.strip():
-        problems.append(
-            Problem(
-                "reviewer_id",
-                f"专家 {user.display_name or user.username} 的能力档案未填写所属单位，无法进行回避审查",
-                user.username,
-            )
-        )
-    else:
-        clash = review.conflict(org, [bid.bidder, *bid.partners.split("|")])
-        if clash:
-            problems.append(
-                Problem(
-                    "reviewer_id",
-                    f"回避：专家 {user.display_name or user.username}（{org}）与揭榜单位“{clash}”属同一单位",
-                    user.username,
-                )
-            )
-    if user is not None and session.scalar(
-        select(ReviewAssignment.id).where(
-            ReviewAssignment.bid_id == bid.id, ReviewAssignment.reviewer_id == user.id
-        )
-    ):
-        problems.append(Problem("reviewer_id", "该专家已分配评审这份申报", user.username))
+    user, org, more = _reviewer(session, bid, reviewer_id)
+    problems += more
     if problems:
         raise InvalidInput(problems)
     assert user is not None
@@ -911,6 +959,33 @@ def assign_reviewer(session: Session, *, actor: Actor, bid_id: int, reviewer_id:
     session.add(assignment)
     session.flush()
     return assignment
+
+
+def get_review(session: Session, *, actor: Actor, review_id: int) -> ReviewAssignment:
+    """A review assignment, for the bureau and its reviewer."""
+    r = session.get(ReviewAssignment, review_id)
+    if r is None or not (may_manage(actor) or r.reviewer_id == actor.user_id):
+        raise NotFound(f"评审任务 {review_id} 不存在或未分配给您")
+    return r
+
+
+def reviewer_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    rows = session.execute(
+        select(User.id, User.display_name, User.username).where(User.id.in_(list(ids)))
+    ).all()
+    return {i: name or username for i, name, username in rows}
+
+
+def my_reviews(session: Session, *, actor: Actor) -> list[tuple[ReviewAssignment, Bid, Challenge]]:
+    """An expert's review tasks over every challenge, open ones first."""
+    rows = session.execute(
+        select(ReviewAssignment, Bid, Challenge)
+        .join(Bid, Bid.id == ReviewAssignment.bid_id)
+        .join(Challenge, Challenge.id == ReviewAssignment.challenge_id)
+        .where(ReviewAssignment.reviewer_id == actor.user_id)
+        .order_by(ReviewAssignment.submitted_at.is_not(None), ReviewAssignment.assigned_at.desc())
+    ).all()
+    return [(r, b, c) for r, b, c in rows]
 
 
 def reviews_for(session: Session, *, actor: Actor, challenge_id: int) -> list[ReviewAssignment]:
@@ -933,8 +1008,8 @@ def submit_scores(
 ) -> ReviewAssignment:
     """A reviewer scores an assigned bid on the challenge's criteria; they may correct it until the review closes."""
     require(actor, Permission.review_bids, "只有被分配的评审专家可以打分")
-    assignment = session.get(ReviewAssignment, review_id)
-    if assignment is None or assignment.reviewer_id != actor.user_id:
+    assignment = get_review(session, actor=actor, review_id=review_id)
+    if assignment.reviewer_id != actor.user_id:
         raise NotFound(f"评审任务 {review_id} 不存在或未分配给您")
     ch = session.get(Challenge, assignment.challenge_id)
     assert ch is not None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,12 +17,12 @@ from kechuang.errors import Forbidden, InvalidInput, Problem
 from kechuang.matching import service, sheet
 from kechuang.matching.service import CapabilityValues, DemandFilter, DemandValues
 from kechuang.regions.service import all_regions, region_names
+from kechuang.web import forms
 from kechuang.web.context import Ctx, page_ctx
 from kechuang.web.render import render
 from kechuang.web.uploads import WorkbookPages
 
 router = APIRouter(include_in_schema=False)
-WAN = 10_000
 FORM_LABELS = {
     "title": "需求名称",
     "description": "需求描述",
@@ -44,66 +43,20 @@ FORM_LABELS = {
 
 
 def _messages(exc: InvalidInput) -> list[str]:
-    out = []
-    for p in exc.problems:
-        label = FORM_LABELS.get(p.field.split("[")[0], p.field)
-        shown = "" if p.value in (None, "") else f"：值“{p.value}”"
-        out.append(f"「{label}」{shown}，{p.message}")
-    return out
-
-
-def _wan(form: dict[str, str], key: str, problems: list[Problem]) -> int | None:
-    raw = form.get(key, "").strip().replace(",", "")
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < 1e11:
-        problems.append(Problem(key, "应为不小于 0 的金额（单位：万元，如 50 或 12.5）", raw))
-        return None
-    return round(value * WAN)
-
-
-def _indicators(text: str, problems: list[Problem]) -> list[dict[str, Any]]:
-    out = []
-    for n, line in enumerate((x for x in text.splitlines() if x.strip()), start=1):
-        indicator = service.parse_indicator(line)
-        if indicator is None:
-            problems.append(
-                Problem("indicators", f"第 {n} 行应为“名称 目标值 单位”，如“导热系数 5 W/(m·K)”", line)
-            )
-            continue
-        out.append(indicator)
-    return out
-
-
-def _date(raw: str, key: str, problems: list[Problem]) -> date | None:
-    if not raw.strip():
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        problems.append(Problem(key, "应为日期 YYYY-MM-DD", raw))
-        return None
-
-
-def _id(raw: str) -> int | None:
-    return int(raw) if raw.strip().isdigit() else None
+    return forms.messages(exc, FORM_LABELS)
 
 
 def demand_values(form: dict[str, str]) -> DemandValues:
     """The posting form as demand values; its own problems (money, dates, indicator lines) raised at once."""
     problems: list[Problem] = []
     values = DemandValues(
-        enterprise_id=_id(form.get("enterprise_id", "")),
+        enterprise_id=forms.int_id(form.get("enterprise_id", "")),
         title=form.get("title", ""),
         description=form.get("description", ""),
-        indicators=_indicators(form.get("indicators", ""), problems),
-        budget_min=_wan(form, "budget_min", problems),
-        budget_max=_wan(form, "budget_max", problems),
-        deadline=_date(form.get("deadline", ""), "deadline", problems),
+        indicators=forms.indicators(form.get("indicators", ""), "indicators", problems),
+        budget_min=forms.wan(form, "budget_min", problems),
+        budget_max=forms.wan(form, "budget_max", problems),
+        deadline=forms.day(form.get("deadline", ""), "deadline", problems),
         chain_code=form.get("chain_code") or None,
         node_code=form.get("node_code") or None,
         confidentiality=form.get("confidentiality", Confidentiality.public.value),
@@ -123,7 +76,9 @@ def demand_hall(
     page: int = 1,
     ctx: Ctx = Depends(page_ctx),
 ) -> Response:
-    budget_at_least = round(float(budget) * WAN) if re.fullmatch(r"\d+(\.\d+)?", budget.strip()) else None
+    budget_at_least = (
+        round(float(budget) * forms.WAN) if re.fullmatch(r"\d+(\.\d+)?", budget.strip()) else None
+    )
     f = DemandFilter(chain_code or None, region_code or None, status or None, budget_at_least, q or None)
     result = service.demand_list(ctx.session, actor=ctx.actor, filters=f, page=page)
     return render(
@@ -233,7 +188,7 @@ def demand_page(demand_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
 async def demand_status(demand_id: int, request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     problems: list[Problem] = []
-    amount = _wan(form, "contract_amount", problems)
+    amount = forms.wan(form, "contract_amount", problems)
     try:
         if problems:
             raise InvalidInput(problems)
@@ -243,7 +198,7 @@ async def demand_status(demand_id: int, request: Request, ctx: Ctx = Depends(pag
             demand_id=demand_id,
             status=form.get("status", ""),
             note=form.get("note", ""),
-            capability_id=_id(form.get("capability_id", "")),
+            capability_id=forms.int_id(form.get("capability_id", "")),
             contract_amount=amount,
         )
     except InvalidInput as exc:
@@ -255,7 +210,7 @@ async def demand_status(demand_id: int, request: Request, ctx: Ctx = Depends(pag
 @router.post("/demands/{demand_id}/recommend", response_class=HTMLResponse)
 async def demand_recommend(demand_id: int, request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
-    capability_id = _id(form.get("capability_id", ""))
+    capability_id = forms.int_id(form.get("capability_id", ""))
     if capability_id is None:
         return _demand(ctx, demand_id, ["请选择要推荐的能力档案"], 422)
     told = service.recommend(ctx.session, actor=ctx.actor, demand_id=demand_id, capability_id=capability_id)

@@ -46,6 +46,7 @@ class Criteria:
     source: str
     items: tuple[Criterion, ...]
     trim_from: int = 5
+    publicity_days: int = 5  # the shortest public notice of a result (公示期)
 
     @classmethod
     def of(cls, data: Mapping[str, Any]) -> Criteria:
@@ -54,7 +55,12 @@ class Criteria:
             for c in data["criteria"]
         )
         return cls(
-            data["criteria_set"], data["version"], data["source"], items, int(data.get("trim_from", 5))
+            data["criteria_set"],
+            data["version"],
+            data["source"],
+            items,
+            int(data.get("trim_from", 5)),
+            int(data.get("publicity_days", 5)),
         )
 
 

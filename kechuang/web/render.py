@@ -56,6 +56,7 @@ NAV: list[NavItem] = [
     NavItem("/projects", "项目监测", P.see_projects),
     NavItem("/targets", "目标考核", P.see_targets),
     NavItem("/demands", "需求对接", P.see_demands),
+    NavItem("/challenges", "揭榜挂帅", P.see_challenges),
     NavItem("/documents", "资讯抽取", P.see_documents),
     NavItem("/ladder", "梯度培育", P.see_ladder),
     NavItem("/points", "创新积分", P.see_points),

@@ -4,6 +4,8 @@ from kechuang.auth import api as auth_api
 from kechuang.auth import pages as auth_pages
 from kechuang.chains import api as chains_api
 from kechuang.chains import pages as chains_pages
+from kechuang.challenges import api as challenges_api
+from kechuang.challenges import pages as challenges_pages
 from kechuang.documents import api as documents_api
 from kechuang.documents import pages as documents_pages
 from kechuang.enterprises import api as enterprises_api
@@ -36,6 +38,7 @@ ROUTERS = [
     indicators_pages.router,
     documents_pages.router,
     matching_pages.router,
+    challenges_pages.router,
     jobs_pages.router,
     auth_api.router,
     regions_api.router,
@@ -47,6 +50,7 @@ ROUTERS = [
     points_api.router,
     documents_api.router,
     matching_api.router,
+    challenges_api.router,
     workbooks_api.router,
     jobs_api.router,
     home.api,
