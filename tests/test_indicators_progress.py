@@ -453,6 +453,8 @@ def test_catalogue() -> None:
         "tech_sme_count": ("科技型中小企业入库数", "家", "point"),
         "tech_contract_turnover": ("技术合同成交额", "万元", "cumulative"),
         "iur_projects": ("产学研合作项目数", "项", "cumulative"),
+        "demand_iur_signed": ("需求对接产学研合作签约数", "项", "cumulative"),
+        "demand_contract_amount": ("需求对接技术合同金额", "万元", "cumulative"),
         "rd_platforms": ("省级及以上研发平台数", "个", "point"),
         "talent_introduced": ("引进高层次人才数", "人", "cumulative"),
     }

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from kechuang.auth.scope import SYSTEM
 from kechuang.db import transaction
 from kechuang.indicators import service
+from kechuang.indicators.catalogue import CATALOGUE
 from kechuang.indicators.demo import DISTRICTS, demo_indicators
 from kechuang.indicators.models import Figure, IndicatorDef, Target
 from kechuang.provenance import describe
@@ -30,7 +31,7 @@ def figures(factory):  # type: ignore[no-untyped-def]
 
 def test_catalogue_is_seeded_once_and_edits_survive(factory) -> None:  # type: ignore[no-untyped-def]
     with transaction(factory) as s:
-        assert service.ensure_indicators(s) == 9
+        assert service.ensure_indicators(s) == len(CATALOGUE)
         s.get(IndicatorDef, "hnte_count").name = "高企数量"
     with transaction(factory) as s:
         assert service.ensure_indicators(s) == 0

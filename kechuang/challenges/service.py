@@ -74,8 +74,12 @@ def _managed(session: Session, actor: Actor, challenge_id: int) -> Challenge:
     return get_challenge(session, actor=actor, challenge_id=challenge_id)
 
 
-def _event(session: Session, ch: Challenge, actor: Actor, kind: str, **values: Any) -> ChallengeEvent:
-    event = ChallengeEvent(challenge_id=ch.id, kind=kind, by=actor.username, at=datetime.now(), **values)
+def _event(
+    session: Session, ch: Challenge, actor: Actor, kind: str, at: datetime | None = None, **values: Any
+) -> ChallengeEvent:
+    event = ChallengeEvent(
+        challenge_id=ch.id, kind=kind, by=actor.username, at=at or datetime.now(), **values
+    )
     session.add(event)
     return event
 
@@ -226,7 +230,7 @@ def create_challenge(
     session.add(ch)
     session.flush()
     _link_demands(session, ch, values.demand_ids)
-    _event(session, ch, actor, "stage", status=ChallengeStatus.draft.value, note="新建榜单")
+    _event(session, ch, actor, "stage", now, status=ChallengeStatus.draft.value, note="新建榜单")
     session.flush()
     return ch
 
@@ -393,7 +397,7 @@ def move_challenge(
         raise InvalidInput(problems)
     STAGES[target](session, actor, ch, now, days, winner_bid_id)
     ch.status = target.value
-    _event(session, ch, actor, "stage", status=target.value, note=note.strip() or target.zh)
+    _event(session, ch, actor, "stage", now, status=target.value, note=note.strip() or target.zh)
     session.flush()
     return ch
 
@@ -413,7 +417,12 @@ def _publish(session: Session, actor: Actor, ch: Challenge, now: datetime, *_: A
         .where(ChallengeDemand.challenge_id == ch.id, Demand.status == DemandStatus.collected.value)
     ):
         demands.move_demand(
-            session, actor=actor, demand_id=d.id, status="accepted", note=f"纳入揭榜挂帅榜单 {ch.code}"
+            session,
+            actor=actor,
+            demand_id=d.id,
+            status="accepted",
+            note=f"纳入揭榜挂帅榜单 {ch.code}",
+            at=now,
         )
 
 
@@ -484,6 +493,7 @@ def _award(session: Session, actor: Actor, ch: Challenge, now: datetime, *_: Any
             capability_id=winner.capability_id,
             amount=amount,
             note=f"揭榜挂帅 {ch.code} 立项：{winner.bidder} 揭榜",
+            at=now,
         )
 
 
@@ -545,9 +555,10 @@ def _project(session: Session, ch: Challenge, bid: Bid, start: date) -> Project:
         session.add(
             Milestone(project_id=project.id, name=m["name"], planned_on=date.fromisoformat(m["planned_on"]))
         )
-    for source, amount in (("fiscal", bid.fiscal_budget), ("self", bid.self_budget)):
-        if amount:
-            session.add(Fund(project_id=project.id, kind="plan", source=source, on=start, amount=amount))
+    for on, source, amount in fund_plan(
+        start, [date.fromisoformat(m["planned_on"]) for m in bid.milestones], bid
+    ):
+        session.add(Fund(project_id=project.id, kind="plan", source=source, on=on, amount=amount))
     for k in bid.kpis:
         session.add(
             Kpi(
@@ -561,6 +572,23 @@ def _project(session: Session, ch: Challenge, bid: Bid, start: date) -> Project:
         )
     session.flush()
     return project
+
+
+def fund_plan(start: date, milestones: Sequence[date], bid: Bid) -> list[tuple[date, str, int]]:
+    """The planned disbursements: fiscal funds 60% on the award and 40% at the first milestone (立项拨付
+    与中期拨付); self-raised funds in equal parts at each milestone (the remainder on the last)."""
+    out = []
+    if bid.fiscal_budget:
+        first = round(bid.fiscal_budget * 0.6)
+        mid = min(milestones) if milestones else start
+        out += [(start, "fiscal", first), (mid, "fiscal", bid.fiscal_budget - first)]
+    if bid.self_budget:
+        days = sorted(milestones) or [start]
+        part = bid.self_budget // len(days)
+        out += [(d, "self", part) for d in days[:-1]] + [
+            (days[-1], "self", bid.self_budget - part * (len(days) - 1))
+        ]
+    return [(on, source, amount) for on, source, amount in out if amount]
 
 
 def _months_later(day: date, months: int) -> date:
@@ -934,7 +962,9 @@ def _reviewer(session: Session, bid: Bid, reviewer_id: int) -> tuple[User | None
     return user, org, []
 
 
-def assign_reviewer(session: Session, *, actor: Actor, bid_id: int, reviewer_id: int) -> ReviewAssignment:
+def assign_reviewer(
+    session: Session, *, actor: Actor, bid_id: int, reviewer_id: int, now: datetime | None = None
+) -> ReviewAssignment:
     """The bureau assigns an expert to a bid, refused where the expert belongs to a bidding organisation."""
     bid = get_bid(session, actor=actor, bid_id=bid_id)
     ch = _managed(session, actor, bid.challenge_id)
@@ -954,7 +984,7 @@ def assign_reviewer(session: Session, *, actor: Actor, bid_id: int, reviewer_id:
         reviewer_id=user.id,
         reviewer_organisation=org,
         assigned_by=actor.username,
-        assigned_at=datetime.now(),
+        assigned_at=now or datetime.now(),
     )
     session.add(assignment)
     session.flush()
@@ -1029,7 +1059,9 @@ def submit_scores(
 # -- public notice ----------------------------------------------------------------------------------
 
 
-def object_to(session: Session, *, actor: Actor, challenge_id: int, text: str) -> ChallengeEvent:
+def object_to(
+    session: Session, *, actor: Actor, challenge_id: int, text: str, now: datetime | None = None
+) -> ChallengeEvent:
     """An objection (异议) to the publicised result, noted for the bureau to answer."""
     ch = get_challenge(session, actor=actor, challenge_id=challenge_id)
     problems = []
@@ -1039,13 +1071,19 @@ def object_to(session: Session, *, actor: Actor, challenge_id: int, text: str) -
         problems.append(Problem("text", "请用至少 10 个字写明异议的事实与理由", text))
     if problems:
         raise InvalidInput(problems)
-    event = _event(session, ch, actor, "objection", note=text.strip())
+    event = _event(session, ch, actor, "objection", now, note=text.strip())
     session.flush()
     return event
 
 
 def answer_objection(
-    session: Session, *, actor: Actor, challenge_id: int, objection_id: int, note: str
+    session: Session,
+    *,
+    actor: Actor,
+    challenge_id: int,
+    objection_id: int,
+    note: str,
+    now: datetime | None = None,
 ) -> ChallengeEvent:
     """The bureau's answer to an objection; an upheld one is followed by moving back to 专家评审."""
     ch = _managed(session, actor, challenge_id)
@@ -1056,7 +1094,7 @@ def answer_objection(
         problems.append(Problem("note", "请写明处理意见", note))
     if problems:
         raise InvalidInput(problems)
-    event = _event(session, ch, actor, "answer", note=note.strip(), objection_id=objection_id)
+    event = _event(session, ch, actor, "answer", now, note=note.strip(), objection_id=objection_id)
     session.flush()
     return event
 

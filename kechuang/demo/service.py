@@ -28,8 +28,9 @@ def _atlas(session: Session, *, start_year: int) -> str:
 
 
 def _monitoring(session: Session, today: date) -> int:
-    """Indicators with targets, the demo documents, the key projects and the demands with their matches;
-    the number of projects made."""
+    """Indicators with targets, the demo documents, the key projects, the demands with their matches and
+    the challenges; the number of projects made."""
+    from kechuang.challenges.demo import demo_challenges
     from kechuang.documents.demo import demo_documents
     from kechuang.indicators.demo import demo_indicators
     from kechuang.matching.demo import demo_matching
@@ -39,6 +40,7 @@ def _monitoring(session: Session, today: date) -> int:
     demo_documents(session)
     made = demo_projects(session, today=today)
     demo_matching(session, today=today)
+    demo_challenges(session, today=today)
     return made
 
 

@@ -27,6 +27,8 @@ class IndicatorCode(StrEnum):
     tech_sme_count = "tech_sme_count"
     tech_contract_turnover = "tech_contract_turnover"
     iur_projects = "iur_projects"
+    demand_iur_signed = "demand_iur_signed"
+    demand_contract_amount = "demand_contract_amount"
     rd_platforms = "rd_platforms"
     talent_introduced = "talent_introduced"
 

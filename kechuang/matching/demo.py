@@ -20,7 +20,7 @@ from kechuang.choices import DemandStatus as S
 from kechuang.enterprises.models import Enterprise
 from kechuang.matching import matching
 from kechuang.matching.models import Capability, Demand, DemandEvent, DemandMatch
-from kechuang.matching.service import DISTRICT_KINDS
+from kechuang.matching.service import DISTRICT_KINDS, link_capabilities
 from kechuang.regions.models import Region
 
 DATA = Path(__file__).with_name("data")
@@ -89,10 +89,21 @@ def _capabilities(session: Session, rng: random.Random) -> None:
                 results=list(rec.get("results") or []),
                 equipment=rec.get("equipment", ""),
                 region_code=rng.choice(districts) if rec.get("local") and districts else None,
+                node_codes="|".join(_nodes(session, rec)),
                 source=SOURCE,
             )
         )
     session.flush()
+    local = session.scalars(
+        select(Capability).where(Capability.source == SOURCE, Capability.region_code.is_not(None))
+    )
+    link_capabilities(session, list(local))
+
+
+def _nodes(session: Session, rec: dict) -> list[str]:
+    """The atlas nodes a demo profile works on: the best two suggested from its text within its chain."""
+    text = f"{rec['name']}\n{rec.get('directions', '')}\n{rec['text']}"
+    return [s.code for s in matching.suggest_nodes(session, text, chain=rec.get("chain"), top=2)]
 
 
 def _demands(session: Session, rng: random.Random, today: date) -> list[Demand]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from kechuang.auth.models import User
 from kechuang.auth.policy import Permission, allowed, require, writable_region
 from kechuang.auth.scope import Actor, can_see, scope_clause
-from kechuang.chains.models import Chain, ChainNode
+from kechuang.chains.models import Chain, ChainNode, NodeLink
 from kechuang.choices import CapabilityKind, Confidentiality, DemandStatus
 from kechuang.db import utcnow
 from kechuang.enterprises.models import Enterprise
@@ -277,6 +277,7 @@ def _event(
     *,
     note: str = "",
     capability_id: int | None = None,
+    at: datetime | None = None,
 ) -> None:
     session.add(
         DemandEvent(
@@ -286,7 +287,7 @@ def _event(
             status=status.value,
             note=note,
             capability_id=capability_id,
-            at=utcnow(),
+            at=at or utcnow(),
             by=actor.username,
         )
     )
@@ -331,8 +332,9 @@ def move_demand(
     note: str = "",
     capability_id: int | None = None,
     contract_amount: int | None = None,
+    at: datetime | None = None,
 ) -> Demand:
-    """Move a demand to its next status (see ``lifecycle``), recording the step."""
+    """Move a demand to its next status (see ``lifecycle``), recording the step (at ``at``, else now)."""
     demand = get_demand(session, actor=actor, demand_id=demand_id)
     if not may_edit(actor, demand):
         raise Forbidden("只有科技局、需求所在辖区和提出需求的企业可以变更需求状态")
@@ -345,13 +347,28 @@ def move_demand(
         demand.partner_id = partner.id
     if target is DemandStatus.signed and contract_amount is not None:
         demand.contract_amount = contract_amount
-    _event(session, demand, target, actor, note=note.strip(), capability_id=partner.id if partner else None)
+    _event(
+        session,
+        demand,
+        target,
+        actor,
+        note=note.strip(),
+        capability_id=partner.id if partner else None,
+        at=at,
+    )
     session.flush()
     return demand
 
 
 def sign_by_award(
-    session: Session, *, actor: Actor, demand: Demand, capability_id: int | None, amount: int, note: str
+    session: Session,
+    *,
+    actor: Actor,
+    demand: Demand,
+    capability_id: int | None,
+    amount: int,
+    note: str,
+    at: datetime | None = None,
 ) -> None:
     """An awarded challenge signs its demands: each open demand walks its lifecycle to 已签约 (已受理 →
     已对接 → 已签约 as needed), every step recorded with ``note``, the winner as its partner."""
@@ -361,7 +378,7 @@ def sign_by_award(
         DemandStatus.matched: (DemandStatus.signed,),
     }.get(DemandStatus(demand.status), ())
     for step in path:
-        _event(session, demand, step, actor, note=note, capability_id=capability_id)
+        _event(session, demand, step, actor, note=note, capability_id=capability_id, at=at)
     if path:
         demand.status, demand.status_note = DemandStatus.signed.value, note
         demand.partner_id = capability_id or demand.partner_id
@@ -519,8 +536,36 @@ def save_capability(
     if cap.id is None:
         session.add(cap)
     session.flush()
+    link_capabilities(session, [cap])
     matching.forget_index()
     return cap
+
+
+TALENT_KINDS = frozenset({CapabilityKind.expert.value, CapabilityKind.team.value})
+
+
+def link_capabilities(session: Session, caps: Sequence[Capability]) -> None:
+    """A local profile's atlas nodes as the atlas's links: experts and teams as 人才 (talent), universities,
+    institutes and enterprises as 载体 (carrier); a profile outside the city (no region) links nowhere.
+    The links are the profile's own (source "能力档案 N"), replaced when it changes."""
+    sources = {cap.id: f"能力档案 {cap.id}" for cap in caps}
+    for old in session.scalars(select(NodeLink).where(NodeLink.source.in_(list(sources.values())))):
+        session.delete(old)
+    session.flush()
+    codes = {c for cap in caps if cap.region_code for c in cap.node_codes.split("|") if c}
+    nodes = dict(session.execute(select(ChainNode.code, ChainNode.id).where(ChainNode.code.in_(codes))).all())
+    for cap in caps:
+        for code in (c for c in cap.node_codes.split("|") if c in nodes and cap.region_code):
+            session.add(
+                NodeLink(
+                    node_id=nodes[code],
+                    kind="talent" if cap.kind in TALENT_KINDS else "carrier",
+                    name=cap.name,
+                    region_code=cap.region_code,
+                    source=sources[cap.id],
+                )
+            )
+    session.flush()
 
 
 def same_capability(cap: Capability, v: CapabilityValues) -> bool:
