@@ -10,7 +10,14 @@ from kechuang.chains.models import (
     NodeItem,
     NodeLink,
 )
-from kechuang.challenges.models import Bid, Challenge, ChallengeDemand, ChallengeEvent, ReviewAssignment
+from kechuang.challenges.models import (
+    Bid,
+    BidFile,
+    Challenge,
+    ChallengeDemand,
+    ChallengeEvent,
+    ReviewAssignment,
+)
 from kechuang.db import Base
 from kechuang.documents.models import Document, DocumentOrg, ExtractedFact
 from kechuang.enterprises.models import AppMeta, Enterprise, EnterpriseFigures, ImportBatch, IPHolding, Title
@@ -24,6 +31,7 @@ from kechuang.regions.models import Region
 
 __all__ = [
     "Bid",
+    "BidFile",
     "Challenge",
     "ChallengeDemand",
     "ChallengeEvent",

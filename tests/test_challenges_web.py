@@ -152,10 +152,18 @@ def test_lifecycle_through_the_pages(client, setup, factory) -> None:  # type: i
     )
     assert bad.status_code == 422 and "「里程碑」" in bad.text and "「考核指标」" in bad.text
     data = {**BID_FORM, "capability_id": str(setup["caps"]["prof"]), "csrf_token": token}
-    resp = client.post(f"/challenges/{cid}/bids", data=data, follow_redirects=False)
+    virus = [("files", ("setup.exe", b"MZ", "application/octet-stream"))]
+    bad = client.post(f"/challenges/{cid}/bids", data=data, files=virus)
+    assert bad.status_code == 422 and "「附件」" in bad.text and "setup.exe" in bad.text
+    pdf = [("files", ("揭榜申报书.pdf", b"%PDF-1.4 demo", "application/pdf"))]
+    resp = client.post(f"/challenges/{cid}/bids", data=data, files=pdf, follow_redirects=False)
     assert resp.status_code == 303
     bid_id = int(resp.headers["location"].rsplit("/", 1)[1])
-    assert "研发人员 8 人" in client.get(f"/bids/{bid_id}").text
+    page = client.get(f"/bids/{bid_id}").text
+    assert "研发人员 8 人" in page and "揭榜申报书.pdf" in page
+    file_url = re.search(rf'href="(/bids/{bid_id}/files/\d+)"', page).group(1)  # type: ignore[union-attr]
+    download = client.get(file_url)
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 demo"
 
     _pass_deadline(factory, cid)
     _as(client, "peer")
@@ -163,6 +171,7 @@ def test_lifecycle_through_the_pages(client, setup, factory) -> None:  # type: i
     late = client.post(f"/challenges/{cid}/bids", data={**BID_FORM, "csrf_token": token})
     assert late.status_code == 422 and "截止" in late.text
     assert client.get(f"/bids/{bid_id}").status_code == 404
+    assert client.get(file_url).status_code == 404
 
     _as(client, "boss")
     token = _csrf(client, "/challenges")

@@ -82,6 +82,7 @@ UNSCOPED = {
     "/challenges/{challenge_id}/edit": "the bureau's form for a draft",
     "/challenges/{challenge_id}/bid": "the bid form of a published challenge",
     "/bids/{bid_id}": "the bureau, the bidder and the bid's assigned reviewers",
+    "/bids/{bid_id}/files/{file_id}": "a bid's file, for those who may open the bid",
     "/api/v1/challenges/{challenge_id}": "a draft for the bureau, a published challenge for every role",
     "/api/v1/challenges/{challenge_id}/bids": "all for the bureau; own and assigned bids for others",
     "/api/v1/challenges/{challenge_id}/reviews": "all for the bureau; a reviewer's own",

@@ -14,11 +14,12 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kechuang.auth.scope import ScopeSpec
 from kechuang.db import Base, utcnow
@@ -85,7 +86,7 @@ class Bid(Base):
     self_budget: Mapped[int] = mapped_column(BigInteger, default=0)
     milestones: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{name, planned_on}]
     kpis: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{name, value, unit}]
-    attachments: Mapped[list[str]] = mapped_column(JSON, default=list)  # names of the submitted files
+    attachments: Mapped[list[str]] = mapped_column(JSON, default=list)  # documents sent on paper, by name
     declared: Mapped[list[int]] = mapped_column(JSON, default=list)  # the 承诺 conditions signed, by index
     status: Mapped[str] = mapped_column(String(12), default="submitted")  # BidStatus
     checks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # eligibility, per condition
@@ -95,10 +96,26 @@ class Bid(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     submitted_by: Mapped[str] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    files: Mapped[list[BidFile]] = relationship(cascade="all, delete-orphan", lazy="raise_on_sql")
 
 
 # the columns that scope a bid; who sees one is decided by ``service.get_bid`` (bureau, bidder, reviewer)
 Bid.__scope__ = ScopeSpec(region="region_code", enterprise="enterprise_id")
+
+
+class BidFile(Base):
+    """A file submitted with a bid (申报书, 预算表, 证明材料), kept in the database with its checksum."""
+
+    __tablename__ = "challenge_bid_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_id: Mapped[int] = mapped_column(ForeignKey("challenge_bids.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, info={"audit": False})
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class ReviewAssignment(Base):

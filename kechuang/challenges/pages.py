@@ -16,12 +16,13 @@ from kechuang.auth.policy import Permission, allowed, require
 from kechuang.chains.service import chains as atlas_chains
 from kechuang.challenges import eligibility, service
 from kechuang.challenges.models import Challenge
-from kechuang.challenges.service import BidValues, ChallengeValues
+from kechuang.challenges.service import BidValues, ChallengeValues, Upload
 from kechuang.choices import BidStatus, ChallengeStatus
 from kechuang.errors import InvalidInput, Problem
 from kechuang.matching import service as demands
 from kechuang.web import forms
 from kechuang.web.context import Ctx, page_ctx
+from kechuang.web.downloads import attachment
 from kechuang.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -57,6 +58,7 @@ LABELS = {
     "text": "异议内容",
     "objection_id": "异议",
     "enterprise_id": "企业",
+    "files": "附件",
 }
 
 
@@ -319,7 +321,16 @@ def _milestones(text: str, problems: list[Problem]) -> list[dict[str, str]]:
     return out
 
 
-def bid_values(ctx: Ctx, challenge_id: int, form: dict[str, str]) -> BidValues:
+async def uploads(request: Request) -> list[Upload]:
+    """The files posted in the form's ``files`` field (an empty file input sends none)."""
+    out = []
+    for f in (await request.form()).getlist("files"):
+        if not isinstance(f, str) and f.filename:
+            out.append(Upload(f.filename, f.content_type or "", await f.read()))
+    return out
+
+
+def bid_values(ctx: Ctx, challenge_id: int, form: dict[str, str], files: list[Upload]) -> BidValues:
     """The bid form as values; its own problems raised with the service's."""
     problems: list[Problem] = []
     values = BidValues(
@@ -336,6 +347,7 @@ def bid_values(ctx: Ctx, challenge_id: int, form: dict[str, str]) -> BidValues:
         rd_staff=forms.whole(form.get("rd_staff", ""), "rd_staff", problems, "人数"),
         attachments=[x.strip() for x in form.get("attachments", "").splitlines() if x.strip()],
         declared=[int(k.removeprefix("declared_")) for k in form if re.fullmatch(r"declared_\d{1,3}", k)],
+        files=files,
     )
     forms.raise_all(
         problems,
@@ -377,7 +389,7 @@ async def post_bid(challenge_id: int, request: Request, ctx: Ctx = Depends(page_
             ctx.session,
             actor=ctx.actor,
             challenge_id=challenge_id,
-            values=bid_values(ctx, challenge_id, form),
+            values=bid_values(ctx, challenge_id, form, await uploads(request)),
             now=datetime.now(),
         )
     except InvalidInput as exc:
@@ -407,6 +419,7 @@ def _bid(ctx: Ctx, bid_id: int, problems: list[str], code: int) -> Response:
         screening=ch.status == ChallengeStatus.screening.value,
         reviewing=ch.status == ChallengeStatus.reviewing.value,
         may_withdraw=service.may_withdraw(actor, bid, ch, datetime.now()),
+        files=service.bid_files(s, actor=actor, bid_id=bid.id),
         problems=problems,
     )
 
@@ -414,6 +427,12 @@ def _bid(ctx: Ctx, bid_id: int, problems: list[str], code: int) -> Response:
 @router.get("/bids/{bid_id}", response_class=HTMLResponse)
 def bid_page(bid_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
     return _bid(ctx, bid_id, [], 200)
+
+
+@router.get("/bids/{bid_id}/files/{file_id}")
+def bid_file(bid_id: int, file_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
+    f = service.get_file(ctx.session, actor=ctx.actor, bid_id=bid_id, file_id=file_id)
+    return attachment(f.data, f.name, f.content_type)
 
 
 @router.post("/bids/{bid_id}/screen", response_class=HTMLResponse)

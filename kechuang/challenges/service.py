@@ -9,6 +9,7 @@ milestones, budget and KPIs, and signs the challenge's demands.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -22,7 +23,14 @@ from kechuang.auth.policy import Permission, allowed, require
 from kechuang.auth.scope import Actor
 from kechuang.chains.models import ChainNode
 from kechuang.challenges import eligibility, lifecycle
-from kechuang.challenges.models import Bid, Challenge, ChallengeDemand, ChallengeEvent, ReviewAssignment
+from kechuang.challenges.models import (
+    Bid,
+    BidFile,
+    Challenge,
+    ChallengeDemand,
+    ChallengeEvent,
+    ReviewAssignment,
+)
 from kechuang.choices import BidStatus, CapabilityKind, ChallengeStatus, DemandStatus, Role
 from kechuang.enterprises.models import Enterprise, EnterpriseFigures, Title
 from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
@@ -605,6 +613,38 @@ def _months_later(day: date, months: int) -> date:
 # -- bids -------------------------------------------------------------------------------------------
 
 
+FILE_TYPES = frozenset(
+    {"pdf", "ofd", "doc", "docx", "wps", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png", "zip"}
+)
+MAX_FILES = 10
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as uploaded with a bid."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+def file_problems(files: Sequence[Upload]) -> list[Problem]:
+    """Too many files, an empty or too large one, or a kind the bureau does not take."""
+    problems = []
+    if len(files) > MAX_FILES:
+        problems.append(Problem("files", f"附件不超过 {MAX_FILES} 个", len(files)))
+    for f in files:
+        kind = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+        if kind not in FILE_TYPES:
+            problems.append(Problem("files", "附件应为 " + "、".join(sorted(FILE_TYPES)) + " 文件", f.name))
+        elif not f.data:
+            problems.append(Problem("files", "附件是空文件", f.name))
+        elif len(f.data) > MAX_FILE_BYTES:
+            problems.append(Problem("files", f"单个附件不超过 {MAX_FILE_BYTES // 1024 // 1024} MB", f.name))
+    return problems
+
+
 @dataclass(frozen=True)
 class BidValues:
     """A bid as submitted (a form or the API), before it is checked."""
@@ -620,8 +660,9 @@ class BidValues:
     fiscal_budget: int = 0
     self_budget: int = 0
     rd_staff: int | None = None
-    attachments: Sequence[str] = ()
+    attachments: Sequence[str] = ()  # documents sent on paper
     declared: Sequence[int] = field(default_factory=tuple)
+    files: Sequence[Upload] = ()
 
 
 def _profile(session: Session, actor: Actor, v: BidValues) -> tuple[Capability | None, list[Problem]]:
@@ -782,11 +823,42 @@ def check_bid(
     problems += (
         _plan_problems(ch, values) + _milestone_problems(ch, values, now.date()) + _kpi_problems(ch, values)
     )
+    problems += file_problems(values.files)
     if name and any(b.bidder == name for b in _bids(session, ch.id)):
         problems.append(Problem("bidder", "该单位已揭榜本榜单；如需修改请先撤回原申报", name))
     if problems:
         raise InvalidInput(problems)
     return ch, name, cap, ent
+
+
+def _stored(f: Upload) -> BidFile:
+    data = f.data
+    return BidFile(
+        name=f.name[-200:],
+        content_type=f.content_type[:100] or "application/octet-stream",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+    )
+
+
+def _text_of(values: BidValues) -> dict[str, Any]:
+    """The bid's own words and numbers as stored."""
+    return {
+        "partners": "|".join(p.strip() for p in values.partners if p.strip()),
+        "rd_staff": values.rd_staff,
+        "leader": values.leader.strip(),
+        "plan": values.plan.strip(),
+        "team": values.team.strip(),
+        "fiscal_budget": values.fiscal_budget,
+        "self_budget": values.self_budget,
+        "milestones": [
+            {"name": str(m["name"]).strip(), "planned_on": str(m["planned_on"])} for m in values.milestones
+        ],
+        "kpis": [dict(k) for k in values.kpis],
+        "attachments": [a for a in values.attachments if a.strip()],
+        "declared": sorted({int(i) for i in values.declared}),
+    }
 
 
 def submit_bid(session: Session, *, actor: Actor, challenge_id: int, values: BidValues, now: datetime) -> Bid:
@@ -796,27 +868,16 @@ def submit_bid(session: Session, *, actor: Actor, challenge_id: int, values: Bid
     bid = Bid(
         challenge_id=ch.id,
         bidder=name,
-        partners="|".join(p.strip() for p in values.partners if p.strip()),
         capability_id=cap.id if cap else None,
         enterprise_id=ent.id if ent else None,
         region_code=region,
-        rd_staff=values.rd_staff,
-        leader=values.leader.strip(),
-        plan=values.plan.strip(),
-        team=values.team.strip(),
-        fiscal_budget=values.fiscal_budget,
-        self_budget=values.self_budget,
-        milestones=[
-            {"name": str(m["name"]).strip(), "planned_on": str(m["planned_on"])} for m in values.milestones
-        ],
-        kpis=[dict(k) for k in values.kpis],
-        attachments=[a for a in values.attachments if a.strip()],
         status=BidStatus.submitted.value,
         user_id=actor.user_id,
         submitted_by=actor.username,
         submitted_at=now,
+        files=[_stored(f) for f in values.files],
+        **_text_of(values),
     )
-    bid.declared = sorted({int(i) for i in values.declared})
     bid.checks = eligibility.check(ch.conditions, bidder_facts(session, bid))
     session.add(bid)
     session.flush()
@@ -831,6 +892,23 @@ def may_withdraw(actor: Actor, bid: Bid, ch: Challenge, now: datetime) -> bool:
         and ch.status == ChallengeStatus.published
         and now <= ch.deadline
     )
+
+
+def bid_files(session: Session, *, actor: Actor, bid_id: int) -> list[tuple[int, str, int]]:
+    """A bid's files (id, name, size) for those who may open the bid."""
+    get_bid(session, actor=actor, bid_id=bid_id)
+    rows = session.execute(
+        select(BidFile.id, BidFile.name, BidFile.size).where(BidFile.bid_id == bid_id).order_by(BidFile.id)
+    ).all()
+    return [(i, name, size) for i, name, size in rows]
+
+
+def get_file(session: Session, *, actor: Actor, bid_id: int, file_id: int) -> BidFile:
+    get_bid(session, actor=actor, bid_id=bid_id)
+    f = session.get(BidFile, file_id)
+    if f is None or f.bid_id != bid_id:
+        raise NotFound(f"附件 {file_id} 不存在")
+    return f
 
 
 def withdraw_bid(session: Session, *, actor: Actor, bid_id: int, now: datetime) -> Bid:

@@ -555,17 +555,19 @@ def link_capabilities(session: Session, caps: Sequence[Capability]) -> None:
     codes = {c for cap in caps if cap.region_code for c in cap.node_codes.split("|") if c}
     nodes = dict(session.execute(select(ChainNode.code, ChainNode.id).where(ChainNode.code.in_(codes))).all())
     for cap in caps:
-        for code in (c for c in cap.node_codes.split("|") if c in nodes and cap.region_code):
-            session.add(
-                NodeLink(
-                    node_id=nodes[code],
-                    kind="talent" if cap.kind in TALENT_KINDS else "carrier",
-                    name=cap.name,
-                    region_code=cap.region_code,
-                    source=sources[cap.id],
-                )
-            )
+        session.add_all(_links_of(cap, nodes, sources[cap.id]))
     session.flush()
+
+
+def _links_of(cap: Capability, nodes: Mapping[str, int], source: str) -> list[NodeLink]:
+    if not cap.region_code:
+        return []
+    kind = "talent" if cap.kind in TALENT_KINDS else "carrier"
+    return [
+        NodeLink(node_id=nodes[code], kind=kind, name=cap.name, region_code=cap.region_code, source=source)
+        for code in cap.node_codes.split("|")
+        if code in nodes
+    ]
 
 
 def same_capability(cap: Capability, v: CapabilityValues) -> bool:

@@ -16,8 +16,8 @@ WAN = 10_000
 
 
 async def form_of(request: Request) -> dict[str, str]:
-    """The posted form's single values as strings (a repeated field keeps its last value)."""
-    return {k: str(v) for k, v in (await request.form()).items()}
+    """The posted form's text values (a repeated field keeps its last value; files are left out)."""
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
 
 
 def messages(exc: InvalidInput, labels: Mapping[str, str]) -> list[str]:

@@ -114,8 +114,11 @@ def test_demand_to_challenge_to_monitored_project(people, live_server, page, fac
     soon, later = date.today() + timedelta(days=120), date.today() + timedelta(days=400)
     page.fill("textarea[name=milestones]", f"{soon} 完成模组级热扩散试验\n{later} 完成整舱验证")
     page.check("#bid-form input[name^=declared_]")
+    pdf = {"name": "揭榜申报书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 e2e"}
+    page.set_input_files("input[name=files]", files=[pdf])
     page.click("#bid-form button[type=submit]")
     page.wait_for_selector("#bid-status:text-is('已申报')")
+    assert "揭榜申报书.pdf" in page.inner_text("#bid-files")
 
     with transaction(factory) as s:  # the bid deadline passes
         s.execute(update(Challenge).values(deadline=datetime.now() - timedelta(minutes=1)))

@@ -2,7 +2,7 @@
 
 Revision ID: 0013
 Revises: 0012
-Create Date: 2026-12-07 12:45:30.071841
+Create Date: 2026-12-07 13:10:27.784339
 """
 
 from __future__ import annotations
@@ -156,6 +156,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_challenge_events_challenge_id"), ["challenge_id"], unique=False)
 
     op.create_table(
+        "challenge_bid_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("bid_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["bid_id"],
+            ["challenge_bids.id"],
+            name=op.f("fk_challenge_bid_files_bid_id_challenge_bids"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_challenge_bid_files")),
+    )
+    with op.batch_alter_table("challenge_bid_files", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_challenge_bid_files_bid_id"), ["bid_id"], unique=False)
+
+    op.create_table(
         "challenge_reviews",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("challenge_id", sa.Integer(), nullable=False),
@@ -205,6 +226,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_challenge_reviews_bid_id"))
 
     op.drop_table("challenge_reviews")
+    with op.batch_alter_table("challenge_bid_files", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_challenge_bid_files_bid_id"))
+
+    op.drop_table("challenge_bid_files")
     with op.batch_alter_table("challenge_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_challenge_events_challenge_id"))
 
