@@ -53,11 +53,21 @@ def _detail(ctx: Ctx, challenge_id: int) -> ChallengeDetail:
     )
 
 
+def local(moment: datetime) -> datetime:
+    """A deadline as the platform keeps it: naive, in the server's (the city's) local time."""
+    if moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone().replace(tzinfo=None)
+    except (OverflowError, ValueError, OSError):  # at the calendar's ends: its wall-clock time
+        return moment.replace(tzinfo=None)
+
+
 def _values(body: ChallengeIn) -> ChallengeValues:
     return ChallengeValues(
         title=body.title,
         problem=body.problem,
-        deadline=body.deadline.replace(tzinfo=None),
+        deadline=local(body.deadline),
         targets=[t.model_dump() for t in body.targets],
         conditions=[c.model_dump(exclude_none=True) for c in body.conditions],
         chain_code=body.chain_code,

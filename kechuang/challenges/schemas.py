@@ -61,7 +61,9 @@ class ChallengeIn(BaseModel):
     fiscal_budget: Money = Field(0, description="财政资金（元）")
     self_budget: Money = Field(0, description="自筹资金（元）")
     duration_months: Annotated[StrictInt, Field(ge=1, le=120)] = Field(24, description="实施周期（月）")
-    deadline: datetime = Field(description="揭榜截止时间 (local time), in the future")
+    deadline: datetime = Field(
+        description="揭榜截止时间, in the future: the city's local time (an offset, if given, is converted)"
+    )
     contact: str = Field(min_length=1, max_length=200, description="联系人与联系方式")
     demand_ids: list[Id] = Field(default_factory=list, max_length=50, description="来源需求")
 
@@ -93,7 +95,7 @@ class ChallengeOut(BaseModel):
     fiscal_budget: int
     self_budget: int
     duration_months: int
-    deadline: datetime
+    deadline: str = Field(description="揭榜截止时间, the city's local time (YYYY-MM-DDTHH:MM)")
     contact: str
     published_on: IsoDate | None
     publicity_until: IsoDate | None
@@ -118,7 +120,7 @@ class ChallengeOut(BaseModel):
             fiscal_budget=c.fiscal_budget,
             self_budget=c.self_budget,
             duration_months=c.duration_months,
-            deadline=c.deadline,
+            deadline=c.deadline.isoformat(timespec="minutes"),
             contact=c.contact,
             published_on=c.published_on,
             publicity_until=c.publicity_until,
