@@ -236,6 +236,19 @@ def _move(session: Session, ch: Challenge, status: str, at: datetime) -> None:
     )
 
 
+def _screen(session: Session, ch: Challenge) -> None:
+    """The bureau decides the bids the rules left open; if every bid failed, one sends its promise late."""
+    bids = service.bids_for(session, actor=SYSTEM, challenge_id=ch.id)
+    for bid in bids:
+        if bid.status == "submitted":
+            service.decide_bid(
+                session, actor=SYSTEM, bid_id=bid.id, eligible=True, note="补充材料后核实，条件满足"
+            )
+    if not any(b.status == "eligible" for b in bids):
+        note = "复核：揭榜方补交承诺书，条件满足"
+        service.decide_bid(session, actor=SYSTEM, bid_id=bids[0].id, eligible=True, note=note)
+
+
 def _story(
     session: Session, plan: Plan, d: Demand, reviewers: list[Actor], today: date, rng: random.Random
 ) -> None:
@@ -249,14 +262,12 @@ def _story(
         return
     _move(session, ch, "published", created + timedelta(days=2))
     _bids(session, ch, d, plan.bids, rng)
+    if not service.bids_for(session, actor=SYSTEM, challenge_id=ch.id):
+        return  # no profile could bid on it: it stays open
     if reached >= 1:
         _move(session, ch, "screening", deadline + timedelta(days=1))
     if reached >= 2:
-        for bid in service.bids_for(session, actor=SYSTEM, challenge_id=ch.id):
-            if bid.status == "submitted":
-                service.decide_bid(
-                    session, actor=SYSTEM, bid_id=bid.id, eligible=True, note="补充材料后核实，条件满足"
-                )
+        _screen(session, ch)
         at = deadline + timedelta(days=5)
         _move(session, ch, "reviewing", at)
         _review(session, ch, reviewers, at, rng, skip="expert" if reached == 2 else "")
