@@ -6,12 +6,14 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kechuang.matching import evaluate, lexicon
-from kechuang.matching.index import Bm25
+from kechuang.matching.index import Bm25, pair_products, scaled_sum, wide_indices
 from kechuang.matching.matcher import Doc, Matcher, suggest_nodes
 from kechuang.matching.text import Analyzer, bigrams
 
@@ -76,6 +78,26 @@ def test_bm25_share_is_within_unit_interval_and_prefers_the_rarer_term() -> None
     scores = index.scores(q).toarray()[0]
     share = scores / index.ceiling(q)[0]
     assert scores[0] > scores[1] > 0 and all(0 <= s <= 1 for s in share)
+
+
+def test_dense_block_scores_are_the_sparse_products_to_the_bit() -> None:
+    """The rankings rest on it: ``scaled_sum`` sums as scipy's sparse product does (in the order the
+    query stores its terms, sorted or not), and ``pair_products`` finds the terms a pair shares."""
+    rng = np.random.default_rng(1)
+    by_term = sp.random(40, 300, density=0.2, format="csr", dtype=np.float32, random_state=rng)
+    q = sp.random(12, 40, density=0.3, format="csr", dtype=np.float32, random_state=rng)
+    shuffled = sp.csr_matrix(sp.diags(np.ones(12, dtype=np.float32)) @ q)  # rows in scipy's own order
+    scale = rng.random(12).astype(np.float32)
+    expected = (sp.diags(scale) @ (q @ by_term)).toarray() + (shuffled @ by_term).toarray()
+    wide_indices(by_term)
+    got = scaled_sum([(q, by_term, scale), (shuffled, by_term, np.ones(12, dtype=np.float32))])
+    assert np.array_equal(got, expected)
+    rows, docs = rng.integers(0, 12, 50), rng.integers(0, 300, 50)
+    by_doc = by_term.T.tocsr()
+    for (terms, products), r, d in zip(pair_products(q, by_term, rows, docs), rows, docs, strict=True):
+        shared = np.intersect1d(q[r].indices, by_doc[d].indices)
+        assert np.array_equal(terms, shared)
+        assert np.array_equal(products, q[r, shared].toarray().ravel() * by_doc[d, shared].toarray().ravel())
 
 
 def test_reasons_sum_to_the_score_and_name_the_synonym() -> None:

@@ -12,28 +12,37 @@ three evidences, each a share in [0, 1], weighted and added:
 and, when a text model is configured, the shortlist is re-scored as
 ``(1 − w_model) · score + w_model · max(0, cos(embedding_q, embedding_d))``. Each addend is split
 into reasons (``term``, ``result``, ``ngram``, ``atlas``, ``model``) whose weights sum to the score.
+
+Queries are scored a block at a time against every document (a dense block × documents array), and
+only each query's best documents are explained: their reasons come from the products of the query's
+and the document's weights for the terms they share.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from functools import lru_cache, partial
+from itertools import pairwise
+from operator import itemgetter
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import scipy.sparse as sp
 
-from kechuang.matching.index import MIN_DF, Bm25
+from kechuang.matching.index import MIN_DF, Bm25, Counts, pair_products, scaled_sum, wide_indices
 from kechuang.matching.lexicon import Lexicon, normal
-from kechuang.matching.text import CJK_RUNS, Analyzer, bigrams
+from kechuang.matching.text import CJK_PAIRS, Analyzer, bigrams, normal_bigrams
 
 LEVEL_WEIGHT = {"item": 1.0, "node": 0.5, "chain": 0.25}
 BLOCK = 256
 TERM_REASONS = 6
 SHORTLIST = 50
 OTHERS = "其他"  # the reason that sums the evidence too small to list one by one
+TOP_SLICES = 64  # _tops cuts each row into about TOP_SLICES · k slices
+_TERM = itemgetter(1)  # of a (word, term) pair
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,9 @@ class _Analysed:
     chains: list[str | None] = field(default_factory=list)
 
 
+_Shares = tuple[dict[str, float], dict[str, float], dict[str, float]]  # terms, character pairs, concepts
+
+
 @dataclass
 class _Block:
     """A block of queries as scored: their analysis, related words' origins, the BM25 query matrices
@@ -127,52 +139,100 @@ class Matcher:
         self.encoder = encoder
         self.analyzer = analyzer or Analyzer(lexicon)
         self.docs = list(docs)
-        seen = self._analyse(self.docs)
+        opts = self.options
+        seen, words, grams = self._index(self.docs)
         self._result_words = seen.result_words
         self._surfaces = seen.surfaces  # how a text wrote a term where it differs from the term
-        opts = self.options
-        self.words = Bm25((c.elements() for c in seen.words), k1=opts.k1, b=opts.b)
+        counts, vocab = words.matrix()
+        self.words = Bm25.of_counts(counts, vocab, k1=opts.k1, b=opts.b)
         self.grams = (
-            Bm25((bigrams(_full(d)) for d in self.docs), k1=opts.k1, b=opts.b, max_df=opts.ngram_max_df)
-            if opts.ngrams
+            Bm25.of_counts(*grams.matrix(), k1=opts.k1, b=opts.b, max_df=opts.ngram_max_df)
+            if grams is not None
             else None
         )
-        df = np.bincount(self.words.weights.indices, minlength=len(self.words.vocab.terms))
+        df = np.diff(self.words.by_term.indptr)
         limit = max(opts.concept_max_df * len(self.docs), MIN_DF)
-        self._common = frozenset(t for t, n in zip(self.words.vocab.terms, df, strict=True) if n > limit)
+        self._common = frozenset(t for t, n in zip(vocab.terms, df, strict=True) if n > limit)
         self._concept_ids: dict[str, int] = {c: i for i, c in enumerate(lexicon.concepts)}
         self._concept_names = list(self._concept_ids)
-        counts = self._concepts(seen)
-        self._concept_idf = _concept_idf(counts, self._concept_ids)
-        self.concepts = self._concept_matrix(counts)
+        self._nesting = lru_cache(maxsize=1 << 16)(partial(_nesting, lexicon))
+        concepts = self._index_concepts(counts, vocab.terms, seen.chains)
+        del counts
+        self._concept_idf = _concept_idf(concepts, self._concept_ids)
+        self.concepts = self._concept_matrix(concepts).T.tocsr()  # concepts × documents
+        wide_indices(self.concepts)
         self._embeddings = encoder.encode([_full(d) for d in self.docs]) if encoder else None
 
     # -- analysis ---------------------------------------------------------------------------------
+    def _read(self, d: Doc, text: str) -> tuple[Counter[str], frozenset[str], dict[str, str]]:
+        """A text's term counts, the terms only its results use, and how it first wrote each term it
+        wrote differently; ``text`` is ``normal(d.text)``."""
+        main = self.analyzer.normal_surface(text)
+        res = self.analyzer.surface(" ".join(d.results)) if d.results else []
+        words = Counter(map(_TERM, main))
+        words.update(map(_TERM, res))
+        only_results = frozenset(map(_TERM, res)).difference(map(_TERM, main)) if res else frozenset()
+        return words, only_results, {t: w for w, t in reversed(main + res) if w != t}
+
     def _analyse(self, docs: Sequence[Doc]) -> _Analysed:
         out = _Analysed()
         for d in docs:
-            main = self.analyzer.surface(d.text)
-            res = self.analyzer.surface(" ".join(d.results)) if d.results else []
-            words = Counter(t for _, t in main) + Counter(t for _, t in res)
+            words, only_results, written = self._read(d, normal(d.text))
             out.words.append(words)
-            out.result_words.append(frozenset(t for _, t in res) - {t for _, t in main})
-            out.surfaces.append({t: w for w, t in reversed(main + res) if w != t})
+            out.result_words.append(only_results)
+            out.surfaces.append(written)
             out.chains.append(d.chain)
         return out
+
+    def _index(self, docs: Sequence[Doc]) -> tuple[_Analysed, Counts, Counts | None]:
+        """``_analyse`` of the documents, their words and character pairs counted (not kept)."""
+        out, words = _Analysed(), Counts()
+        grams = Counts() if self.options.ngrams else None
+        for d in docs:
+            text = normal(d.text)
+            counted, only_results, written = self._read(d, text)
+            words.add(counted)
+            out.result_words.append(only_results)
+            out.surfaces.append(written)
+            out.chains.append(d.chain)
+            if grams is not None:  # bigrams(_full(d)), without normalising the text again
+                grams.add(bigrams(_full(d)) if d.results else normal_bigrams(text))
+        return out, words, grams
 
     def _concepts(self, seen: _Analysed) -> list[dict[str, float]]:
         """Each text's atlas concepts: the chains, nodes and items its specific terms name."""
         if not self.options.atlas:
             return [{} for _ in seen.words]
+        return [
+            self._with_chain(concept_weights(self.lexicon, words, self._common), chain)
+            for words, chain in zip(seen.words, seen.chains, strict=True)
+        ]
+
+    def _index_concepts(
+        self, counts: sp.csr_matrix, terms: list[str], chains: list[str | None]
+    ) -> list[dict[str, float]]:
+        """``_concepts`` of the indexed texts, from their term counts (documents × terms)."""
+        if not self.options.atlas:
+            return [{} for _ in chains]
         lex = self.lexicon
+        naming = np.flatnonzero([t in lex.term_concepts and t not in self._common for t in terms])
+        named = counts[:, naming]  # the counts of the terms that name a concept, columns renumbered
+        names = [terms[c] for c in naming.tolist()]
         out = []
-        for words, chain in zip(seen.words, seen.chains, strict=True):
-            concepts = concept_weights(lex, words, self._common)
-            named = lex.chain_concept(chain)
-            if named:
-                concepts[named] = concepts.get(named, 0.0) + 3
-            out.append(concepts)
+        for r, chain in enumerate(chains):
+            s = slice(named.indptr[r], named.indptr[r + 1])
+            words = dict(
+                zip([names[c] for c in named.indices[s].tolist()], named.data[s].tolist(), strict=True)
+            )
+            out.append(self._with_chain(concept_weights(lex, words), chain))
         return out
+
+    def _with_chain(self, concepts: dict[str, float], chain: str | None) -> dict[str, float]:
+        """The concepts with the text's own chain field, if the atlas knows it, at evidence 3."""
+        named = self.lexicon.chain_concept(chain)
+        if named:
+            concepts[named] = concepts.get(named, 0.0) + 3
+        return concepts
 
     def _concept_matrix(self, counts: Sequence[dict[str, float]]) -> sp.csr_matrix:
         rows, cols, vals = [], [], []
@@ -214,31 +274,34 @@ class Matcher:
         seen = self._analyse(queries)
         expanded = [self._query_words(w) for w in seen.words]
         q_words = self.words.queries([w for w, _ in expanded])
-        own = self.words.queries([{t: w for t, w in q.items() if t not in o} for q, o in expanded])
-        opts = self.options
-        block = _Block(
-            seen, [o for _, o in expanded], {"term": (q_words, self.words.ceiling(own), opts.w_term)}
+        ceiling = self.words.ceiling(
+            self.words.queries([{t: w for t, w in q.items() if t not in o} for q, o in expanded])
         )
-        dense = _scaled(self.words.scores(q_words), self.words.ceiling(own), opts.w_term).toarray()
+        opts = self.options
+        block = _Block(seen, [o for _, o in expanded], {"term": (q_words, ceiling, opts.w_term)})
+        parts = [(q_words, self.words.by_term, _inverse(ceiling, opts.w_term))]
         if self.grams is not None:
             q_grams = self.grams.queries([dict(Counter(bigrams(_full(q)))) for q in queries])
             g_ceiling = self.grams.ceiling(q_grams)
-            dense += _scaled(self.grams.scores(q_grams), g_ceiling, opts.w_ngram).toarray()
             block.parts["ngram"] = (q_grams, g_ceiling, opts.w_ngram)
+            parts.append((q_grams, self.grams.by_term, _inverse(g_ceiling, opts.w_ngram)))
         if opts.atlas:
             block.concepts = self._concept_matrix(self._concepts(seen))
-            dense += opts.w_atlas * (block.concepts @ self.concepts.T).toarray()
-        return dense, block
+            parts.append(
+                (block.concepts, self.concepts, np.full(len(queries), opts.w_atlas, dtype=np.float32))
+            )
+        return scaled_sum(parts), block
 
     def _search_block(self, queries: list[Doc], top: int) -> list[Ranking]:
         dense, block = self._score_block(queries)
         shortlists = _tops(dense, SHORTLIST if self.encoder else top)
+        del dense
+        shares = self._pair_shares(block, shortlists)
         rankings = []
-        for row, query in enumerate(queries):
-            shortlist = shortlists[row]
+        for row, (query, shortlist) in enumerate(zip(queries, shortlists, strict=True)):
             model = self._model_scores(query, shortlist) if self.encoder is not None else None
-            runs = CJK_RUNS.findall(normal(_full(query)))
-            matches = [self._match(block, row, int(d), runs, model) for d in shortlist]
+            pairs = _pairs_of(normal(_full(query)))
+            matches = [self._match(block, row, int(d), pairs, model, next(shares)) for d in shortlist]
             matches.sort(key=lambda m: (-m.score, m.id))
             rankings.append(Ranking(query.id, tuple(matches[:top])))
         return rankings
@@ -250,27 +313,54 @@ class Matcher:
         return {int(d): max(0.0, float(s)) for d, s in zip(shortlist, sims, strict=True)}
 
     # -- reasons ----------------------------------------------------------------------------------
-    def _shares(self, block: _Block, key: str, index: Bm25 | None, row: int, doc: int) -> dict[str, float]:
-        """Each shared term's (or character pair's) part of the score."""
+    def _pair_shares(self, block: _Block, shortlists: list[np.ndarray]) -> Iterator[_Shares]:
+        """For each query's shortlisted documents in turn: each shared term's, character pair's and
+        concept's part of the score."""
+        rows = np.repeat(np.arange(len(shortlists)), [len(s) for s in shortlists])
+        docs = np.concatenate(shortlists)
+        words = self._shares(block, "term", self.words, rows, docs)
+        grams = self._shares(block, "ngram", self.grams, rows, docs)
+        if block.concepts is None:
+            return zip(words, grams, ({} for _ in rows), strict=True)
+        names, w = self._concept_names, self.options.w_atlas
+        concepts = (
+            {names[c]: w * v for c, v in zip(cols.tolist(), vals.tolist(), strict=True)}
+            for cols, vals in pair_products(block.concepts, self.concepts, rows, docs)
+        )
+        return zip(words, grams, concepts, strict=True)
+
+    def _shares(
+        self, block: _Block, key: str, index: Bm25 | None, rows: np.ndarray, docs: np.ndarray
+    ) -> list[dict[str, float]]:
+        """Each shared term's (or character pair's) part of the score of each (query row, document)."""
         if key not in block.parts or index is None:
-            return {}
+            return [{} for _ in rows]
         q, ceiling, weight = block.parts[key]
-        if ceiling[row] <= 0:
-            return {}
-        share = weight / float(ceiling[row])
-        return {t: v * share for t, v in index.contributions(q, row, doc).items()}
+        out: list[dict[str, float]] = []
+        for row, contrib in zip(rows.tolist(), index.contributions(q, rows, docs), strict=True):
+            most = float(ceiling[row])
+            if most <= 0:
+                out.append({})
+                continue
+            share = weight / most
+            out.append({t: v * share for t, v in contrib.items()})
+        return out
 
     def _match(
-        self, block: _Block, row: int, doc: int, runs: list[str], model: dict[int, float] | None
+        self,
+        block: _Block,
+        row: int,
+        doc: int,
+        pairs: _Pairs,
+        model: dict[int, float] | None,
+        shares: _Shares,
     ) -> Match:
-        words = self._shares(block, "term", self.words, row, doc)
+        words, grams, concepts = shares
         reasons = (
             self._term_reasons(words, block.seen.surfaces[row], block.origins[row], doc) if words else []
         )
-        grams = self._shares(block, "ngram", self.grams, row, doc)
-        reasons += _ngram_reasons(grams, runs) if grams else []
-        if block.concepts is not None:
-            reasons += self._atlas_reasons(block.concepts, row, doc)
+        reasons += _ngram_reasons(grams, pairs) if grams else []
+        reasons += self._atlas_reasons(concepts) if concepts else []
         if model is not None:
             reasons = self._with_model(reasons, model[doc])
         score = sum(r.weight for r in reasons)
@@ -327,25 +417,14 @@ class Matcher:
         best = max(results, key=lambda r: sum(1 for w in words if w in r.lower()))
         return Reason("result", f"成果：{best}（{'、'.join(words[:4])}）", sum(terms.values()))
 
-    def _atlas_reasons(self, q_concepts: sp.csr_matrix, row: int, doc: int) -> list[Reason]:
-        qs = slice(q_concepts.indptr[row], q_concepts.indptr[row + 1])
-        ds = slice(self.concepts.indptr[doc], self.concepts.indptr[doc + 1])
-        q_idx, q_val = q_concepts.indices[qs], q_concepts.data[qs]
-        d_idx, d_val = self.concepts.indices[ds], self.concepts.data[ds]
-        common, qi, di = np.intersect1d(q_idx, d_idx, assume_unique=True, return_indices=True)
-        if not len(common):
-            return []
-        names = self._concept_names
-        lex = self.lexicon
-        weight: dict[str, float] = {}
-        for c, a, b in zip(common, qi, di, strict=True):
-            weight[names[c]] = self.options.w_atlas * float(q_val[a] * d_val[b])
-        out = _to_deepest(weight, lex)
-        return [Reason("atlas", lex.concepts[c].label, w) for c, w in out.items()]
+    def _atlas_reasons(self, weight: dict[str, float]) -> list[Reason]:
+        """The shared concepts, each chain's or node's part given to the deepest shared concept below."""
+        concepts = self.lexicon.concepts
+        return [Reason("atlas", concepts[c].label, w) for c, w in _to_deepest(weight, self._nesting).items()]
 
 
 def concept_weights(
-    lex: Lexicon, words: Counter[str], common: frozenset[str] = frozenset()
+    lex: Lexicon, words: Mapping[str, float], common: frozenset[str] = frozenset()
 ) -> dict[str, float]:
     """The atlas concepts a text names, with their evidence: each specific term naming a concept adds 1
     (½ for a two-character term) per occurrence, counting two at most; a concept needs evidence ≥ 1, and
@@ -391,38 +470,81 @@ def suggest_nodes(
     return nodes[:top]
 
 
-def _to_deepest(weight: dict[str, float], lex: Lexicon) -> dict[str, float]:
+def _to_deepest(weight: dict[str, float], nesting: Callable[[tuple[str, ...]], _Nesting]) -> dict[str, float]:
     """A chain's or a node's part given to the most specific shared concept below it."""
-    anc = {c: lex.ancestors(c) for c in weight}
-    deepest = [c for c in weight if not any(x != c and c in anc[x] for x in weight)]
+    deepest, above = nesting(tuple(weight))
     out = {c: weight[c] for c in deepest}
-    for c in weight:
-        if c not in out:
-            target = max((x for x in deepest if c in anc[x]), key=lambda x: weight[x])
-            out[target] += weight[c]
+    for c, below in above:
+        out[max(below, key=weight.__getitem__)] += weight[c]
     return out
+
+
+_Nesting = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
+
+
+def _nesting(lex: Lexicon, concepts: tuple[str, ...]) -> _Nesting:
+    """Of shared concepts: the most specific ones (none of the others below them), and each of the
+    others with the most specific ones below it."""
+    anc = {c: lex.ancestors(c) for c in concepts}
+    deepest = tuple(c for c in concepts if not any(x != c and c in anc[x] for x in concepts))
+    return deepest, tuple((c, tuple(x for x in deepest if c in anc[x])) for c in concepts if c not in deepest)
 
 
 def _full(d: Doc) -> str:
     return d.text + ("\n" + "\n".join(d.results) if d.results else "")
 
 
-def _scaled(scores: sp.csr_matrix, ceiling: np.ndarray, weight: float) -> sp.csr_matrix:
+def _inverse(ceiling: np.ndarray, weight: float) -> np.ndarray:
+    """``weight / ceiling`` (0 where the ceiling is 0), the factor of each query's row of scores."""
     inv = np.divide(weight, ceiling, out=np.zeros_like(ceiling, dtype=np.float64), where=ceiling > 0)
-    return sp.csr_matrix(sp.diags(inv.astype(np.float32)) @ scores)
+    return inv.astype(np.float32)
 
 
 def _tops(scores: np.ndarray, k: int) -> list[np.ndarray]:
-    """Each row's best ``k`` columns with a score above 0, best first (ties by column)."""
-    k = min(k, scores.shape[1])
+    """Each row's best ``k`` columns with a score above 0, best first (ties by column).
+
+    Only the candidates of ``_candidates`` are sorted. When the k-th and the (k+1)-th best tie, the
+    row is left to ``_top``, so that np.argpartition chooses among them as it always has."""
+    n_rows, n = scores.shape
+    k = min(k, n)
     if k == 0:
-        return [np.zeros(0, dtype=np.int64) for _ in range(scores.shape[0])]
-    best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    out = []
-    for row, idx in enumerate(best):
-        idx = idx[scores[row, idx] > 0]
-        out.append(idx[np.lexsort((idx, -scores[row, idx]))])
-    return out
+        return [np.zeros(0, dtype=np.int64) for _ in range(n_rows)]
+    rows, cols = _candidates(scores, k)
+    vals = scores[rows, cols]
+    order = np.lexsort((cols, -vals, rows))
+    cols, vals = cols[order], vals[order]
+    bounds = np.searchsorted(rows, np.arange(n_rows + 1)).tolist()
+    return [
+        _top(scores[r], k)
+        if end - start > k and vals[start + k - 1] == vals[start + k]
+        else cols[start : min(end, start + k)]
+        for r, (start, end) in enumerate(pairwise(bounds))
+    ]
+
+
+def _candidates(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every score above 0 and at least its row's floor, row by row: the floor is the
+    k-th best of the maxima of the row's slices (at least k of them), below which no score can be
+    among the row's k best, so only the slices reaching it are looked at."""
+    n = scores.shape[1]
+    step = max(n // (TOP_SLICES * k), 1)
+    starts = np.arange(0, n, step)
+    maxima = np.maximum.reduceat(scores, starts, axis=1)
+    floor = np.partition(maxima, len(starts) - k, axis=1)[:, len(starts) - k]
+    floor = np.maximum(floor, np.nextafter(scores.dtype.type(0), scores.dtype.type(1)))  # above 0
+    rows, slices = np.nonzero(maxima >= floor[:, None])
+    cols = (starts[slices, None] + np.arange(step)).ravel()
+    rows = np.repeat(rows, step)
+    rows, cols = rows[cols < n], cols[cols < n]
+    keep = scores[rows, cols] >= floor[rows]
+    return rows[keep], cols[keep]
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """One row's best ``k`` columns with a score above 0, best first (ties by column), over the whole row."""
+    idx = np.argpartition(-scores, k - 1)[:k]
+    idx = idx[scores[idx] > 0]
+    return idx[np.lexsort((idx, -scores[idx]))]
 
 
 def _concept_idf(counts: Sequence[dict[str, float]], ids: dict[str, int]) -> np.ndarray:
@@ -434,32 +556,50 @@ def _concept_idf(counts: Sequence[dict[str, float]], ids: dict[str, int]) -> np.
     return np.log1p((n - df + 0.5) / (df + 0.5))
 
 
-def _spans(contrib: dict[str, float], runs: list[str]) -> dict[str, float]:
+class _Pairs(NamedTuple):
+    """A query's text in normal form, and where each character pair of its Chinese runs starts in it."""
+
+    text: str
+    where: dict[str, list[int]]
+
+
+def _pairs_of(text: str) -> _Pairs:
+    where: dict[str, list[int]] = {}
+    for m in CJK_PAIRS.finditer(text):
+        where.setdefault(m.group(1), []).append(m.start())
+    return _Pairs(text, where)
+
+
+def _spans(contrib: dict[str, float], pairs: _Pairs) -> dict[str, float]:
     """The runs of the query's text covered by shared character pairs, each with their weight; the
-    pairs used are taken out of ``contrib``."""
+    pairs used are taken out of ``contrib``. Read left to right, a stretch of pairs in a row ends at
+    the first pair not (or no longer) in ``contrib``; only the positions of shared pairs are visited."""
+    text = pairs.text
     spans: dict[str, float] = {}
-    for run in runs:
-        i = 0
-        while i < len(run) - 1:
-            j = i
-            while j < len(run) - 1 and run[j : j + 2] in contrib:
-                j += 1
-            if j == i:
-                i += 1
-                continue
-            grams = {run[k : k + 2] for k in range(i, j)}
-            spans[run[i : j + 1]] = spans.get(run[i : j + 1], 0.0) + sum(
-                contrib.pop(g) for g in grams if g in contrib
-            )
-            i = j
+    start = end = 0
+    for p in sorted(p for g in contrib for p in pairs.where.get(g, ())):
+        if p == end > start and text[p : p + 2] in contrib:
+            end += 1
+            continue
+        _take(contrib, spans, text, start, end)
+        start, end = p, p + 1 if text[p : p + 2] in contrib else p
+    _take(contrib, spans, text, start, end)
     return spans
 
 
-def _ngram_reasons(contrib: dict[str, float], runs: list[str]) -> list[Reason]:
-    """Shared character pairs joined into the runs they form in the query's Chinese ``runs`` (涡轮 + 轮盘 →
-    涡轮盘)."""
+def _take(contrib: dict[str, float], spans: dict[str, float], text: str, start: int, end: int) -> None:
+    """Adds to ``spans`` the text covered by the pairs starting from ``start`` to ``end`` (excluded)
+    with their weight, taken out of ``contrib``."""
+    if end > start:
+        grams = {text[k : k + 2] for k in range(start, end)}
+        span = text[start : end + 1]
+        spans[span] = spans.get(span, 0.0) + sum(contrib.pop(g) for g in grams if g in contrib)
+
+
+def _ngram_reasons(contrib: dict[str, float], pairs: _Pairs) -> list[Reason]:
+    """Shared character pairs joined into the runs they form in the query's text (涡轮 + 轮盘 → 涡轮盘)."""
     left = dict(contrib)
-    spans = _spans(left, runs)
+    spans = _spans(left, pairs)
     ordered = sorted(((t, w) for t, w in spans.items() if w > 0), key=lambda s: (-len(s[0]), -s[1]))
     reasons = [Reason("ngram", f"字面相近：{t}", w) for t, w in ordered[:3]]
     rest = sum(w for _, w in ordered[3:]) + sum(left.values())

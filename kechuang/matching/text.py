@@ -5,21 +5,24 @@
 dictionary words inside it), drops function words, punctuation and bare numbers, maps every word to
 its canonical form (PEM → 质子交换膜), and adds the lexicon terms contained in a longer word
 (质子交换膜燃料电池 → 燃料电池). ``bigrams`` gives the character pairs of each Chinese run, for what
-segmentation misses.
+segmentation misses. What a segmented word yields is cached per word: a corpus repeats its words.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from itertools import chain
 
 import rjieba
 
 from kechuang.matching.lexicon import Lexicon, normal
 
 WORD_FREQ = 200_000  # above jieba's ordinary words, so a lexicon term wins its segmentation
+WORD_CACHE = 500_000  # segmented words whose terms are kept
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CJK_RUNS = re.compile(r"[\u4e00-\u9fff]{2,}")
+CJK_PAIRS = re.compile(r"(?=([\u4e00-\u9fff]{2}))")  # every two Chinese characters in a row, overlapping
 LATIN = re.compile(r"^[a-z][a-z0-9+.\-]*$|^[0-9]+[a-z][a-z0-9+.\-]*$")
 
 # Words every demand and profile writes: they would match everything and explain nothing.
@@ -46,6 +49,21 @@ def is_kept(word: str) -> bool:
     return bool(LATIN.match(word)) and len(word) >= 2
 
 
+class _Cache(dict[str, tuple[tuple[str, str], ...]]):
+    """Each word's value, computed on first use; emptied when it holds ``limit`` words. A plain dict
+    lookup when the word is known, the cheapest there is."""
+
+    def __init__(self, compute: Callable[[str], tuple[tuple[str, str], ...]], limit: int) -> None:
+        super().__init__()
+        self.compute, self.limit = compute, limit
+
+    def __missing__(self, word: str) -> tuple[tuple[str, str], ...]:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[word] = self.compute(word)
+        return value
+
+
 class Analyzer:
     """Segments texts into canonical terms with one rjieba instance holding the lexicon's words."""
 
@@ -55,7 +73,7 @@ class Analyzer:
         for word in lexicon.words:
             self._jieba.add_word(word, WORD_FREQ, None)
         self._known = frozenset(lexicon.words)
-        self._expand = lru_cache(maxsize=200_000)(self._inner_terms)
+        self._pairs = _Cache(self._word_pairs, WORD_CACHE)
 
     def _inner_terms(self, word: str) -> tuple[str, ...]:
         """Lexicon terms (and dictionary words of four characters or more) inside a longer word."""
@@ -71,17 +89,20 @@ class Analyzer:
         }
         return tuple(sorted(found))
 
+    def _word_pairs(self, word: str) -> tuple[tuple[str, str], ...]:
+        """What one segmented word adds to ``surface``: nothing, or itself and the terms inside it."""
+        if not is_kept(word):
+            return ()
+        term = self.lexicon.term
+        return ((word, term(word)), *((inner, term(inner)) for inner in self._inner_terms(word)))
+
     def surface(self, text: str) -> list[tuple[str, str]]:
         """Each kept word of the text with its canonical term: ``[(word as written, term), ...]``."""
-        out = []
-        lex = self.lexicon
-        for word in self._jieba.cut_for_search(normal(text), True):
-            if not is_kept(word):
-                continue
-            out.append((word, lex.term(word)))
-            for inner in self._expand(word):
-                out.append((inner, lex.term(inner)))
-        return out
+        return self.normal_surface(normal(text))
+
+    def normal_surface(self, text: str) -> list[tuple[str, str]]:
+        """``surface`` of a text already in normal form (``lexicon.normal``)."""
+        return list(chain.from_iterable(map(self._pairs.__getitem__, self._jieba.cut_for_search(text, True))))
 
     def terms(self, text: str) -> list[str]:
         """The canonical terms of a text, in order, repeated as often as they occur."""
@@ -90,4 +111,9 @@ class Analyzer:
 
 def bigrams(text: str) -> list[str]:
     """The overlapping character pairs of each run of Chinese characters."""
-    return [run[i : i + 2] for run in CJK_RUNS.findall(normal(text)) for i in range(len(run) - 1)]
+    return normal_bigrams(normal(text))
+
+
+def normal_bigrams(text: str) -> list[str]:
+    """``bigrams`` of a text already in normal form."""
+    return CJK_PAIRS.findall(text)
