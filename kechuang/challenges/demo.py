@@ -157,7 +157,7 @@ def _values(d: Demand, created: datetime, deadline: datetime, rng: random.Random
 def _bid(ch: Challenge, cap: Capability, at: datetime, rng: random.Random) -> BidValues:
     months = ch.duration_months
     mid, end = at.date() + timedelta(days=months * 12), at.date() + timedelta(days=months * 28)
-    kpis = [{**t, "value": t["value"]} for t in ch.targets]
+    kpis = [dict(t) for t in ch.targets]
     return BidValues(
         capability_id=cap.id,
         bidder=cap.organisation or cap.name,

@@ -160,10 +160,6 @@ class MilestoneIn(BaseModel):
     planned_on: IsoDate = Field(description="计划完成日期, within the challenge's duration")
 
 
-class KpiIn(IndicatorIn):
-    direction: Literal[1, -1] = Field(1, description="1: at least the value; -1: at most")
-
-
 class BidIn(BaseModel):
     """A bid (揭榜申报). An enterprise bids as itself, an expert with their capability profile; the bureau
     records a paper bid by naming the ``bidder``."""
@@ -197,7 +193,9 @@ class BidIn(BaseModel):
     self_budget: Money = Field(0, description="自筹资金（元）")
     rd_staff: Annotated[StrictInt, Field(ge=0, le=100_000)] | None = Field(None, description="研发人员数")
     milestones: list[MilestoneIn] = Field(min_length=1, max_length=30)
-    kpis: list[KpiIn] = Field(min_length=1, max_length=30, description="考核指标, covering the challenge's")
+    kpis: list[TargetIn] = Field(
+        min_length=1, max_length=30, description="考核指标, covering the challenge's"
+    )
     attachments: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=20)
     declared: list[Annotated[StrictInt, Field(ge=0, le=100)]] = Field(
         default_factory=list, max_length=20, description="indexes of the 承诺 conditions the bidder signs"

@@ -31,7 +31,7 @@ from kechuang.challenges.models import (
     ChallengeEvent,
     ReviewAssignment,
 )
-from kechuang.choices import BidStatus, CapabilityKind, ChallengeStatus, DemandStatus, Role
+from kechuang.choices import BidStatus, ChallengeStatus, DemandStatus, Role
 from kechuang.enterprises.models import Enterprise, EnterpriseFigures, Title
 from kechuang.errors import Forbidden, InvalidInput, NotFound, Problem
 from kechuang.matching import review
@@ -42,9 +42,6 @@ from kechuang.regions.models import Region
 
 MAX_TEXT = 8000
 OPEN_DEMANDS = (DemandStatus.collected, DemandStatus.accepted, DemandStatus.matched)
-ACADEMIC = frozenset(
-    {CapabilityKind.expert, CapabilityKind.team, CapabilityKind.university, CapabilityKind.institute}
-)
 
 
 # -- visibility -------------------------------------------------------------------------------------
@@ -393,7 +390,8 @@ def move_challenge(
         raise InvalidInput([Problem("status", "、".join(ChallengeStatus.values()) + " 之一", status)])
     target = ChallengeStatus(status)
     if target is ChallengeStatus.publicity and winner_bid_id is None:
-        winner_bid_id = _ranked(session, ch)[0].id if _ranked(session, ch) else None
+        ranked = _ranked(session, ch)
+        winner_bid_id = ranked[0].id if ranked else None
     problems = []
     why = lifecycle.refusal(ChallengeStatus(ch.status), target, facts(session, ch, now, note, winner_bid_id))
     if why:
@@ -1175,9 +1173,3 @@ def answer_objection(
     event = _event(session, ch, actor, "answer", now, note=note.strip(), objection_id=objection_id)
     session.flush()
     return event
-
-
-def academic(session: Session, capability_id: int | None) -> bool:
-    """Whether a partner profile is a university, institute, team or expert (产学研)."""
-    cap = session.get(Capability, capability_id) if capability_id else None
-    return cap is not None and CapabilityKind(cap.kind) in ACADEMIC
