@@ -262,3 +262,61 @@ class BidStatus(LabelledEnum):
     awarded = "awarded", "揭榜成功", "Awarded"
     not_awarded = "not_awarded", "未中榜", "Not awarded"
     withdrawn = "withdrawn", "撤回", "Withdrawn"
+
+
+class CarrierKind(LabelledEnum):
+    """Kinds of 科创载体 (carrier)."""
+
+    incubator = "incubator", "科技企业孵化器", "Tech business incubator"
+    maker_space = "maker_space", "众创空间", "Maker space"
+    accelerator = "accelerator", "加速器", "Accelerator"
+    university_park = "university_park", "大学科技园", "University science park"
+    engineering_centre = "engineering_centre", "工程技术研究中心", "Engineering technology research centre"
+    enterprise_centre = "enterprise_centre", "企业技术中心", "Enterprise technology centre"
+    key_lab = "key_lab", "重点实验室", "Key laboratory"
+    new_rd_institution = "new_rd_institution", "新型研发机构", "New R&D institution"
+    service_platform = "service_platform", "公共技术服务平台", "Public technology service platform"
+    science_park = "science_park", "科技产业园区（综合体）", "Science park / tech industry complex"
+
+
+class CarrierLevel(LabelledEnum):
+    national = "national", "国家级", "National"
+    provincial = "provincial", "省级", "Provincial"
+    municipal = "municipal", "市级", "Municipal"
+
+
+class TenantStatus(LabelledEnum):
+    """A tenant's (在孵企业) state in its carrier."""
+
+    incubating = "incubating", "在孵", "In incubation"
+    graduated = "graduated", "已毕业", "Graduated"
+    left = "left", "已迁出", "Left"
+
+
+class TalentProgramme(LabelledEnum):
+    """Talent programmes (人才计划); the level is the programme's."""
+
+    national_major = "national_major", "国家重大人才工程", "National major talent programme"
+    jiangsu_innovation = (
+        "jiangsu_innovation",
+        "省“双创计划”",
+        "Jiangsu innovation and entrepreneurship programme",
+    )
+    tech_vice_president = "tech_vice_president", "省“科技副总”", "Jiangsu technology vice-president"
+    lvyang_jinfeng = "lvyang_jinfeng", "扬州“绿扬金凤计划”", "Yangzhou Lvyang Jinfeng programme"
+    doctor = "doctor", "博士引进", "Doctoral introduction"
+
+
+PROGRAMME_LEVELS = {
+    TalentProgramme.national_major: CarrierLevel.national,
+    TalentProgramme.jiangsu_innovation: CarrierLevel.provincial,
+    TalentProgramme.tech_vice_president: CarrierLevel.provincial,
+    TalentProgramme.lvyang_jinfeng: CarrierLevel.municipal,
+    TalentProgramme.doctor: CarrierLevel.municipal,
+}
+
+
+class TalentStatus(LabelledEnum):
+    active = "active", "在岗", "Active"
+    completed = "completed", "期满", "Term completed"
+    left = "left", "已离开", "Left"

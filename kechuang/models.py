@@ -10,6 +10,7 @@ from kechuang.chains.models import (
     NodeItem,
     NodeLink,
 )
+from kechuang.carriers.models import Carrier, CarrierYear, Tenant
 from kechuang.challenges.models import (
     Bid,
     BidFile,
@@ -28,8 +29,14 @@ from kechuang.matching.models import Capability, Demand, DemandEvent, DemandMatc
 from kechuang.points.models import PointsMethodology, PointsRun, PointsScore
 from kechuang.projects.models import Fund, Kpi, Milestone, Override, Project, Report, StatusChange
 from kechuang.regions.models import Region
+from kechuang.talent.models import Apartment, Talent
 
 __all__ = [
+    "Apartment",
+    "Carrier",
+    "CarrierYear",
+    "Talent",
+    "Tenant",
     "Bid",
     "BidFile",
     "Challenge",

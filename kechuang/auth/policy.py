@@ -82,6 +82,11 @@ class Permission(LabelledEnum):
     manage_challenges = "manage_challenges", "发布与管理揭榜挂帅", "Publish and run challenge lists"
     bid_challenge = "bid_challenge", "揭榜申报", "Bid for a challenge"
     review_bids = "review_bids", "评审揭榜申报", "Review bids"
+    see_carriers = "see_carriers", "查看科创载体", "See carriers"
+    edit_carriers = "edit_carriers", "维护科创载体与在孵企业", "Maintain carriers and tenants"
+    see_talent = "see_talent", "查看人才统计", "See talent counts"
+    see_talent_names = "see_talent_names", "查看人才名单", "See the names of talent"
+    edit_talent = "edit_talent", "维护人才与人才公寓", "Maintain talent and apartments"
 
 
 _ALL = frozenset(Role)
@@ -126,6 +131,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.manage_challenges: _BUREAU,
     Permission.bid_challenge: frozenset({Role.admin, Role.enterprise, Role.expert}),
     Permission.review_bids: frozenset({Role.admin, Role.expert}),  # scores only where assigned
+    Permission.see_carriers: _READERS,
+    Permission.edit_carriers: _OPERATORS,
+    Permission.see_talent: _READERS,
+    Permission.see_talent_names: _OPERATORS,  # a district operator: its own area's only (scope)
+    Permission.edit_talent: _OPERATORS,
 }
 
 

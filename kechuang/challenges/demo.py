@@ -29,6 +29,7 @@ from kechuang.matching import figures
 from kechuang.matching.models import Capability, Demand, DemandMatch
 from kechuang.matching.service import link_capabilities
 from kechuang.projects.models import Fund, Milestone
+from kechuang.regions.service import district_of
 
 SOURCE = "demo:challenges"
 # the demo's reviewers beside the demo expert: (username, name, organisation, what they work on)
@@ -332,7 +333,7 @@ def _targets(session: Session, today: date, rng: random.Random) -> None:
             .group_by(Figure.region_code, Figure.indicator)
         ).all()
     )
-    for region in sorted(set(figures.districts(session).values())):
+    for region in sorted(set(district_of(session).values())):
         for indicator in (figures.IUR, figures.AMOUNT):
             done = float(totals.get(f"{region}|{indicator}") or 0)
             target = max(3.0 if indicator == figures.IUR else 100.0, round(done * rng.uniform(0.85, 1.3)))

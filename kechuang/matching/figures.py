@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from kechuang.choices import CapabilityKind
 from kechuang.indicators.models import Figure
 from kechuang.matching.models import Capability, Demand, DemandEvent
-from kechuang.regions.models import Region
+from kechuang.regions.service import district_of
 
 IUR = "demand_iur_signed"
 AMOUNT = "demand_contract_amount"
@@ -87,21 +87,6 @@ def monthly(signed: pl.DataFrame, district_of: Mapping[str, str], today: date) -
     )
 
 
-def districts(session: Session) -> dict[str, str]:
-    """Every region code → the district (a child of the city) it lies in."""
-    rows = session.execute(select(Region.code, Region.parent_code, Region.kind)).all()
-    parent = {code: p for code, p, _ in rows}
-    city = {code for code, _, kind in rows if kind == "city"}
-    out = {}
-    for code in parent:
-        at = code
-        while parent.get(at) is not None and parent[at] not in city:
-            at = parent[at]  # type: ignore[assignment]
-        if parent.get(at) in city:
-            out[code] = at
-    return out
-
-
 def signed_steps(session: Session) -> pl.DataFrame:
     rows = session.execute(
         select(
@@ -116,7 +101,7 @@ def signed_steps(session: Session) -> pl.DataFrame:
 
 def feed(session: Session, today: date) -> int:
     """Write the figures that changed; the number written."""
-    frame = monthly(signed_steps(session), districts(session), today)
+    frame = monthly(signed_steps(session), district_of(session), today)
     have = {
         (f.region_code, f.indicator, f.year, f.month): f
         for f in session.scalars(

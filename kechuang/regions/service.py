@@ -132,3 +132,18 @@ def get_region(session: Session, code: str) -> Region:
 
 def region_names(session: Session) -> dict[str, str]:
     return {r.code: r.name for r in all_regions(session)}
+
+
+def district_of(session: Session) -> dict[str, str]:
+    """Every region code → the district (a child of the city) it lies in."""
+    rows = session.execute(select(Region.code, Region.parent_code, Region.kind)).all()
+    parent = {code: p for code, p, _ in rows}
+    city = {code for code, _, kind in rows if kind == "city"}
+    out = {}
+    for code in parent:
+        at = code
+        while parent.get(at) is not None and parent[at] not in city:
+            at = parent[at]  # type: ignore[assignment]
+        if parent.get(at) in city:
+            out[code] = at
+    return out
