@@ -187,7 +187,7 @@ def cell_problem(
 # that need the database (a region, an enterprise, a node), through ``Parsed.problem``.
 
 TEXT, MONEY, NUMBER, RATIO, DATE, CHOICE = "text", "money", "number", "ratio", "date", "choice"
-YEAR, MONTH, FIGURE = "year", "month", "figure"
+YEAR, MONTH, FIGURE, WHOLE = "year", "month", "figure", "whole"
 DATE_HINT = "日期，如 2025-03-31"
 
 
@@ -197,7 +197,7 @@ class Field:
 
     ``kind``: text; money (a whole number of 元, ≥ 0); number (≥ 0, or > 0 with ``positive``); ratio
     (0 < r ≤ 1, written 0.6 or 60%); figure (any number, 48.5% read as 0.485); year (2000–2100);
-    month (1–12, "3月" too); date; choice (one of ``choices``' labels, stored as its value).
+    month (1–12, "3月" too); whole (an integer ≥ 0); date; choice (one of ``choices``' labels, stored as its value).
     ``default`` fills a blank optional cell; ``expected`` words what a blank required text cell should
     hold; ``pick_from`` names a written-only sheet whose first column the template offers as a
     drop-down (values the database knows, e.g. indicator names)."""
@@ -263,6 +263,7 @@ _HINTS = {
     YEAR: "四位年份",
     MONTH: "1 到 12 的月份",
     FIGURE: "数值（百分比可写 48.5% 或 0.485）",
+    WHOLE: "不小于 0 的整数",
 }
 
 
@@ -315,6 +316,7 @@ _READERS = {
     RATIO: _ratio,
     FIGURE: _figure,
     YEAR: lambda value: _whole(value, 2000, 2100),
+    WHOLE: lambda value: _whole(value.replace(",", ""), 0, 10**12),
     MONTH: lambda value: _whole(value, 1, 12),
     DATE: lambda value: parse_date(value),
 }
@@ -561,7 +563,7 @@ def write_tables(tables: Iterable[Table]) -> bytes:
 
 # -- registries: one large sheet, column-wise -------------------------------------------------------
 
-NUMERIC = frozenset({MONEY, NUMBER, YEAR, FIGURE})
+NUMERIC = frozenset({MONEY, NUMBER, YEAR, FIGURE, WHOLE})
 VALIDATED_ROWS = 20000  # drop-downs cover this many data rows in a blank template
 
 

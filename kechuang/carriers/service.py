@@ -46,6 +46,7 @@ YEAR_FIELDS = (
     "ip_tenants",
     "tenant_patents",
 )
+WHOLE_FIELDS = frozenset(YEAR_FIELDS) - {"tenant_area_m2", "fund", "financing", "tenant_revenue"}
 RULE_YEAR_FIELDS = YEAR_FIELDS[:4] + YEAR_FIELDS[6:11]
 
 
@@ -408,6 +409,8 @@ def year_problems(values: YearValues) -> list[Problem]:
             problems.append(Problem(key, "未知的年度数据项", key))
         elif value is not None and value < 0:
             problems.append(Problem(key, "应不小于 0", value))
+        elif value is not None and key in WHOLE_FIELDS and not float(value).is_integer():
+            problems.append(Problem(key, "应为整数", value))
     return problems
 
 

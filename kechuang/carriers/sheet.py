@@ -27,6 +27,7 @@ from kechuang.workbook import (
     FIGURE,
     MONEY,
     NUMBER,
+    WHOLE,
     YEAR,
     Book,
     Field,
@@ -51,7 +52,7 @@ CARRIER_SHEET = Sheet(
         Field("name", "载体名称", required=True, width=30),
         Field("kind", "类型", CHOICE, required=True, choices={k.zh: k.value for k in CarrierKind}, width=20),
         Field("level", "级别", CHOICE, required=True, choices={k.zh: k.value for k in CarrierLevel}),
-        Field("recognised_year", "认定年份", YEAR),
+        Field("recognised_year", "认定年份", WHOLE),
         Field("recognition_document", "认定文件", width=30),
         Field(
             "operator_uscc",
@@ -91,16 +92,16 @@ TENANT_SHEET = Sheet(
 YEAR_HEADERS = {
     "tenant_area_m2": ("在孵企业使用面积（平方米）", NUMBER),
     "fund": ("孵化资金（元）", MONEY),
-    "fund_cases": ("资金使用案例（个）", NUMBER),
-    "financed_tenants": ("获得投融资的在孵企业（家）", NUMBER),
+    "fund_cases": ("资金使用案例（个）", WHOLE),
+    "financed_tenants": ("获得投融资的在孵企业（家）", WHOLE),
     "financing": ("在孵企业当年融资额（元）", MONEY),
     "tenant_revenue": ("在孵企业总收入（元）", MONEY),
-    "staff": ("服务人员（人）", NUMBER),
-    "pro_staff": ("专业孵化服务人员（人）", NUMBER),
-    "mentors": ("创业导师（人）", NUMBER),
-    "patent_tenants": ("申请专利的在孵企业（家）", NUMBER),
-    "ip_tenants": ("拥有有效知识产权的在孵企业（家）", NUMBER),
-    "tenant_patents": ("在孵企业有效专利（件）", NUMBER),
+    "staff": ("服务人员（人）", WHOLE),
+    "pro_staff": ("专业孵化服务人员（人）", WHOLE),
+    "mentors": ("创业导师（人）", WHOLE),
+    "patent_tenants": ("申请专利的在孵企业（家）", WHOLE),
+    "ip_tenants": ("拥有有效知识产权的在孵企业（家）", WHOLE),
+    "tenant_patents": ("在孵企业有效专利（件）", WHOLE),
 }
 YEAR_SHEET = Sheet(
     "年度数据",
@@ -270,7 +271,7 @@ def _import_carriers(
 ) -> None:
     regions, areas = region_lookup(session), service.area_names(session)
     ents = {u.upper(): i for u, i in session.execute(select(Enterprise.uscc, Enterprise.id))}
-    existing = {c.name: c for c in session.scalars(select(Carrier))}
+    existing = {c.name: c for c in session.scalars(select(Carrier).where(scope_clause(actor, Carrier)))}
     for row in parsed.rows[CARRIER_SHEET.name]:
         before = len(parsed.problems)
         values = _carrier_values(parsed, row, regions, ents)
@@ -308,6 +309,11 @@ def _unchanged(
     return same
 
 
+def visible_names(session: Session, actor: Actor) -> dict[str, int]:
+    """The carriers the actor may see, by name (a name outside its area is unknown to it)."""
+    return dict(session.execute(select(Carrier.name, Carrier.id).where(scope_clause(actor, Carrier))).all())
+
+
 def _carrier_of(parsed: Parsed, row: Row, carriers: dict[str, int], failed: set[str]) -> int | None:
     name = str(row.values["carrier"] or "").strip()
     if name in failed:
@@ -321,7 +327,7 @@ def _carrier_of(parsed: Parsed, row: Row, carriers: dict[str, int], failed: set[
 def _import_tenants(
     session: Session, actor: Actor, parsed: Parsed, result: ImportResult, failed: set[str], today: date
 ) -> None:
-    carriers = dict(session.execute(select(Carrier.name, Carrier.id)).all())
+    carriers = visible_names(session, actor)
     usccs = {r.values["uscc"].upper() for r in parsed.rows[TENANT_SHEET.name] if r.values["uscc"]}
     ents = dict(
         session.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.uscc.in_(usccs))).all()
@@ -379,8 +385,13 @@ def _save_tenant(
 def _import_years(
     session: Session, actor: Actor, parsed: Parsed, result: ImportResult, failed: set[str]
 ) -> None:
-    carriers = dict(session.execute(select(Carrier.name, Carrier.id)).all())
-    old = {(y.carrier_id, y.year): y for y in session.scalars(select(CarrierYear))}
+    carriers = visible_names(session, actor)
+    old = {
+        (y.carrier_id, y.year): y
+        for y in session.scalars(
+            select(CarrierYear).where(CarrierYear.carrier_id.in_(list(carriers.values())))
+        )
+    }
     seen: set[tuple[int, int]] = set()
     for row in parsed.rows[YEAR_SHEET.name]:
         carrier = _carrier_of(parsed, row, carriers, failed)

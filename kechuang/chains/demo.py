@@ -1,7 +1,7 @@
 """Demo links for the atlas: demo enterprises placed on chain nodes by their industry code, column-wise
 and deterministic (hashes, no loop per enterprise). Some nodes are left empty on purpose (a city never
-covers every link), a few enterprises become chain leaders, enterprise R&D institutions become carriers and
-a few nodes get a talent team. The demo key projects are placed on nodes by ``projects/demo.py``."""
+covers every link), a few enterprises become chain leaders (carriers and talent
+link to nodes from ``carriers/demo.py``). The demo key projects are placed on nodes by ``projects/demo.py``."""
 
 from __future__ import annotations
 
@@ -134,35 +134,7 @@ def demo_links(session: Session, *, start_year: int) -> int:
         share.alias("revenue_share"),
         "region_code",
     )
-    carriers = placed.join(
-        hnte.filter(pl.col("type") == TitleType.provincial_rd_institution.value).select("enterprise_id"),
-        on="enterprise_id",
-    ).select(
-        "node_id",
-        pl.lit("carrier").alias("kind"),
-        "enterprise_id",
-        (pl.col("ename") + "省级研发机构").alias("name"),
-        pl.lit("provincial").alias("role"),
-        pl.lit("").alias("main_product"),
-        pl.lit(None, dtype=pl.Float64).alias("revenue_share"),
-        "region_code",
-    )
-    region = placed.group_by("node_id").agg(pl.col("region_code").sort().first())
-    talent = (
-        nodes.join(region, on="node_id")
-        .filter(_unit(pl.col("code"), 18) < 0.3)
-        .select(
-            "node_id",
-            pl.lit("talent").alias("kind"),
-            pl.lit(None, dtype=pl.Int64).alias("enterprise_id"),
-            (pl.lit("绿扬金凤计划创新人才团队（") + pl.col("name") + pl.lit("方向）")).alias("name"),
-            pl.lit("团队").alias("role"),
-            pl.lit("").alias("main_product"),
-            pl.lit(None, dtype=pl.Float64).alias("revenue_share"),
-            "region_code",
-        )
-    )
-    links = pl.concat([ent_links, carriers, talent], how="vertical_relaxed").with_columns(
+    links = ent_links.with_columns(
         pl.lit(None, dtype=pl.Int64).alias("item_id"),
         pl.lit(valid_from).alias("valid_from"),
         pl.lit(None, dtype=pl.Date).alias("valid_until"),
@@ -176,7 +148,6 @@ def demo_links(session: Session, *, start_year: int) -> int:
         SYSTEM,
         entity="atlas_links",
         action="import",
-        summary=f"演示数据：企业与产业链节点关联 {ent_links.height} 条、载体 {carriers.height} 条、"
-        f"人才 {talent.height} 条",
+        summary=f"演示数据：企业与产业链节点关联 {ent_links.height} 条",
     )
     return links.height

@@ -257,11 +257,18 @@ def counts(session: Session, *, actor: Actor, query: TalentQuery | None = None) 
     return out
 
 
-def host_counts(session: Session, *, enterprise_id: int) -> dict[str, int]:
-    """An enterprise's talent per programme (its profile shows counts, never names)."""
+def host_counts(
+    session: Session, *, enterprise_id: int | None = None, carrier_id: int | None = None
+) -> dict[str, int]:
+    """An enterprise's or a carrier's talent in post, per programme (profiles show counts, never names)."""
+    host = (
+        Talent.host_enterprise_id == enterprise_id
+        if enterprise_id is not None
+        else Talent.host_carrier_id == carrier_id
+    )
     rows = session.execute(
         select(Talent.programme, func.count())
-        .where(Talent.host_enterprise_id == enterprise_id, Talent.status == TalentStatus.active.value)
+        .where(host, Talent.status == TalentStatus.active.value)
         .group_by(Talent.programme)
     ).all()
     return {p: n for p, n in rows}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kechuang.auth.policy import Permission, require
-from kechuang.auth.scope import Actor, scope_clause
+from kechuang.auth.scope import Actor, can_see, scope_clause
 from kechuang.carriers import service as carriers
 from kechuang.carriers.models import Carrier
 from kechuang.carriers.sheet import SYSTEM_HELP, SYSTEMS, region_lookup, service_problems
@@ -27,6 +27,7 @@ from kechuang.workbook import (
     CHOICE,
     FIGURE,
     NUMBER,
+    WHOLE,
     YEAR,
     Book,
     Field,
@@ -78,8 +79,8 @@ APARTMENT_SHEET = Sheet(
         Field("lng", "经度", FIGURE),
         Field("lat", "纬度", FIGURE),
         Field("system", "坐标系", CHOICE, choices=SYSTEMS, default="WGS-84", help=SYSTEM_HELP),
-        Field("units", "房源套数", NUMBER, required=True, positive=True),
-        Field("occupied", "已入住套数", NUMBER),
+        Field("units", "房源套数", WHOLE, required=True),
+        Field("occupied", "已入住套数", WHOLE),
         Field("operator", "运营单位", width=24),
     ),
     help="一行一处人才公寓，按公寓名称新增或修改；" + SYSTEM_HELP,
@@ -178,11 +179,14 @@ def _talent_values(parsed: Parsed, row: Row, known: dict[str, dict[str, Any]]) -
     )
 
 
-def _existing(session: Session, parsed: Parsed, row: Row) -> Talent | None:
+def _existing(session: Session, actor: Actor, parsed: Parsed, row: Row) -> Talent | None:
+    """The person a row's 编号 names, if the actor may see them (another area's id is unknown)."""
     ident = row.values["id"]
     if ident is None:
         return None
     found = session.get(Talent, int(ident)) if float(ident).is_integer() else None
+    if found is not None and not can_see(actor, found):
+        found = None
     if found is None:
         parsed.problem(row, "id", "已有人才的编号（新增请留空）")
     return found
@@ -191,13 +195,13 @@ def _existing(session: Session, parsed: Parsed, row: Row) -> Talent | None:
 def _import_people(session: Session, actor: Actor, parsed: Parsed, result: ImportResult) -> None:
     known: dict[str, dict[str, Any]] = {
         "ents": {u.upper(): i for u, i in session.execute(select(Enterprise.uscc, Enterprise.id))},
-        "carriers": dict(session.execute(select(Carrier.name, Carrier.id)).all()),
+        "carriers": dict(session.execute(select(Carrier.name, Carrier.id)).all()),  # hosts: any carrier
         "regions": region_lookup(session),
     }
     for row in parsed.rows[TALENT_SHEET.name]:
         before = len(parsed.problems)
         values = _talent_values(parsed, row, known)
-        old = _existing(session, parsed, row)
+        old = _existing(session, actor, parsed, row)
         if len(parsed.problems) > before:
             continue
         if old is not None and service.same_talent(session, old, values):
@@ -231,7 +235,7 @@ def _apartment_values(parsed: Parsed, row: Row, regions: dict[str, str]) -> serv
 
 def _import_apartments(session: Session, actor: Actor, parsed: Parsed, result: ImportResult) -> None:
     regions, areas = region_lookup(session), carriers.area_names(session)
-    existing = {a.name: a for a in session.scalars(select(Apartment))}
+    existing = {a.name: a for a in session.scalars(select(Apartment).where(scope_clause(actor, Apartment)))}
     for row in parsed.rows[APARTMENT_SHEET.name]:
         before = len(parsed.problems)
         values = _apartment_values(parsed, row, regions)

@@ -57,6 +57,8 @@ NAV: list[NavItem] = [
     NavItem("/targets", "目标考核", P.see_targets),
     NavItem("/demands", "需求对接", P.see_demands),
     NavItem("/challenges", "揭榜挂帅", P.see_challenges),
+    NavItem("/carriers", "载体人才", P.see_carriers),
+    NavItem("/maps", "科创地图", P.see_atlas),
     NavItem("/documents", "资讯抽取", P.see_documents),
     NavItem("/ladder", "梯度培育", P.see_ladder),
     NavItem("/points", "创新积分", P.see_points),

@@ -2,6 +2,7 @@
 
 from kechuang.auth import api as auth_api
 from kechuang.auth import pages as auth_pages
+from kechuang.carriers import pages as carriers_pages
 from kechuang.chains import api as chains_api
 from kechuang.chains import pages as chains_pages
 from kechuang.challenges import api as challenges_api
@@ -16,6 +17,7 @@ from kechuang.jobs import api as jobs_api
 from kechuang.jobs import pages as jobs_pages
 from kechuang.ladder import api as ladder_api
 from kechuang.ladder import pages as ladder_pages
+from kechuang.maps import pages as maps_pages
 from kechuang.matching import api as matching_api
 from kechuang.matching import pages as matching_pages
 from kechuang.points import api as points_api
@@ -24,6 +26,7 @@ from kechuang.projects import api as projects_api
 from kechuang.projects import pages as projects_pages
 from kechuang.regions import api as regions_api
 from kechuang.regions import pages as regions_pages
+from kechuang.talent import pages as talent_pages
 from kechuang.web import home, workbooks_api
 
 ROUTERS = [
@@ -39,6 +42,9 @@ ROUTERS = [
     documents_pages.router,
     matching_pages.router,
     challenges_pages.router,
+    carriers_pages.router,
+    talent_pages.router,
+    maps_pages.router,
     jobs_pages.router,
     auth_api.router,
     regions_api.router,

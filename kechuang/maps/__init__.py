@@ -1,0 +1,1 @@
+"""Offline maps computed from the registry: industry, carriers and talent apartments."""
