@@ -1,6 +1,7 @@
 """Imports every feature's tables so ``Base.metadata`` is complete (for Alembic and tests)."""
 
 from kechuang.auth.models import AuditEntry, LoginAttempt, User
+from kechuang.carriers.models import Carrier, CarrierYear, Tenant
 from kechuang.chains.models import (
     AtlasCluster,
     AtlasSnapshot,
@@ -10,7 +11,6 @@ from kechuang.chains.models import (
     NodeItem,
     NodeLink,
 )
-from kechuang.carriers.models import Carrier, CarrierYear, Tenant
 from kechuang.challenges.models import (
     Bid,
     BidFile,

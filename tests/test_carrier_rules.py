@@ -166,3 +166,10 @@ def test_nearest_to_national_level_ranks_by_criteria_missed_then_by_how_far() ->
     ranked = rules.nearest(carriers, "incubator_national", AS_OF)
     assert [r["id"] for r in ranked] == ["near", "far", "two-short"]
     assert ranked[0]["shortfall"] == pytest.approx(0.05) and ranked[1]["shortfall"] == pytest.approx(0.9)
+
+
+def test_tenant_density_reads_per_thousand_square_metres() -> None:
+    """3 per 1,000 m² is shown as such, with the tenants still missing: 40 on 16,000 m² needs 48."""
+    values = {**PASSING, "area_m2": 16_000, "tenant_area_m2": 12_000, "tenants": 40}
+    gaps = rules.assess("incubator_national", values, AS_OF)["gaps"]
+    assert "每千平方米在孵企业数 2.50，需达到 3.00，还差 8 家" in gaps

@@ -266,6 +266,7 @@ def _detail(
         can_edit=allowed(ctx.actor, Permission.edit_carriers) and can_write(ctx.actor, carrier),
         problems=problems,
         hosted=talent.host_counts(ctx.session, carrier_id=carrier.id),
+        nodes=service.nodes_of(ctx.session, carrier),
     )
 
 

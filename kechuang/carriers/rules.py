@@ -121,7 +121,13 @@ def incubator_2018(doc: RuleDoc) -> Programme:
             ((P.TRUE, patents),),
         ),
         _relaxable(doc, "tenants_min", tenants, label="在孵企业数"),
-        _relaxable(doc, "tenant_density", ratio(tenants, E.Field("area_m2")), label="每平方米在孵企业数"),
+        _relaxable(
+            doc,
+            "tenant_density",
+            ratio(tenants, E.Field("area_m2")),
+            label="每千平方米在孵企业数",
+            unit="per_thousand",
+        ),
         _relaxable(doc, "graduates_min", E.Field("graduates"), label="累计毕业企业数"),
     )
     return Programme(doc, criteria, gates=tuple(c.key for c in criteria))

@@ -19,7 +19,7 @@ from kechuang.auth.policy import Permission, check_region_writable, require, req
 from kechuang.auth.scope import Actor, can_see, check_write, scope_clause
 from kechuang.carriers import geo, rules
 from kechuang.carriers.models import Carrier, CarrierYear, Tenant
-from kechuang.chains.models import ChainNode, NodeLink
+from kechuang.chains.models import Chain, ChainNode, NodeLink
 from kechuang.choices import CarrierKind, CarrierLevel, TenantStatus
 from kechuang.enterprises.models import Enterprise
 from kechuang.errors import InvalidInput, NotFound, Problem
@@ -240,6 +240,16 @@ def link_carriers(session: Session, carriers: Sequence[Carrier]) -> None:
         if code in nodes
     )
     session.flush()
+
+
+def nodes_of(session: Session, carrier: Carrier) -> list[tuple[str, Chain, ChainNode]]:
+    """The carrier's host nodes with their chains, in the order given."""
+    codes = [c for c in carrier.node_codes.split("|") if c]
+    rows = session.execute(
+        select(ChainNode, Chain).join(Chain, Chain.id == ChainNode.chain_id).where(ChainNode.code.in_(codes))
+    ).all()
+    found = {n.code: (n.code, ch, n) for n, ch in rows}
+    return [found[c] for c in codes if c in found]
 
 
 def get_carrier(session: Session, *, actor: Actor, carrier_id: int) -> Carrier:

@@ -30,6 +30,8 @@ def _atlas(session: Session, *, start_year: int) -> str:
 def _monitoring(session: Session, today: date) -> int:
     """Indicators with targets, the demo documents, the key projects, the demands with their matches and
     the challenges; the number of projects made."""
+    from kechuang.carriers.demo import demo_carriers
+    from kechuang.carriers.figures import feed as carrier_figures
     from kechuang.challenges.demo import demo_challenges
     from kechuang.documents.demo import demo_documents
     from kechuang.indicators.demo import demo_indicators
@@ -39,6 +41,8 @@ def _monitoring(session: Session, today: date) -> int:
     demo_indicators(session, today=today)
     demo_documents(session)
     made = demo_projects(session, today=today)
+    demo_carriers(session, today=today)
+    carrier_figures(session, today)
     demo_matching(session, today=today)
     demo_challenges(session, today=today)
     return made

@@ -31,6 +31,8 @@ class IndicatorCode(StrEnum):
     demand_contract_amount = "demand_contract_amount"
     rd_platforms = "rd_platforms"
     talent_introduced = "talent_introduced"
+    carriers_provincial_plus = "carriers_provincial_plus"
+    talent_in_programmes = "talent_in_programmes"
 
 
 assert set(IndicatorCode) == {i.code for i in CATALOGUE}, "IndicatorCode must list the catalogue's codes"

@@ -147,6 +147,26 @@ CATALOGUE: tuple[Indicator, ...] = (
         "cumulative",
         "人才办/科技局",
     ),
+    Indicator(
+        "carriers_provincial_plus",
+        "省级及以上孵化器和众创空间数",
+        "Provincial-or-higher incubators and maker spaces",
+        "家",
+        "经国家或省级认定的科技企业孵化器和众创空间数量（年末时点）；由平台根据科创载体库自动计算。",
+        1,
+        "point",
+        "kechuang 科创载体库",
+    ),
+    Indicator(
+        "talent_in_programmes",
+        "人才计划在岗人数",
+        "People in talent programmes",
+        "人",
+        "入选国家重大人才工程、省“双创计划”、省“科技副总”、扬州“绿扬金凤计划”及博士引进且仍在岗的人数；由平台根据人才库自动计算。",
+        1,
+        "point",
+        "kechuang 人才库",
+    ),
 )
 
 

@@ -14,6 +14,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "kechuang.ladder.jobs",
     "kechuang.points.jobs",
     "kechuang.matching.jobs",
+    "kechuang.carriers.jobs",
 )
 
 

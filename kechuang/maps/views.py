@@ -339,6 +339,7 @@ def _industry_series(
         elif district in areas:
             name, approx = areas[district], True
             lng, lat = geo.centre(areas[district])
+            lat -= 0.04  # below the area's label, which sits on the centre
             where = areas[district]
         else:
             continue

@@ -241,6 +241,8 @@ def _facts(record: Parsed, as_of: date) -> Facts:
 def _fmt(value: Fraction | None, cmp: E.Cmp, unit: str) -> str:
     if value is None:
         return "—"
+    if unit == "per_thousand":  # a count per 1,000 (e.g. tenants per 1,000 m²)
+        return f"{float(value * 1000):.2f}"
     if isinstance(cmp.left, E.Ratio | E.Growth | E.AvgGrowth) or unit == "ratio":
         return format_percent(value)
     if unit == "yuan":
@@ -264,6 +266,8 @@ def _gap(c: Criterion, cmp: E.Cmp, f: Facts) -> str:
         if c.unit == "people" and cmp.op in (">=", ">") and cmp.right < 1:
             people = math.ceil((cmp.right * d - n) / (1 - cmp.right))
             return f"{text}，还差 {max(people, 1)} 名（新增聘用）"
+        if c.unit == "per_thousand" and cmp.op in (">=", ">"):
+            return f"{text}，还差 {max(math.ceil(cmp.right * d - n), 1)} 家"
         if c.unit == "yuan":
             delta = cmp.right * d - n
             return (

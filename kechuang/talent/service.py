@@ -212,7 +212,7 @@ def talent_clause(session: Session, actor: Actor, query: TalentQuery) -> Any:
 
 
 def list_talent(
-    session: Session, *, actor: Actor, query: TalentQuery, limit: int = 500
+    session: Session, *, actor: Actor, query: TalentQuery, limit: int = 200
 ) -> list[dict[str, Any]]:
     """The people, named only for those who may see names; ``limit`` rows, newest first."""
     if not sees_names(actor):
