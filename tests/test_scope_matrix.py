@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from kechuang.auth.scope import SYSTEM
+from kechuang.carriers.demo import demo_carriers
+from kechuang.carriers.models import Carrier
 from kechuang.chains.demo import demo_links
 from kechuang.chains.service import load_file
 from kechuang.db import transaction
@@ -53,6 +55,11 @@ RESOURCES = [
     Resource("/demands/{id}", Demand),
     Resource("/api/v1/demands/{id}", Demand),
     Resource("/api/v1/demands/{id}/matches", Demand),
+    Resource("/carriers/{id}", Carrier),
+    Resource("/carriers/{id}/panel", Carrier),
+    Resource("/carriers/{id}/edit", Carrier, roles=frozenset({"admin", "district"})),
+    Resource("/api/v1/carriers/{id}", Carrier),
+    Resource("/api/v1/carriers/{id}/tenants", Carrier),
 ]
 # GET routes with a path parameter that are not a region- or enterprise-scoped object, and why
 UNSCOPED = {
@@ -74,6 +81,9 @@ UNSCOPED = {
     "/targets-import/{kind}.xlsx": "an empty template",
     "/demands-import/{kind}.xlsx": "an empty template, or the demands the caller sees (the hall's scope)",
     "/capabilities-import/{kind}.xlsx": "an empty template, or the directory (the bureau only)",
+    "/carriers-import/{kind}.xlsx": "an empty template, or the carriers the caller sees (the list's scope)",
+    "/talent-import/{kind}.xlsx": "an empty template, or the people the caller may name (its own area)",
+    "/maps/{kind}.xlsx": "a map's export: the same scoped view as the map page (tests/test_maps_web.py)",
     "/templates/{dataset_name}.xlsx": "an empty template",
     "/targets/figures/{figure_id}": "redirects to the region page, which is in RESOURCES",
     # challenges are the city's: drafts for the bureau, published ones for every role; a bid for the
@@ -104,6 +114,7 @@ def city(factory, made):  # type: ignore[no-untyped-def]
         demo_links(s, start_year=TODAY.year - 3)
         demo_projects(s, today=TODAY)
         demo_documents(s)
+        demo_carriers(s, today=TODAY)
         for region in (HANJIANG, GUANGLING):
             ent = s.scalar(select(Enterprise.id).where(Enterprise.region_code == region).limit(1))
             values = DemandValues(
@@ -119,7 +130,7 @@ def city(factory, made):  # type: ignore[no-untyped-def]
     made.user("exp", "expert")
     with factory() as s:
         picks = {}
-        for model in (Enterprise, Project, Document, Demand):
+        for model in (Enterprise, Project, Document, Demand, Carrier):
             outside = "321000" if model is Document else GUANGLING  # the demo's other document is the city's
             for label, region in (("in", HANJIANG), ("out", outside)):
                 picks[(model, label)] = s.scalar(

@@ -9,14 +9,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
-from kechuang.auth.policy import Permission, allowed, require, writable_region
+from kechuang.auth.policy import Permission, allowed, require, visible_regions, writable_region
 from kechuang.auth.scope import can_write
 from kechuang.carriers import service, sheet
 from kechuang.carriers.models import Carrier
 from kechuang.choices import CarrierKind, CarrierLevel, TalentProgramme, TenantStatus
-from kechuang.enterprises.models import Enterprise
 from kechuang.errors import InvalidInput, Problem
 from kechuang.regions.service import all_regions, region_names
 from kechuang.talent import service as talent
@@ -68,7 +66,7 @@ def _number(form: dict[str, str], key: str, problems: list[Problem]) -> float | 
 def _operator(ctx: Ctx, uscc: str, problems: list[Problem]) -> int | None:
     if not uscc.strip():
         return None
-    found = ctx.session.scalar(select(Enterprise.id).where(Enterprise.uscc == uscc.strip().upper()))
+    found = service.enterprise_id(ctx.session, uscc)
     if found is None:
         problems.append(Problem("operator_enterprise_id", "企业库中企业的统一社会信用代码，或留空", uscc))
     return found
@@ -112,11 +110,7 @@ def carrier_list(
     query = service.CarrierQuery(kind=kind, level=level, region_code=region, q=q)
     carriers = service.list_carriers(ctx.session, actor=ctx.actor, query=query)
     counts = service.tenant_counts(ctx.session, [c.id for c in carriers], date.today())
-    regions = [
-        r
-        for r in all_regions(ctx.session)
-        if r.kind != "city" and (ctx.actor.sees_all or r.code in ctx.actor.region_codes)
-    ]
+    regions = [r for r in visible_regions(ctx.actor, all_regions(ctx.session)) if r.kind != "city"]
     return render(
         ctx.request,
         "carriers/list.html",
@@ -219,11 +213,7 @@ def _form_of(carrier: Carrier, uscc: str) -> dict[str, str]:
 def edit_carrier(carrier_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
     carrier = service.get_carrier(ctx.session, actor=ctx.actor, carrier_id=carrier_id)
     require(ctx.actor, Permission.edit_carriers, "科创载体由市科技局和区县维护")
-    uscc = (
-        ctx.session.get(Enterprise, carrier.operator_enterprise_id)
-        if carrier.operator_enterprise_id
-        else None
-    )
+    uscc = service.operator_of(ctx.session, carrier)
     return _form(ctx, _form_of(carrier, uscc.uscc if uscc else ""), [], 200, carrier)
 
 
@@ -244,11 +234,7 @@ def _detail(
 ) -> Response:
     today = date.today()
     tenants = service.tenants_of(ctx.session, carrier.id)
-    operator = (
-        ctx.session.get(Enterprise, carrier.operator_enterprise_id)
-        if carrier.operator_enterprise_id
-        else None
-    )
+    operator = service.operator_of(ctx.session, carrier)
     return render(
         ctx.request,
         template,
@@ -289,7 +275,7 @@ async def add_tenant(carrier_id: int, request: Request, ctx: Ctx = Depends(page_
     form = await forms.form_of(request)
     problems: list[Problem] = []
     uscc = form.get("uscc", "").strip().upper()
-    ent = ctx.session.scalar(select(Enterprise.id).where(Enterprise.uscc == uscc)) if uscc else None
+    ent = service.enterprise_id(ctx.session, uscc)
     if ent is None:
         problems.append(Problem("enterprise_id", "企业库中企业的统一社会信用代码", uscc))
     values = service.TenantValues(

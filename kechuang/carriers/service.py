@@ -252,6 +252,16 @@ def nodes_of(session: Session, carrier: Carrier) -> list[tuple[str, Chain, Chain
     return [found[c] for c in codes if c in found]
 
 
+def enterprise_id(session: Session, uscc: str) -> int | None:
+    """The registry enterprise with this USCC (None when blank or unknown)."""
+    code = uscc.strip().upper()
+    return session.scalar(select(Enterprise.id).where(Enterprise.uscc == code)) if code else None
+
+
+def operator_of(session: Session, carrier: Carrier) -> Enterprise | None:
+    return session.get(Enterprise, carrier.operator_enterprise_id) if carrier.operator_enterprise_id else None
+
+
 def get_carrier(session: Session, *, actor: Actor, carrier_id: int) -> Carrier:
     require(actor, Permission.see_carriers)
     carrier = session.get(Carrier, carrier_id)

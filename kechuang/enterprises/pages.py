@@ -197,9 +197,17 @@ def enterprise_detail(enterprise_id: int, ctx: Ctx = Depends(page_ctx)) -> Respo
 
     cards = profile_cards(ctx.session, actor=ctx.actor, enterprise_id=prof.enterprise.id, as_of=date.today())
     chain_links = enterprise_nodes(ctx.session, actor=ctx.actor, enterprise_id=prof.enterprise.id)
+    from kechuang.carriers.service import carriers_of_enterprise
+    from kechuang.choices import TalentProgramme, TenantStatus
+    from kechuang.talent.service import host_counts
+
     return render(
         ctx.request,
         "enterprises/detail.html",
+        incubation=carriers_of_enterprise(ctx.session, prof.enterprise.id),
+        talent_counts=host_counts(ctx.session, enterprise_id=prof.enterprise.id),
+        tenant_labels=TenantStatus.labels(),
+        programme_labels=TalentProgramme.labels(),
         p=prof,
         ent=prof.enterprise,
         names=_region_names(ctx),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -13,6 +14,7 @@ from kechuang.choices import Light
 from kechuang.indicators import service, sheet
 from kechuang.indicators.catalogue import MODE_LABELS
 from kechuang.indicators.progress import LightRule
+from kechuang.maps.views import indicator_areas
 from kechuang.projects.status import LIGHT_LABELS
 from kechuang.regions.service import region_names
 from kechuang.web.context import Ctx, page_ctx
@@ -49,9 +51,14 @@ def _cells(d: service.Dashboard) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 @router.get("/targets", response_class=HTMLResponse)
-def targets_page(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)) -> Response:
+def targets_page(
+    year: str = "", month: str = "", map_indicator: str = "", ctx: Ctx = Depends(page_ctx)
+) -> Response:
     y, m = _period(ctx, year, month)
     d = service.dashboard(ctx.session, actor=ctx.actor, year=y, month=m)
+    shown = next(
+        (i for i in d.indicators if i.code == map_indicator), d.indicators[0] if d.indicators else None
+    )
     names = region_names(ctx.session)
     regions = sorted(d.frame["region_code"].unique().to_list())
     latest = service.latest_period(ctx.session)
@@ -69,7 +76,18 @@ def targets_page(year: str = "", month: str = "", ctx: Ctx = Depends(page_ctx)) 
         years=list(range(latest[0], latest[0] - 3, -1)),
         months=list(range(1, 13)),
         counts=dict(d.frame.group_by("light").len().iter_rows()),
+        shown=shown,
+        map_data=_choropleth(ctx, d, shown),
     )
+
+
+def _choropleth(ctx: Ctx, d: service.Dashboard, shown: Any) -> dict[str, Any] | None:
+    """The districts shaded by one indicator's actual (完成值) at the dashboard's month."""
+    if shown is None:
+        return None
+    rows = d.frame.filter(pl.col("indicator") == shown.code).select("region_code", "actual").iter_rows()
+    values = {region: (None if v is None else (v * 100 if shown.unit == "%" else v)) for region, v in rows}
+    return indicator_areas(ctx.session, ctx.actor, values, label=shown.name, unit=shown.unit)
 
 
 @router.get("/targets/region/{region_code}", response_class=HTMLResponse)

@@ -8,9 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
-from kechuang.chains.models import Chain, ChainNode
 from kechuang.choices import CarrierKind, CarrierLevel
 from kechuang.maps import views
 from kechuang.web.context import Ctx, page_ctx
@@ -44,15 +42,7 @@ def build(ctx: Ctx, kind: str, params: dict[str, str]) -> dict[str, Any]:
 
 
 def _nodes(ctx: Ctx, chain_code: str) -> list[tuple[str, str]]:
-    chain = ctx.session.scalar(select(Chain).where(Chain.code == chain_code)) if chain_code else None
-    if chain is None:
-        return []
-    rows = ctx.session.execute(
-        select(ChainNode.code, ChainNode.name)
-        .where(ChainNode.chain_id == chain.id)
-        .order_by(ChainNode.position)
-    ).all()
-    return [(code, name) for code, name in rows]
+    return views.chain_nodes(ctx.session, chain_code)
 
 
 @router.get("/maps", response_class=HTMLResponse)

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from kechuang.auth.policy import Permission, require, visible_region
+from kechuang.auth.policy import Permission, region_codes_seen, require, visible_region
 from kechuang.auth.scope import Actor, scope_clause
 from kechuang.carriers import geo
 from kechuang.carriers.models import Carrier, Tenant
@@ -80,12 +80,24 @@ def map_areas(session: Session, actor: Actor) -> list[tuple[str, str]]:
     rows = session.execute(
         select(Region.code, Region.name).where(Region.code.in_(districts)).order_by(Region.sort_order)
     ).all()
-    own = {district_of(session).get(code) for code in actor.region_codes}
+    seen = region_codes_seen(actor)
+    own = {district_of(session).get(code) for code in seen} if seen is not None else set()
     return [
-        (code, name)
-        for code, name in rows
-        if name in known and (visible_region(actor, code) or (code in own and not actor.sees_all))
+        (code, name) for code, name in rows if name in known and (visible_region(actor, code) or code in own)
     ]
+
+
+def chain_nodes(session: Session, chain_code: str) -> list[tuple[str, str]]:
+    """A chain's nodes (code, name) in their order, for the node picker."""
+    chain = session.scalar(select(Chain).where(Chain.code == chain_code)) if chain_code else None
+    if chain is None:
+        return []
+    rows = session.execute(
+        select(ChainNode.code, ChainNode.name)
+        .where(ChainNode.chain_id == chain.id)
+        .order_by(ChainNode.position)
+    ).all()
+    return [(code, name) for code, name in rows]
 
 
 def _areas(

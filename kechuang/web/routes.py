@@ -2,6 +2,7 @@
 
 from kechuang.auth import api as auth_api
 from kechuang.auth import pages as auth_pages
+from kechuang.carriers import api as carriers_api
 from kechuang.carriers import pages as carriers_pages
 from kechuang.chains import api as chains_api
 from kechuang.chains import pages as chains_pages
@@ -57,6 +58,7 @@ ROUTERS = [
     documents_api.router,
     matching_api.router,
     challenges_api.router,
+    carriers_api.router,
     workbooks_api.router,
     jobs_api.router,
     home.api,
