@@ -457,6 +457,8 @@ def test_catalogue() -> None:
         "demand_contract_amount": ("需求对接技术合同金额", "万元", "cumulative"),
         "rd_platforms": ("省级及以上研发平台数", "个", "point"),
         "talent_introduced": ("引进高层次人才数", "人", "cumulative"),
+        "carriers_provincial_plus": ("省级及以上孵化器和众创空间数", "家", "point"),
+        "talent_in_programmes": ("人才计划在岗人数", "人", "point"),
     }
     assert {i.code: (i.name, i.unit, i.mode) for i in CATALOGUE} == expected
     assert len(by_code()) == len(CATALOGUE) and by_code()["hnte_count"].direction == 1
