@@ -81,7 +81,7 @@ def create_carrier(body: CarrierIn, ctx: Ctx = Depends(api_ctx)) -> CarrierDetai
 
 
 @router.get(
-    "/carriers/next-level",
+    "/incubators/next-level",
     response_model=list[NextLevelOut],
     summary="Incubators below national level, nearest to it first (零突破)",
 )

@@ -357,7 +357,9 @@ def _end_problems(values: TenantValues, entered: date) -> list[Problem]:
         if values.status == status and end is None:
             problems.append(Problem(key, f"状态为“{TenantStatus(status).zh}”时应填写日期", ""))
         elif values.status != status and end is not None:
-            problems.append(Problem(key, f"状态为“{TenantStatus(values.status).zh}”时不应填写此日期", end))
+            problems.append(
+                Problem(key, f"状态为“{TenantStatus(values.status).zh}”时不应填写此日期", end.isoformat())
+            )
         elif end is not None and end < entered:
             problems.append(Problem(key, "不能早于入驻日期 " + entered.isoformat(), end.isoformat()))
     return problems
