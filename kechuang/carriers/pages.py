@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kechuang.auth.policy import Permission, allowed, require, visible_regions, writable_region
-from kechuang.auth.scope import can_write
+from kechuang.auth.scope import can_write, check_write
 from kechuang.carriers import service, sheet
 from kechuang.carriers.models import Carrier
 from kechuang.choices import CarrierKind, CarrierLevel, TalentProgramme, TenantStatus
@@ -97,6 +97,12 @@ def carrier_values(ctx: Ctx, form: dict[str, str], problems: list[Problem]) -> s
             if c.strip()
         ],
     )
+
+
+def _may_change(ctx: Ctx, carrier: Carrier) -> None:
+    """Refuse before reading the form: who may not change the carrier gets 403, whatever it posted."""
+    require(ctx.actor, Permission.edit_carriers, "科创载体由市科技局和区县维护")
+    check_write(ctx.actor, carrier)
 
 
 def _regions(ctx: Ctx) -> list[Any]:
@@ -220,6 +226,7 @@ def edit_carrier(carrier_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
 @router.post("/carriers/{carrier_id}", response_class=HTMLResponse)
 async def update_carrier(carrier_id: int, request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     carrier = service.get_carrier(ctx.session, actor=ctx.actor, carrier_id=carrier_id)
+    _may_change(ctx, carrier)
     form = await forms.form_of(request)
     try:
         _save(ctx, form, carrier.id)
@@ -272,6 +279,7 @@ def carrier_panel(carrier_id: int, ctx: Ctx = Depends(page_ctx)) -> Response:
 @router.post("/carriers/{carrier_id}/tenants", response_class=HTMLResponse)
 async def add_tenant(carrier_id: int, request: Request, ctx: Ctx = Depends(page_ctx)) -> Response:
     carrier = service.get_carrier(ctx.session, actor=ctx.actor, carrier_id=carrier_id)
+    _may_change(ctx, carrier)
     form = await forms.form_of(request)
     problems: list[Problem] = []
     uscc = form.get("uscc", "").strip().upper()

@@ -53,7 +53,7 @@
       visualMap: {
         type: "continuous", seriesIndex: 0, min: 0, max: max > 0 ? max : 1, left: 8, bottom: 8,
         text: [view.measure.label + "（" + view.measure.unit + "）", ""], calculable: false,
-        inRange: { color: ["#f2f4f7", "#98a2b3", "#475467"] }
+        inRange: { color: ["#f2f4f7", "#9aa4b2", "#475467"] }
       },
       geo: {
         map: mapName, roam: true, top: 48, bottom: 24,
