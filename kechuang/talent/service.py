@@ -75,6 +75,9 @@ def _talent_field_problems(v: TalentValues) -> list[Problem]:
 
 def _host_region(session: Session, v: TalentValues, problems: list[Problem]) -> str | None:
     """The host's region: the enterprise's, else the carrier's, else the one given."""
+    if v.host_carrier_id is not None and session.get(Carrier, v.host_carrier_id) is None:
+        problems.append(Problem("host_carrier_id", "已登记的科创载体", v.host_carrier_id))
+        return None
     if v.host_enterprise_id is not None:
         ent = session.get(Enterprise, v.host_enterprise_id)
         if ent is None:
@@ -82,11 +85,7 @@ def _host_region(session: Session, v: TalentValues, problems: list[Problem]) -> 
             return None
         return ent.region_code
     if v.host_carrier_id is not None:
-        carrier = session.get(Carrier, v.host_carrier_id)
-        if carrier is None:
-            problems.append(Problem("host_carrier_id", "已登记的科创载体", v.host_carrier_id))
-            return None
-        return carrier.region_code
+        return session.get(Carrier, v.host_carrier_id).region_code  # type: ignore[union-attr]
     if not v.host_name.strip():
         problems.append(
             Problem("host_name", "用人单位：企业库中的企业、已登记的载体，或填写单位名称和所在地区", "")
