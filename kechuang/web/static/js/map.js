@@ -64,11 +64,12 @@
       series: series
     };
   }
-  function openPanel(url, target) {
+  function openPanel(url, target, chart) {
     if (!url || !target) { return; }
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
       target.innerHTML = html;
       target.hidden = false;
+      if (chart) { chart.resize(); }  // the panel narrows the map: redraw it to its new width
     });
   }
   function draw(el) {
@@ -80,7 +81,7 @@
       chart.setOption(option(view, mapName));
       el.dataset.ready = "1";
       var panel = el.dataset.panel ? document.getElementById(el.dataset.panel) : null;
-      chart.on("click", function (p) { if (p.data && p.data.raw && p.data.raw.panel) { openPanel(p.data.raw.panel, panel); } });
+      chart.on("click", function (p) { if (p.data && p.data.raw && p.data.raw.panel) { openPanel(p.data.raw.panel, panel, chart); } });
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
