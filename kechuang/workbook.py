@@ -448,14 +448,15 @@ def _cell_text(f: Field, value: Any) -> Any:
     return value
 
 
-def _workbook(target: Any) -> Any:
-    """Every workbook kechuang writes: streamed row by row, and a cell's text stays text: a value that
-    starts with = + - @ is never a formula (no formula injection from imported data), "0012" never a
-    number, a URL never a link."""
+def _workbook(target: Any, *, streamed: bool = True) -> Any:
+    """Every workbook kechuang writes: streamed row by row (``streamed``), and a cell's text stays text:
+    a value that starts with = + - @ is never a formula (no formula injection from imported data),
+    "0012" never a number, a URL never a link."""
     return xlsxwriter.Workbook(
         target,
         {
-            "constant_memory": True,
+            "constant_memory": streamed,
+            "in_memory": not streamed,
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
@@ -540,25 +541,113 @@ def write_tables(tables: Iterable[Table]) -> bytes:
     """The one way to write an exported table: every table as a sheet of one workbook (streamed)."""
     buf = io.BytesIO()
     out = _workbook(buf)
-    bold = out.add_format({"bold": True, "bg_color": "#F2F4F7"})
-    fills: dict[str, Any] = {}
+    formats = SheetFormats(out)
     for table in tables:
-        ws = out.add_worksheet(table.title)
-        ws.set_column(0, max(len(table.headers) - 1, 0), table.width)
-        ws.freeze_panes(*table.freeze)
-        ws.write_row(0, 0, list(table.headers), bold)
-        n = 0
-        for n, values in enumerate(table.rows, start=1):
-            ws.write_row(n, 0, list(values))
-            for col, colours in table.tint.items():
-                colour = colours.get(values[col]) if col < len(values) else None
-                if colour:
-                    fill = fills.setdefault(colour, out.add_format({"bg_color": colour}))
-                    ws.write(n, col, values[col], fill)
-        if table.note:
-            ws.write(n + 2, 0, table.note)
+        write_table_sheet(
+            out,
+            formats,
+            table.title,
+            table.headers,
+            table.rows,
+            notes=(table.note,),
+            width=table.width,
+            freeze=table.freeze,
+            tint=table.tint,
+        )
     out.close()
     return buf.getvalue()
+
+
+def charting_workbook(target: Any) -> Any:
+    """A workbook for sheets with native charts: held in memory rather than streamed (a chart caches the
+    values of the cells it plots, which a streamed sheet no longer holds); text stays text as in every
+    workbook kechuang writes."""
+    return _workbook(target, streamed=False)
+
+
+class SheetFormats:
+    """A workbook's cell formats, each made once (xlsxwriter keeps every format it is given): the bold
+    shaded header, and a cell's number format and fill."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self._made: dict[tuple[tuple[str, Any], ...], Any] = {}
+        self.header = self.get(bold=True, bg_color="#F2F4F7")
+
+    def get(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self._made:
+            self._made[key] = self.book.add_format(props)
+        return self._made[key]
+
+
+class _CellFormats:
+    """The format of each cell of a table: its column's number format, with its tint by value."""
+
+    def __init__(
+        self, formats: SheetFormats, num_formats: Sequence[str | None], tint: Mapping[int, Mapping[Any, str]]
+    ):
+        self.formats = formats
+        self.num_formats = {c: f for c, f in enumerate(num_formats) if f}
+        self.tint = tint
+        self.plain = not self.num_formats and not tint
+        self.column = {c: formats.get(num_format=f) for c, f in self.num_formats.items()}
+
+    def of(self, col: int, value: Any) -> Any:
+        colours = self.tint.get(col)
+        colour = colours.get(value) if colours else None
+        if not colour:
+            return None if value is None else self.column.get(col)
+        if col in self.num_formats:
+            return self.formats.get(bg_color=colour, num_format=self.num_formats[col])
+        return self.formats.get(bg_color=colour)
+
+
+def _set_widths(ws: Any, columns: int, width: int | Sequence[int]) -> None:
+    if isinstance(width, int):
+        ws.set_column(0, max(columns - 1, 0), width)
+        return
+    for c, w in enumerate(width):
+        ws.set_column(c, c, w)
+
+
+def write_table_sheet(
+    book: Any,
+    formats: SheetFormats,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    notes: Sequence[str] = (),
+    width: int | Sequence[int] = 16,
+    freeze: tuple[int, int] = (1, 0),
+    tint: Mapping[int, Mapping[Any, str]] | None = None,
+    num_formats: Sequence[str | None] = (),
+    autofilter: bool = False,
+) -> int:
+    """A sheet ``title`` holding one table, written row by row (so streamed workbooks take it): the bold
+    frozen header row, the rows as given (typed values stay typed; text stays text in kechuang's
+    workbooks), each column's number format if any, a cell's background by its value per ``tint``
+    column (e.g. a light's colour), an optional autofilter over the table, and the non-empty ``notes``
+    (the figures' source: rule or methodology version, 计算于 …) from two rows below it. Returns the
+    number of rows written."""
+    ws = book.add_worksheet(title)
+    _set_widths(ws, len(headers), width)
+    ws.freeze_panes(*freeze)
+    ws.write_row(0, 0, list(headers), formats.header)
+    cells = _CellFormats(formats, num_formats, tint or {})
+    n = 0
+    for n, values in enumerate(rows, start=1):
+        if cells.plain:
+            ws.write_row(n, 0, list(values))
+            continue
+        for col, value in enumerate(values):
+            ws.write(n, col, value, cells.of(col, value))
+    if autofilter and headers:
+        ws.autofilter(0, 0, n, len(headers) - 1)
+    for i, line in enumerate(line for line in notes if line):
+        ws.write(n + 2 + i, 0, line)
+    return n
 
 
 # -- registries: one large sheet, column-wise -------------------------------------------------------
