@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from kechuang.reports.model import (
     Block,
@@ -150,12 +151,19 @@ def w3c_date(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else ""
 
 
+def report_css(*, for_print: bool) -> str:
+    """The report's stylesheet (``templates/report.css``): embedded in the document WeasyPrint prints;
+    a web page showing the preview links it instead (the site's CSP allows no inline style)."""
+    return _ENV.get_template("report.css").render(for_print=for_print)
+
+
 def report_html(report: Report, *, for_print: bool) -> str:
     """The report as one HTML document. ``for_print``: with the GB/T 9704 page rules (A4, margins,
     page numbers) for WeasyPrint; otherwise for the web preview: no page rules and every style scoped
     to ``.gbt-report``, so the ``<article>`` can be placed in a page. Charts are inline PNG (data URI)."""
     return _ENV.get_template("report.html").render(
         for_print=for_print,
+        stylesheet=markupsafe.Markup(f"<style>\n{report_css(for_print=for_print)}</style>"),
         title=report.title,
         subtitle=report.subtitle,
         created=w3c_date(report.meta.get("generated_at")),
